@@ -1,0 +1,201 @@
+"""A private PostgreSQL + PostGIS cluster under the data directory, for machines without one.
+
+PostgreSQL refuses to run as root, so when we are root the cluster's files belong to the
+``postgres`` system user and every server binary runs through ``runuser``. The server is
+given our PROJ grids (copied next to its data, where that user can read them) so that
+``ST_Transform`` in SQL is as accurate as pyproj in Python.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import glob
+import os
+import pwd
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+from gis.errors import ConfigurationError, DatabaseUnavailable
+from gis.geodesy import grid_dir
+
+SERVICE_USER = "postgres"
+DB_USER = "twin"
+DB_NAME = "twin"
+
+
+def postgres_bindir() -> Path:
+    """The newest system PostgreSQL binaries (Debian layout first, then PATH)."""
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
+    if candidates:
+        return Path(candidates[0]).parent
+    found = shutil.which("initdb")
+    if found:
+        return Path(found).resolve().parent
+    raise ConfigurationError(
+        "PostgreSQL server binaries not found; run scripts/install-system-deps.sh "
+        "(installs postgresql-15-postgis-3) or set TWIN_DATABASE_URL to an existing server"
+    )
+
+
+def _system_proj_dirs() -> list[str]:
+    return [d for d in ("/usr/share/proj", "/usr/local/share/proj") if Path(d, "proj.db").exists()]
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A cluster rooted at ``root`` listening on 127.0.0.1:``port``."""
+
+    root: Path
+    port: int
+
+    @property
+    def pgdata(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def logfile(self) -> Path:
+        return self.root / "postgres.log"
+
+    @property
+    def proj_dir(self) -> Path:
+        return self.root / "proj"
+
+    def url(self, database: str = DB_NAME) -> str:
+        return f"postgresql+psycopg://{DB_USER}@127.0.0.1:{self.port}/{database}"
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def up(self) -> None:
+        """Create (first time) and start the cluster, then make sure the database exists.
+
+        A lock file serialises concurrent callers (parallel test sessions, two terminals).
+        """
+        self.root.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.root.parent / f".{self.root.name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (self.pgdata / "PG_VERSION").exists():
+                self._initdb()
+            if not self.is_running():
+                self._start()
+            self._create_database(DB_NAME)
+
+    def down(self) -> None:
+        if self.is_running():
+            self._run(["pg_ctl", "-D", str(self.pgdata), "-m", "fast", "-w", "stop"])
+
+    def is_running(self) -> bool:
+        if not (self.pgdata / "PG_VERSION").exists():
+            return False
+        result = self._run(["pg_ctl", "-D", str(self.pgdata), "status"], check=False)
+        return result.returncode == 0
+
+    def create_database(self, name: str) -> str:
+        """A fresh database in this cluster (used by the tests); returns its URL."""
+        self._create_database(name)
+        return self.url(name)
+
+    def drop_database(self, name: str) -> None:
+        with self._admin() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # noqa: S608 - name is ours
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _initdb(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.proj_dir.mkdir(exist_ok=True)
+        for grid in grid_dir().glob("*.tif"):
+            shutil.copy2(grid, self.proj_dir / grid.name)
+        self._hand_over(self.root)
+        self._run(
+            ["initdb", "-D", str(self.pgdata), "-U", DB_USER, "--auth=trust",
+             "--encoding=UTF8", "--locale=C.UTF-8"]
+        )
+        settings = {
+            "listen_addresses": "'127.0.0.1'",
+            "port": str(self.port),
+            "unix_socket_directories": f"'{self.root}'",
+            "shared_buffers": "'512MB'",
+            "work_mem": "'64MB'",
+            "maintenance_work_mem": "'256MB'",
+            "max_wal_size": "'4GB'",
+            "max_connections": "200",
+            "jit": "off",
+        }
+        with (self.pgdata / "postgresql.auto.conf").open("a") as conf:
+            for key, value in settings.items():
+                conf.write(f"{key} = {value}\n")
+
+    def _start(self) -> None:
+        self._run(
+            ["pg_ctl", "-D", str(self.pgdata), "-l", str(self.logfile), "-w", "-t", "60", "start"]
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with psycopg.connect(self._admin_dsn(), connect_timeout=2):
+                    return
+            except psycopg.OperationalError:
+                time.sleep(0.2)
+        raise DatabaseUnavailable(f"PostgreSQL did not accept connections; see {self.logfile}")
+
+    def _create_database(self, name: str) -> None:
+        with self._admin() as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{name}"')  # noqa: S608 - name is ours
+
+    def _admin_dsn(self) -> str:
+        return f"host=127.0.0.1 port={self.port} user={DB_USER} dbname=postgres"
+
+    def _admin(self) -> psycopg.Connection[tuple[object, ...]]:
+        try:
+            return psycopg.connect(self._admin_dsn(), autocommit=True)
+        except psycopg.OperationalError as exc:
+            raise DatabaseUnavailable(f"cannot reach the private cluster: {exc}") from exc
+
+    def _as_service_user(self) -> bool:
+        return os.geteuid() == 0
+
+    def _hand_over(self, path: Path) -> None:
+        """Give the cluster folder to the service user when we run as root."""
+        if not self._as_service_user():
+            return
+        try:
+            entry = pwd.getpwnam(SERVICE_USER)
+        except KeyError as exc:
+            raise ConfigurationError(
+                "running as root but there is no 'postgres' user to own the cluster; "
+                "install postgresql-15-postgis-3 (scripts/install-system-deps.sh)"
+            ) from exc
+        for dirpath, _dirs, files in os.walk(path):
+            os.chown(dirpath, entry.pw_uid, entry.pw_gid)
+            for name in files:
+                os.chown(os.path.join(dirpath, name), entry.pw_uid, entry.pw_gid)
+        probe = subprocess.run(
+            ["runuser", "-u", SERVICE_USER, "--", "test", "-w", str(path)], check=False
+        )
+        if probe.returncode != 0:
+            raise ConfigurationError(
+                f"the 'postgres' user cannot write {path} (a parent folder is not traversable); "
+                "set TWIN_DATA_DIR to a folder it can reach, or TWIN_DATABASE_URL"
+            )
+
+    def _run(self, argv: list[str], check: bool = True) -> subprocess.CompletedProcess[str]:
+        command = [str(postgres_bindir() / argv[0]), *argv[1:]]
+        if self._as_service_user():
+            command = ["runuser", "-u", SERVICE_USER, "--", *command]
+        env = dict(os.environ)
+        env["PROJ_DATA"] = ":".join([str(self.proj_dir), *_system_proj_dirs()])
+        env["PROJ_NETWORK"] = "OFF"
+        result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+        if check and result.returncode != 0:
+            raise DatabaseUnavailable(
+                f"{argv[0]} failed ({result.returncode}): {result.stderr.strip() or result.stdout}"
+                f"; server log: {self.logfile}"
+            )
+        return result

@@ -1,0 +1,1 @@
+"""Alembic migrations owning the store's schema (run with ``twin db migrate``)."""

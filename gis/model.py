@@ -1,0 +1,216 @@
+"""The registry's data contracts: what a layer is (its spec) and what it currently holds.
+
+A `LayerSpec` is what a service declares (manifest or CLI flags); a `Layer` adds what the
+store knows after loads (version, counts, extent, quality). Every output of the product --
+OGC API collections, tiles, catalogue records, downloads -- is derived from these.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from gis import vocab
+
+LAYER_ID = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
+Language = Literal["fr", "nl", "en", "de"]
+AccessLevel = Literal["open", "shared", "closed"]
+LayerKind = Literal["vector", "lidar", "raster"]
+RuleName = Literal["drop", "generalise", "hash", "suppress"]
+
+
+class AnonymisationRule(BaseModel):
+    """How one personal field is treated before data leaves the store.
+
+    ``drop`` removes it; ``generalise`` coarsens it (``{"to": "year"}`` for dates,
+    ``{"grid": 100}`` metres for points, ``{"classes": [0, 100000, ...]}`` for numbers);
+    ``hash`` is a keyed pseudonym (shared level only: it is not anonymisation);
+    ``suppress`` hides aggregate cells smaller than ``{"min_count": k}``.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    rule: RuleName
+    params: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check_params(self) -> AnonymisationRule:
+        if self.rule == "generalise" and not ({"to", "grid", "classes"} & self.params.keys()):
+            raise ValueError("generalise needs one of: to (year|month), grid (metres), classes")
+        return self
+
+
+class ContactPoint(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    email: str
+    url: str | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        if "@" not in value:
+            raise ValueError(f"{value!r} is not an e-mail address")
+        return value
+
+
+class LayerSpec(BaseModel):
+    """A layer as declared by its producer service."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    kind: LayerKind = "vector"
+    title: dict[Language, str]
+    description: dict[Language, str] = Field(default_factory=dict)
+    theme: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=list)
+    producer: str
+    contact_point: ContactPoint
+    licence: str
+    access_level: AccessLevel = "open"
+    shared_with: list[str] = Field(default_factory=list)
+    update_frequency: str
+    personal_fields: dict[str, AnonymisationRule] = Field(default_factory=dict)
+    source: str | None = None
+    source_layer: str | None = None
+    source_crs: str | None = None
+    storage_crs: str | None = None
+    id_field: str | None = None
+    osm_mapping: Literal["roads", "facilities"] | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not LAYER_ID.match(value):
+            raise ValueError(
+                f"{value!r}: a layer id is 1-48 lower-case letters, digits or _, "
+                "starting with a letter"
+            )
+        return value
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, value: dict[Language, str]) -> dict[Language, str]:
+        if not value or not any(v.strip() for v in value.values()):
+            raise ValueError("a layer needs a title in at least one language")
+        return value
+
+    @field_validator("licence")
+    @classmethod
+    def _licence(cls, value: str) -> str:
+        return vocab.expand(value, vocab.LICENCE, vocab.LICENCES)
+
+    @field_validator("update_frequency")
+    @classmethod
+    def _frequency(cls, value: str) -> str:
+        return vocab.expand(value, vocab.FREQUENCY, set(vocab.FREQUENCY_DAYS))
+
+    @field_validator("theme")
+    @classmethod
+    def _theme(cls, value: list[str]) -> list[str]:
+        return [vocab.expand(v, vocab.DATA_THEME, vocab.DATA_THEMES) for v in value]
+
+    @model_validator(mode="after")
+    def _access(self) -> LayerSpec:
+        if self.shared_with and self.access_level != "shared":
+            raise ValueError("shared_with is only meaningful for access_level 'shared'")
+        return self
+
+    def label(self, preferred: tuple[str, ...] = ("en", "fr", "nl", "de")) -> str:
+        """The title in the first preferred language present."""
+        for language in preferred:
+            if language in self.title:
+                return self.title[language]  # type: ignore[index]
+        return next(iter(self.title.values()))
+
+
+class QualityIssue(BaseModel):
+    """One problem found in a source: where (file, feature index or id) and what."""
+
+    code: str
+    message: str
+    feature: str | None = None
+    action: Literal["repaired", "rejected", "kept", "fatal"] = "rejected"
+
+
+class QualityReport(BaseModel):
+    """What a load read, kept, repaired and refused, with the reasons."""
+
+    source: str
+    features_read: int = 0
+    features_loaded: int = 0
+    repaired: int = 0
+    rejected: int = 0
+    counts: dict[str, int] = Field(default_factory=dict)
+    issues: list[QualityIssue] = Field(default_factory=list)
+    issues_truncated: int = 0
+
+    MAX_ISSUES: int = 1000
+
+    def add(self, issue: QualityIssue) -> None:
+        """Count an issue and keep its detail (up to `MAX_ISSUES`, then only counts)."""
+        self.counts[issue.code] = self.counts.get(issue.code, 0) + 1
+        if len(self.issues) < self.MAX_ISSUES:
+            self.issues.append(issue)
+        else:
+            self.issues_truncated += 1
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "features_read": self.features_read,
+            "features_loaded": self.features_loaded,
+            "repaired": self.repaired,
+            "rejected": self.rejected,
+            "counts": self.counts,
+        }
+
+
+class LayerVersion(BaseModel):
+    """One load of a layer: a new version when it succeeded, a record of why when it failed."""
+
+    layer_id: str
+    load_id: int
+    version: int | None
+    status: Literal["loading", "current", "superseded", "failed"]
+    source: str | None
+    checksum: str | None
+    started_at: datetime
+    finished_at: datetime | None
+    begin_lifespan: datetime | None
+    end_lifespan: datetime | None
+    feature_count: int | None
+    geometry_type: str | None
+    extent: tuple[float, float, float, float] | None
+    extent_4326: tuple[float, float, float, float] | None
+    quality: dict[str, Any] | None
+    error: str | None
+
+
+class Layer(BaseModel):
+    """A registered layer: its spec plus what the store holds now."""
+
+    spec: LayerSpec
+    storage_srid: int
+    current_version: int | None = None
+    feature_count: int | None = None
+    geometry_type: str | None = None
+    extent: tuple[float, float, float, float] | None = None
+    extent_4326: tuple[float, float, float, float] | None = None
+    last_load: datetime | None = None
+    quality: dict[str, Any] | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def table(self) -> str:
+        """Name of the current data table in the ``data`` schema."""
+        return self.spec.id

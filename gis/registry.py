@@ -1,0 +1,224 @@
+"""The layer registry: declare layers, read them back with what the store holds now.
+
+The registry row keeps the declared spec as JSON (so new spec fields need no migration) next to
+the columns SQL filters on (access level, storage SRID, current version).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+from sqlalchemy import Connection, Row, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from gis.errors import InvalidLayerSpec, LayerNotFound
+from gis.geodesy import epsg_code, parse_crs
+from gis.model import Layer, LayerSpec, LayerVersion
+from gis.schema import layer as layer_table
+from gis.schema import layer_version
+
+
+def load_manifest(path: Path) -> list[LayerSpec]:
+    """Layer specs from a YAML manifest; ``defaults`` apply to every entry of ``layers``.
+
+    Relative ``source`` paths are resolved against the manifest's folder. Errors name the
+    file, the entry and the field.
+    """
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise InvalidLayerSpec(f"{path}: cannot read manifest: {exc}") from exc
+    defaults: dict[str, Any] = document.get("defaults", {}) or {}
+    specs: list[LayerSpec] = []
+    for index, entry in enumerate(document.get("layers", []) or []):
+        merged = {**defaults, **entry}
+        source = merged.get("source")
+        if source and not Path(source).is_absolute() and "://" not in source:
+            merged["source"] = str((path.parent / source).resolve())
+        specs.append(parse_spec(merged, where=f"{path}: layers[{index}]"))
+    ids = [s.id for s in specs]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise InvalidLayerSpec(f"{path}: layer ids declared twice: {', '.join(duplicates)}")
+    return specs
+
+
+def parse_spec(data: dict[str, Any], where: str = "layer") -> LayerSpec:
+    """A validated spec, or `InvalidLayerSpec` listing every broken field."""
+    try:
+        return LayerSpec.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'entry'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        label = data.get("id", "?")
+        raise InvalidLayerSpec(f"{where} ({label}): {problems}") from exc
+
+
+def register(conn: Connection, spec: LayerSpec, default_storage_crs: str) -> Layer:
+    """Create or update a layer's declaration; its data and versions are untouched.
+
+    The storage CRS of a layer that already holds data cannot change (it would silently
+    reinterpret its coordinates): re-ingest into a new layer instead.
+    """
+    srid = epsg_code(parse_crs(spec.storage_crs or default_storage_crs))
+    existing = conn.execute(
+        select(layer_table.c.storage_srid, layer_table.c.current_version).where(
+            layer_table.c.id == spec.id
+        )
+    ).one_or_none()
+    if existing and existing.current_version is not None and existing.storage_srid != srid:
+        raise InvalidLayerSpec(
+            f"layer {spec.id!r} is stored in EPSG:{existing.storage_srid}; "
+            f"it cannot move to EPSG:{srid} in place"
+        )
+    payload = spec.model_dump(mode="json")
+    statement = pg_insert(layer_table).values(
+        id=spec.id, kind=spec.kind, spec=payload, access_level=spec.access_level,
+        storage_srid=srid, created_at=func.now(), updated_at=func.now(),
+    )
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=[layer_table.c.id],
+            set_={"kind": spec.kind, "spec": payload, "access_level": spec.access_level,
+                  "storage_srid": srid, "updated_at": func.now()},
+        )
+    )
+    return get_layer(conn, spec.id)
+
+
+def _current_versions() -> Any:
+    return (
+        select(layer_version)
+        .where(layer_version.c.status == "current")
+        .subquery("current_version")
+    )
+
+
+def _layer_query() -> Any:
+    current = _current_versions()
+    return select(layer_table, current).select_from(
+        layer_table.outerjoin(current, current.c.layer_id == layer_table.c.id)
+    )
+
+
+def _row_to_layer(row: Row[Any]) -> Layer:
+    data = row._mapping
+    extent = data["extent"]
+    extent_4326 = data["extent_4326"]
+    return Layer(
+        spec=LayerSpec.model_validate(data["spec"]),
+        storage_srid=data["storage_srid"],
+        current_version=data["current_version"],
+        feature_count=data["feature_count"],
+        geometry_type=data["geometry_type"],
+        extent=tuple(extent) if extent else None,
+        extent_4326=tuple(extent_4326) if extent_4326 else None,
+        last_load=data["finished_at"],
+        quality=data["quality"],
+        created_at=data["created_at"],
+        updated_at=data["updated_at"],
+    )
+
+
+def get_layer(conn: Connection, layer_id: str) -> Layer:
+    row = conn.execute(_layer_query().where(layer_table.c.id == layer_id)).one_or_none()
+    if row is None:
+        raise LayerNotFound(layer_id)
+    return _row_to_layer(row)
+
+
+def list_layers(conn: Connection, kinds: Iterable[str] | None = None) -> list[Layer]:
+    query = _layer_query().order_by(layer_table.c.id)
+    if kinds is not None:
+        query = query.where(layer_table.c.kind.in_(list(kinds)))
+    return [_row_to_layer(row) for row in conn.execute(query)]
+
+
+def history(conn: Connection, layer_id: str) -> list[LayerVersion]:
+    """Every load of a layer, newest first, failed ones included (with their reason)."""
+    get_layer(conn, layer_id)
+    rows = conn.execute(
+        select(layer_version)
+        .where(layer_version.c.layer_id == layer_id)
+        .order_by(layer_version.c.load_id.desc())
+    )
+    versions = []
+    for row in rows:
+        data = dict(row._mapping)
+        data.pop("footprint", None)
+        data["extent"] = tuple(data["extent"]) if data["extent"] else None
+        data["extent_4326"] = tuple(data["extent_4326"]) if data["extent_4326"] else None
+        versions.append(LayerVersion.model_validate(data))
+    return versions
+
+
+def start_load(conn: Connection, layer_id: str, source: str, checksum: str | None) -> int:
+    """Record a load in progress (committed apart, so a crash leaves a trace)."""
+    return int(
+        conn.execute(
+            insert(layer_version)
+            .values(layer_id=layer_id, status="loading", source=source, checksum=checksum)
+            .returning(layer_version.c.load_id)
+        ).scalar_one()
+    )
+
+
+def fail_load(conn: Connection, load_id: int, error: str, quality: dict[str, Any] | None) -> None:
+    conn.execute(
+        update(layer_version)
+        .where(layer_version.c.load_id == load_id)
+        .values(status="failed", error=error, quality=quality, finished_at=func.now())
+    )
+
+
+def abandon_stale_loads(conn: Connection, layer_id: str) -> int:
+    """Mark loads left 'loading' by a killed process as failed; returns how many."""
+    result = conn.execute(
+        update(layer_version)
+        .where(layer_version.c.layer_id == layer_id, layer_version.c.status == "loading")
+        .values(status="failed", error="interrupted (process or database stopped mid-load)",
+                finished_at=func.now())
+    )
+    return int(result.rowcount or 0)
+
+
+def publish_version(
+    conn: Connection,
+    load_id: int,
+    layer_id: str,
+    valid_from: datetime,
+    stats: dict[str, Any],
+) -> int:
+    """Close the current version and make ``load_id`` the next one; returns its number.
+
+    Runs inside the swap transaction: either the new data and its registry entry are both
+    visible, or neither.
+    """
+    previous = conn.execute(
+        select(func.max(layer_version.c.version)).where(layer_version.c.layer_id == layer_id)
+    ).scalar()
+    version = int(previous or 0) + 1
+    conn.execute(
+        update(layer_version)
+        .where(layer_version.c.layer_id == layer_id, layer_version.c.status == "current")
+        .values(status="superseded", end_lifespan=valid_from)
+    )
+    conn.execute(
+        update(layer_version)
+        .where(layer_version.c.load_id == load_id)
+        .values(status="current", version=version, begin_lifespan=valid_from,
+                finished_at=func.now(), **stats)
+    )
+    conn.execute(
+        update(layer_table)
+        .where(layer_table.c.id == layer_id)
+        .values(current_version=version, updated_at=func.now())
+    )
+    return version

@@ -1,0 +1,64 @@
+"""SQLAlchemy Core descriptions of the registry tables (the migrations own the DDL).
+
+Schemas: ``twin`` holds the registry, ``data`` the current table of every vector layer,
+``history`` the superseded versions, ``staging`` loads in progress.
+"""
+
+from __future__ import annotations
+
+from geoalchemy2 import Geometry
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+REGISTRY_SCHEMA = "twin"
+DATA_SCHEMA = "data"
+HISTORY_SCHEMA = "history"
+STAGING_SCHEMA = "staging"
+
+metadata = MetaData(schema=REGISTRY_SCHEMA)
+
+layer = Table(
+    "layer",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("spec", JSONB, nullable=False),
+    Column("access_level", Text, nullable=False),
+    Column("storage_srid", Integer, nullable=False),
+    Column("current_version", Integer),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+layer_version = Table(
+    "layer_version",
+    metadata,
+    Column("load_id", BigInteger, primary_key=True, autoincrement=True),
+    Column("layer_id", Text, ForeignKey("twin.layer.id", ondelete="CASCADE"), nullable=False),
+    Column("version", Integer),
+    Column("status", Text, nullable=False),
+    Column("source", Text),
+    Column("checksum", Text),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("begin_lifespan", DateTime(timezone=True)),
+    Column("end_lifespan", DateTime(timezone=True)),
+    Column("feature_count", BigInteger),
+    Column("geometry_type", Text),
+    Column("extent", ARRAY(Float)),
+    Column("extent_4326", ARRAY(Float)),
+    Column("footprint", Geometry("POLYGON", srid=4326, spatial_index=False)),
+    Column("quality", JSONB),
+    Column("error", Text),
+)

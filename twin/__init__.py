@@ -1,0 +1,1 @@
+"""The application: settings, CLI, HTTP service (OGC API, tiles, viewer) and catalogue."""

@@ -1,0 +1,8 @@
+"""``twin build ...``: derived products (terrain models, 3D Tiles, heights) from the store."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(help="Build derived products from the store.", no_args_is_help=True)
+# one line per product, e.g.: app.command("dem")(build_lidar.dem)

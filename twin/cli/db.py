@@ -1,0 +1,55 @@
+"""``twin db up|down|migrate|status``: the store's lifecycle."""
+
+from __future__ import annotations
+
+import typer
+
+from gis import migrate
+from gis.db import ensure_postgis, ping
+from twin.cli.common import console, domain_errors, engine_for, settings
+
+app = typer.Typer(help="Bring PostGIS up or down and migrate its schema.", no_args_is_help=True)
+
+
+@app.command()
+@domain_errors
+def up() -> None:
+    """Use TWIN_DATABASE_URL's server, or start the private cluster under TWIN_DATA_DIR."""
+    config = settings()
+    if config.database_url is None:
+        with console.status("starting the private PostgreSQL + PostGIS cluster"):
+            config.cluster.up()
+        console.print(f"private cluster running in {config.cluster.root} on port {config.db_port}")
+    with engine_for(config) as engine:
+        ensure_postgis(engine)
+        console.print(f"PostGIS ready: {ping(engine)} at {engine.url!r}")
+
+
+@app.command()
+@domain_errors
+def down() -> None:
+    """Stop the private cluster (an external server is left alone)."""
+    config = settings()
+    if config.database_url is not None:
+        console.print("TWIN_DATABASE_URL is set: the external server is not ours to stop")
+        return
+    config.cluster.down()
+    console.print("private cluster stopped")
+
+
+@app.command("migrate")
+@domain_errors
+def migrate_command(revision: str = typer.Argument("heads")) -> None:
+    """Apply the Alembic migrations up to REVISION (default: every head)."""
+    with engine_for(settings()) as engine:
+        migrate.upgrade(engine, revision)
+        console.print(f"schema at revision {migrate.current(engine)}")
+
+
+@app.command()
+@domain_errors
+def status() -> None:
+    """Say where the store is and which schema revision it has."""
+    with engine_for(settings()) as engine:
+        console.print(f"{engine.url!r}: {ping(engine)}")
+        console.print(f"schema revision: {migrate.current(engine)}")

@@ -1,0 +1,9 @@
+"""``twin ingest vector|lidar``: load sources into layers; a failure keeps the previous version."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(help="Load sources into layers (atomic: a failure keeps the previous version).",
+                  no_args_is_help=True)
+# one line per source kind, e.g.: app.command("vector")(ingest_vector.vector)

@@ -1,0 +1,49 @@
+"""Typed settings from ``TWIN_*`` environment variables, passed explicitly to the app factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from gis.cluster import Cluster
+
+
+class Settings(BaseSettings):
+    """Everything a deployment may change; nothing is read at import time."""
+
+    model_config = SettingsConfigDict(env_prefix="TWIN_", env_file=".env", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None,
+        description="An existing PostGIS server; when unset, `twin db up` runs a private one.",
+    )
+    storage_crs: str = "EPSG:31370"
+    data_dir: Path = Path("var")
+    db_port: int = 54329
+    config_dir: Path = Path("config")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str | None = None
+
+    @property
+    def cluster(self) -> Cluster:
+        return Cluster(root=self.data_dir.resolve() / "postgres", port=self.db_port)
+
+    @property
+    def tiles_dir(self) -> Path:
+        return self.data_dir.resolve() / "tiles"
+
+    @property
+    def url(self) -> str:
+        """The database URL: the configured server, or the private cluster's."""
+        return self.database_url or self.cluster.url()
+
+    @property
+    def manifest(self) -> Path:
+        return self.config_dir / "layers.yml"
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
