@@ -101,7 +101,7 @@ class Cluster:
 
     def drop_database(self, name: str) -> None:
         with self._admin() as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # noqa: S608 - name is ours
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     # -- internals -------------------------------------------------------------------------
 
@@ -145,9 +145,11 @@ class Cluster:
 
     def _create_database(self, name: str) -> None:
         with self._admin() as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
+            ).fetchone()
             if not exists:
-                conn.execute(f'CREATE DATABASE "{name}"')  # noqa: S608 - name is ours
+                conn.execute(f'CREATE DATABASE "{name}"')
 
     def _admin_dsn(self) -> str:
         return f"host=127.0.0.1 port={self.port} user={DB_USER} dbname=postgres"

@@ -8,6 +8,8 @@ from sqlalchemy.exc import OperationalError
 
 from gis.errors import DatabaseUnavailable
 
+VERSION_QUERY = "SELECT 'PostGIS ' || postgis_lib_version() || ', PROJ ' || postgis_proj_version()"
+
 
 def normalise_url(url: str) -> str:
     """Accept ``postgresql://`` URLs and use the psycopg 3 driver for them."""
@@ -28,7 +30,7 @@ def ping(engine: Engine) -> str:
     """The PostGIS version string, or `DatabaseUnavailable` naming the server."""
     try:
         with engine.connect() as conn:
-            return str(conn.execute(text("SELECT 'PostGIS ' || postgis_lib_version() || ', PROJ ' || postgis_proj_version()")).scalar_one())
+            return str(conn.execute(text(VERSION_QUERY)).scalar_one())
     except OperationalError as exc:
         raise DatabaseUnavailable(f"cannot reach {engine.url!r}: {exc.orig}") from exc
 

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pyproj
+from pyproj._network import set_network_enabled
 from pyproj.exceptions import CRSError, ProjError
 
 from gis.errors import GeodesyError
@@ -42,7 +43,7 @@ def use_shipped_grids() -> Path:
     directory = grid_dir()
     with _lock:
         if directory not in _configured:
-            pyproj.network.set_network_enabled(False)
+            set_network_enabled(False)
             pyproj.datadir.append_data_dir(str(directory))
             _configured.append(directory)
     return directory

@@ -18,7 +18,10 @@ def _config() -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "heads") -> None:
-    """Bring the schema to ``revision`` (every branch head by default); the version table lives in the ``twin`` schema."""
+    """Bring the schema to ``revision`` (every branch head by default).
+
+    The Alembic version table lives in the ``twin`` schema, next to the registry.
+    """
     config = _config()
     with engine.begin() as conn:
         conn.execute(text("CREATE SCHEMA IF NOT EXISTS twin"))

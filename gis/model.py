@@ -125,7 +125,7 @@ class LayerSpec(BaseModel):
         """The title in the first preferred language present."""
         for language in preferred:
             if language in self.title:
-                return self.title[language]  # type: ignore[index]
+                return self.title[language]
         return next(iter(self.title.values()))
 
 
@@ -150,7 +150,7 @@ class QualityReport(BaseModel):
     issues: list[QualityIssue] = Field(default_factory=list)
     issues_truncated: int = 0
 
-    MAX_ISSUES: int = 1000
+    MAX_ISSUES: int = Field(default=1000, exclude=True)
 
     def add(self, issue: QualityIssue) -> None:
         """Count an issue and keep its detail (up to `MAX_ISSUES`, then only counts)."""

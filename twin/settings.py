@@ -26,6 +26,16 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     public_url: str | None = None
+    # OGC API (twin serve): paging, counting, registry refresh and vector-tile limits
+    ogc_default_limit: int = Field(default=10, ge=1)
+    ogc_max_limit: int = Field(default=10_000, ge=1, description="larger limits are clamped")
+    ogc_count_threshold: int = Field(
+        default=100_000, ge=0,
+        description="filtered numberMatched is exact up to this many matches, omitted above",
+    )
+    ogc_registry_ttl: float = Field(default=2.0, ge=0, description="seconds between checks")
+    tile_max_features: int = Field(default=20_000, ge=1, description="cap per tile below z14")
+    tile_cache_seconds: int = Field(default=300, ge=0, description="Cache-Control max-age")
 
     @property
     def cluster(self) -> Cluster:

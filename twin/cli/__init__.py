@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from twin.cli import build, db, ingest, layers
+from twin.cli import audit, build, db, ingest, keys, layers
 
 
 def build_app() -> typer.Typer:
@@ -19,6 +19,8 @@ def build_app() -> typer.Typer:
     app.add_typer(layers.app, name="layers")
     app.add_typer(ingest.app, name="ingest")
     app.add_typer(build.app, name="build")
+    app.add_typer(keys.app, name="keys")
+    app.add_typer(audit.app, name="audit")
     # further verb groups (serve, export, keys, audit, catalog) are added below, one line each
     return app
 
