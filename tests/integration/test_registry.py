@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from gis import migrate, registry
+from gis.db import server_geodesy_problem
 from gis.errors import InvalidLayerSpec, LayerNotFound
 from gis.registry import parse_spec
 
@@ -111,3 +112,7 @@ def test_storage_crs_cannot_change_under_data(engine: Engine, layer_id: str) -> 
     with engine.begin() as conn, pytest.raises(InvalidLayerSpec, match="EPSG:31370"):
         registry.register(conn, parse_spec(_spec(layer_id, storage_crs="EPSG:3812")),
                           "EPSG:31370")
+
+
+def test_test_cluster_transforms_with_the_grid(engine: Engine) -> None:
+    assert server_geodesy_problem(engine) is None

@@ -5,8 +5,8 @@ from __future__ import annotations
 import typer
 
 from gis import migrate
-from gis.db import ensure_postgis, ping
-from twin.cli.common import console, domain_errors, engine_for, settings
+from gis.db import ensure_postgis, ping, server_geodesy_problem
+from twin.cli.common import console, domain_errors, engine_for, err_console, settings
 
 app = typer.Typer(help="Bring PostGIS up or down and migrate its schema.", no_args_is_help=True)
 
@@ -23,6 +23,9 @@ def up() -> None:
     with engine_for(config) as engine:
         ensure_postgis(engine)
         console.print(f"PostGIS ready: {ping(engine)} at {engine.url!r}")
+        problem = server_geodesy_problem(engine)
+        if problem:
+            err_console.print(f"[bold yellow]warning:[/] {problem}", highlight=False)
 
 
 @app.command()
