@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import fcntl
 import glob
+import hashlib
 import os
 import pwd
 import shutil
+import stat
 import subprocess
 import time
 from dataclasses import dataclass
@@ -24,6 +26,9 @@ from gis.errors import ConfigurationError, DatabaseUnavailable
 from gis.geodesy import grid_dir
 
 SERVICE_USER = "postgres"
+#: Where a root-run cluster goes when the postgres user cannot reach the configured folder
+#: (a clone under /root or a private temporary folder).
+FALLBACK_PARENT = Path("/var/tmp/twin-postgres")
 DB_USER = "twin"
 DB_NAME = "twin"
 
@@ -42,6 +47,16 @@ def postgres_bindir() -> Path:
     )
 
 
+def _world_traversable(path: Path) -> bool:
+    """Whether every folder from / to ``path`` (created or not yet) lets others through."""
+    for folder in [*reversed(path.resolve().parents), path.resolve()]:
+        if not folder.exists():
+            return True
+        if not folder.stat().st_mode & stat.S_IXOTH:
+            return False
+    return True
+
+
 def _system_proj_dirs() -> list[str]:
     return [d for d in ("/usr/share/proj", "/usr/local/share/proj") if Path(d, "proj.db").exists()]
 
@@ -54,16 +69,28 @@ class Cluster:
     port: int
 
     @property
+    def home(self) -> Path:
+        """The folder really used: ``root``, unless root-run and the postgres user can't reach it.
+
+        Then a folder named after ``root`` under /var/tmp/twin-postgres, so the same
+        configuration always finds the same cluster.
+        """
+        if os.geteuid() != 0 or _world_traversable(self.root.parent):
+            return self.root
+        digest = hashlib.sha256(str(self.root.resolve()).encode()).hexdigest()[:16]
+        return FALLBACK_PARENT / f"{self.root.name}-{digest}"
+
+    @property
     def pgdata(self) -> Path:
-        return self.root / "data"
+        return self.home / "data"
 
     @property
     def logfile(self) -> Path:
-        return self.root / "postgres.log"
+        return self.home / "postgres.log"
 
     @property
     def proj_dir(self) -> Path:
-        return self.root / "proj"
+        return self.home / "proj"
 
     def url(self, database: str = DB_NAME) -> str:
         return f"postgresql+psycopg://{DB_USER}@127.0.0.1:{self.port}/{database}"
@@ -75,8 +102,9 @@ class Cluster:
 
         A lock file serialises concurrent callers (parallel test sessions, two terminals).
         """
-        self.root.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.root.parent / f".{self.root.name}.lock", "w") as lock:
+        home = self.home
+        home.parent.mkdir(parents=True, exist_ok=True)
+        with open(home.parent / f".{home.name}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             if not (self.pgdata / "PG_VERSION").exists():
                 self._initdb()
@@ -106,11 +134,11 @@ class Cluster:
     # -- internals -------------------------------------------------------------------------
 
     def _initdb(self) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.home.mkdir(parents=True, exist_ok=True)
         self.proj_dir.mkdir(exist_ok=True)
         for grid in grid_dir().glob("*.tif"):
             shutil.copy2(grid, self.proj_dir / grid.name)
-        self._hand_over(self.root)
+        self._hand_over(self.home)
         self._run(
             ["initdb", "-D", str(self.pgdata), "-U", DB_USER, "--auth=trust",
              "--encoding=UTF8", "--locale=C.UTF-8"]
@@ -118,7 +146,7 @@ class Cluster:
         settings = {
             "listen_addresses": "'127.0.0.1'",
             "port": str(self.port),
-            "unix_socket_directories": f"'{self.root}'",
+            "unix_socket_directories": f"'{self.home}'",
             "shared_buffers": "'512MB'",
             "work_mem": "'64MB'",
             "maintenance_work_mem": "'256MB'",

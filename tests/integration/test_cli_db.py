@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from twin.cli import build_app
+from twin.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -38,6 +39,7 @@ def private_env(monkeypatch: pytest.MonkeyPatch, port: int) -> Iterator[Path]:
     monkeypatch.chdir(REPO)
     yield root
     CliRunner().invoke(build_app(), ["db", "down"])
+    shutil.rmtree(Settings().cluster.home, ignore_errors=True)
     shutil.rmtree(root, ignore_errors=True)
 
 
@@ -47,9 +49,10 @@ def test_private_cluster_lifecycle(private_env: Path) -> None:
     result = runner.invoke(app, ["db", "up"])
     assert result.exit_code == 0, result.output
     assert "PostGIS 3" in result.output
-    assert (private_env / "postgres" / "data" / "PG_VERSION").exists()
+    cluster = Settings().cluster
+    assert (cluster.pgdata / "PG_VERSION").exists()
     # Our grids are handed to the server so ST_Transform is grid-accurate too.
-    assert (private_env / "postgres" / "proj" / "be_ign_bd72lb72_etrs89lb08.tif").exists()
+    assert (cluster.proj_dir / "be_ign_bd72lb72_etrs89lb08.tif").exists()
 
     again = runner.invoke(app, ["db", "up"])
     assert again.exit_code == 0, again.output

@@ -116,3 +116,19 @@ def test_manifest_refuses_duplicate_ids(tmp_path: Path) -> None:
     )
     with pytest.raises(InvalidLayerSpec, match="declared twice: a"):
         load_manifest(manifest)
+
+
+def test_cluster_moves_out_of_folders_postgres_cannot_reach(tmp_path: Path) -> None:
+    import os
+
+    from gis.cluster import FALLBACK_PARENT, Cluster
+
+    hidden = tmp_path / "private"
+    hidden.mkdir(mode=0o700)
+    cluster = Cluster(root=hidden / "project" / "postgres", port=5999)
+    if os.geteuid() == 0:
+        assert cluster.home.parent == FALLBACK_PARENT
+        assert cluster.home == Cluster(root=hidden / "project" / "postgres", port=1).home
+    else:
+        assert cluster.home == cluster.root
+    assert cluster.pgdata == cluster.home / "data"
