@@ -29,8 +29,7 @@ GEOID_GRIDS: dict[int, str] = {
     5710: "be_ign_hBG18.tif",  # Ostend height (TAW)
 }
 
-_lock = threading.Lock()
-_configured: list[Path] = []
+_thread_state = threading.local()
 
 
 def grid_dir() -> Path:
@@ -39,13 +38,20 @@ def grid_dir() -> Path:
 
 
 def use_shipped_grids() -> Path:
-    """Point PROJ at our grids and forbid network grid downloads; idempotent and thread-safe."""
+    """Point PROJ at our grids and forbid network grid downloads, in the calling thread.
+
+    pyproj keeps one PROJ context per thread, and a context created before the search path
+    changed keeps the old one: configured only in a worker thread, the main thread silently
+    fell back to a Helmert without geoid (43 m off in Delft), ``only_best`` notwithstanding.
+    So every thread sets the full search path (PROJ's own data + our grids) once.
+    """
     directory = grid_dir()
-    with _lock:
-        if directory not in _configured:
-            set_network_enabled(False)
-            pyproj.datadir.append_data_dir(str(directory))
-            _configured.append(directory)
+    if getattr(_thread_state, "directory", None) != directory:
+        set_network_enabled(False)
+        paths = pyproj.datadir.get_data_dir().split(os.pathsep)
+        wanted = [p for p in paths if p and Path(p) != directory] + [str(directory)]
+        pyproj.datadir.set_data_dir(os.pathsep.join(dict.fromkeys(wanted)))
+        _thread_state.directory = directory
     return directory
 
 
@@ -69,22 +75,50 @@ def epsg_code(crs: pyproj.CRS) -> int:
     return code
 
 
-@lru_cache(maxsize=128)
 def transformer(source: str | int, target: str | int) -> pyproj.Transformer:
     """The most accurate transformation between two CRSs, or a `GeodesyError`.
 
-    Axis order is always x/east, y/north. The result is cached: building a transformer costs
-    a proj.db query, using it is cheap and thread-safe for reading.
+    Axis order is always x/east, y/north. Cached per thread: pyproj re-creates a
+    transformer's PROJ object in every thread that uses it, with that thread's search path.
     """
     use_shipped_grids()
+    return _cached_transformer(source, target, threading.get_ident())
+
+
+@lru_cache(maxsize=256)
+def _cached_transformer(source: str | int, target: str | int, _thread: int) -> pyproj.Transformer:
     src, dst = parse_crs(source), parse_crs(target)
     try:
+        _refuse_degraded(src, dst)
         return pyproj.Transformer.from_crs(src, dst, always_xy=True, only_best=True)
     except ProjError as exc:
         raise GeodesyError(
             f"the accurate transformation {src.name} -> {dst.name} needs a grid that is not "
             f"installed in {grid_dir()} ({exc}); refusing the less accurate fallback"
         ) from exc
+
+
+#: How much less accurate (metres) the best installed operation may be than the best known one.
+ACCURACY_TOLERANCE = 0.05
+
+
+def _refuse_degraded(src: pyproj.CRS, dst: pyproj.CRS) -> None:
+    """`ProjError` when a missing grid would make the result less accurate than it should be.
+
+    PROJ 9.5 accepts ``only_best=True`` yet still runs the Helmert fallback (with a mere
+    warning) when the grid is missing: BD72 -> ETRS89 comes out 13 cm off. So we compare the
+    best installed operation with the best known one; an equivalent alternative grid (RAF20
+    for RAF18) passes, a ballpark or a Helmert standing in for a grid does not.
+    """
+    group = pyproj.transformer.TransformerGroup(src, dst, always_xy=True)
+    if group.best_available:
+        return
+    known = [op.accuracy for op in group.unavailable_operations if op.accuracy >= 0]
+    installed = group.transformers[0].accuracy if group.transformers else -1.0
+    if known and 0 <= installed <= min(known) + ACCURACY_TOLERANCE:
+        return
+    missing = group.unavailable_operations[0].name if group.unavailable_operations else "?"
+    raise ProjError(f"best operation needs a missing grid: {missing}")
 
 
 def area_of_use(crs: pyproj.CRS) -> tuple[float, float, float, float] | None:

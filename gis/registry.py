@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy import Connection, Row, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from gis.anonymise import refresh_published_view
 from gis.errors import InvalidLayerSpec, LayerNotFound
 from gis.geodesy import epsg_code, parse_crs
 from gis.model import Layer, LayerSpec, LayerVersion
@@ -90,7 +91,9 @@ def register(conn: Connection, spec: LayerSpec, default_storage_crs: str) -> Lay
                   "storage_srid": srid, "updated_at": func.now()},
         )
     )
-    return get_layer(conn, spec.id)
+    layer = get_layer(conn, spec.id)
+    refresh_published_view(conn, layer)  # the rules or the access level may have changed
+    return layer
 
 
 def _current_versions() -> Any:

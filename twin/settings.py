@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from gis.cluster import Cluster
@@ -26,6 +26,13 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     public_url: str | None = None
+    # publication: catalogue publisher, anonymisation key
+    pseudonym_key: SecretStr | None = Field(
+        default=None, description="HMAC key of pseudonymised fields (shared layers only).")
+    publisher_name: str = "Commune"
+    publisher_email: str = "opendata@commune.example.be"
+    publisher_homepage: str | None = None
+    catalog_page_size: int = Field(default=50, ge=1, le=1000)
     # OGC API (twin serve): paging, counting, registry refresh and vector-tile limits
     ogc_default_limit: int = Field(default=10, ge=1)
     ogc_max_limit: int = Field(default=10_000, ge=1, description="larger limits are clamped")
@@ -33,9 +40,17 @@ class Settings(BaseSettings):
         default=100_000, ge=0,
         description="filtered numberMatched is exact up to this many matches, omitted above",
     )
+    ogc_count_max_cost: float = Field(
+        default=5_000.0, ge=0,
+        description="planner cost above which a filtered numberMatched is omitted, not counted",
+    )
     ogc_registry_ttl: float = Field(default=2.0, ge=0, description="seconds between checks")
     tile_max_features: int = Field(default=20_000, ge=1, description="cap per tile below z14")
     tile_cache_seconds: int = Field(default=300, ge=0, description="Cache-Control max-age")
+    # viewer: CesiumJS build served by the app (npm `cesium`; no CDN)
+    cesium_dir: Path = Field(
+        default=Path(__file__).resolve().parent.parent / "node_modules/cesium/Build/Cesium",
+        description="the Build/Cesium folder of the npm cesium package")
 
     @property
     def cluster(self) -> Cluster:

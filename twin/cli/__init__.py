@@ -1,29 +1,80 @@
 """The ``twin`` command: one verb per stage (db, layers, ingest, build, export, serve, ...).
 
-Each verb group lives in its own module; this file only assembles them.
+Each verb lives in its own module, named in `VERBS`. The installed command imports a verb's
+module only when that verb runs, so ``twin ingest vector`` does not pay for pygeoapi, scipy
+or rdflib (seconds of imports); `build_app` assembles them all eagerly, for tests.
 """
 
 from __future__ import annotations
 
-import typer
+import importlib
+from typing import Any
 
-from twin.cli import audit, build, db, ingest, keys, layers
+import typer
+from typer.core import TyperGroup
+
+HELP = "Geodata store and 3D digital twin of the commune."
+
+#: verb -> (module, attribute): a Typer (a verb group) or a function (a single command).
+VERBS: dict[str, tuple[str, str]] = {
+    "db": ("twin.cli.db", "app"),
+    "layers": ("twin.cli.layers", "app"),
+    "ingest": ("twin.cli.ingest", "app"),
+    "build": ("twin.cli.build", "app"),
+    "export": ("twin.cli.export", "app"),
+    "serve": ("twin.cli.serve", "serve"),
+    "keys": ("twin.cli.keys", "app"),
+    "audit": ("twin.cli.audit", "app"),
+    "catalog": ("twin.cli.catalog", "app"),
+}
+
+
+def _add_verb(app: typer.Typer, name: str) -> None:
+    module, attribute = VERBS[name]
+    target: Any = getattr(importlib.import_module(module), attribute)
+    if isinstance(target, typer.Typer):
+        app.add_typer(target, name=name)
+    else:
+        app.command(name)(target)
+
+
+def _root(**extra: Any) -> typer.Typer:
+    return typer.Typer(name="twin", help=HELP, no_args_is_help=True,
+                       pretty_exceptions_enable=False, **extra)
 
 
 def build_app() -> typer.Typer:
-    app = typer.Typer(
-        name="twin", help="Geodata store and 3D digital twin of the commune.",
-        no_args_is_help=True, pretty_exceptions_enable=False,
-    )
-    app.add_typer(db.app, name="db")
-    app.add_typer(layers.app, name="layers")
-    app.add_typer(ingest.app, name="ingest")
-    app.add_typer(build.app, name="build")
-    app.add_typer(keys.app, name="keys")
-    app.add_typer(audit.app, name="audit")
-    # further verb groups (serve, export, keys, audit, catalog) are added below, one line each
+    """Every verb, imported now (what tests drive through Typer's CliRunner)."""
+    app = _root()
+    for name in VERBS:
+        _add_verb(app, name)
+    return app
+
+
+class LazyVerbs(TyperGroup):
+    """The root group of the installed command: verbs are imported on first use."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(VERBS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in VERBS:
+            return None
+        single = _with_callback(_root())
+        _add_verb(single, cmd_name)
+        group: Any = typer.main.get_command(single)
+        return group.commands.get(cmd_name)
+
+
+def _with_callback(app: typer.Typer) -> typer.Typer:
+    """A root callback keeps Typer from collapsing a one-verb app into that verb."""
+
+    @app.callback()
+    def _twin() -> None:
+        """Geodata store and 3D digital twin of the commune."""
+
     return app
 
 
 def main() -> None:
-    build_app()()
+    _with_callback(_root(cls=LazyVerbs))()

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from gis.db import make_engine
 from gis.errors import GisError
+from tiles.errors import TilesError
 from twin.settings import Settings
 
 console = Console()
@@ -42,7 +43,7 @@ def domain_errors(func: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
-        except GisError as exc:
+        except (GisError, TilesError) as exc:
             err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(1) from exc
 

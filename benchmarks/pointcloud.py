@@ -1,0 +1,148 @@
+"""Point-cloud 3D Tiles: our build vs ``py3dtiles convert --jobs 2``, side by side, one run.
+
+Inputs: the real Delft AHN3 files, plus generated 1M and 10M point LAZ files (terrain, houses,
+trees; 16-bit RGB; RD New + NAP) written to benchmarks/out/. Each tool runs as a subprocess;
+peak memory is the largest sum over its process tree (PSS, so pages shared by forked workers
+count once), sampled every 50 ms. Run by hand, never as a timed test:
+
+    /work/venv/bin/python benchmarks/pointcloud.py [--sizes 1000000,10000000] [--skip-py3dtiles]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import laspy
+import numpy as np
+import psutil
+import pyproj
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "benchmarks" / "out"
+VENV_BIN = Path(sys.executable).parent
+DELFT = sorted((REPO / "data" / "delft").glob("ahn3_cropped_*.laz"))
+CRS = "EPSG:28992+5709"
+
+
+def generate(path: Path, points: int, seed: int = 1) -> Path:
+    """A synthetic but LiDAR-like tile: 20 points/m2 over a square around Delft."""
+    if path.is_file() and laspy.open(path).header.point_count == points:
+        return path
+    rng = np.random.default_rng(seed)
+    side = float(np.sqrt(points / 20.0))
+    header = laspy.LasHeader(point_format=7, version="1.4")
+    header.scales = np.array([0.001, 0.001, 0.001])
+    header.offsets = np.array([84000.0, 446000.0, 0.0])
+    header.add_crs(pyproj.CRS.from_user_input("EPSG:7415"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with laspy.open(path, mode="w", header=header) as writer:
+        for start in range(0, points, 2_000_000):
+            count = min(2_000_000, points - start)
+            writer.write_points(_chunk(header, rng, count, side))
+    return path
+
+
+def _chunk(header: laspy.LasHeader, rng: np.random.Generator, count: int, side: float
+           ) -> laspy.ScaleAwarePointRecord:
+    record = laspy.ScaleAwarePointRecord.zeros(count, header=header)
+    x = rng.uniform(0, side, count)
+    y = rng.uniform(0, side, count)
+    terrain = 0.5 * np.sin(x / 40.0) + 0.3 * np.cos(y / 25.0)
+    house = ((x % 30) < 12) & ((y % 30) < 10)
+    tree = ~house & (rng.random(count) < 0.15)
+    z = terrain + np.where(house, 9.0 + (x % 30) * 0.2, 0.0) + np.where(
+        tree, rng.uniform(1, 12, count), 0.0)
+    record.x, record.y, record.z = 84000.0 + x, 446000.0 + y, z
+    record.classification = np.where(house, 6, np.where(tree, 5, 2)).astype(np.uint8)
+    record.intensity = rng.integers(0, 4000, count).astype(np.uint16)
+    record.return_number = np.ones(count, dtype=np.uint8)
+    record.number_of_returns = np.ones(count, dtype=np.uint8)
+    grey = rng.integers(0, 65535, count).astype(np.uint16)
+    record.red, record.green, record.blue = grey, (grey * 0.9).astype(np.uint16), grey // 2
+    return record
+
+
+def measure(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak PSS (MB) of a command's whole process tree."""
+    start = time.perf_counter()
+    process = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    while process.poll() is None:
+        total = 0
+        try:
+            for proc in [process, *process.children(recursive=True)]:
+                with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+                    total += proc.memory_full_info().pss
+        except psutil.NoSuchProcess:
+            pass
+        peak = max(peak, total)
+        time.sleep(0.05)
+    elapsed = time.perf_counter() - start
+    if process.returncode != 0:
+        raise RuntimeError(f"{command[:3]} failed: {process.stderr.read().decode()[-2000:]}")
+    return elapsed, peak / 2**20
+
+
+def ours(files: list[Path], out: Path, colour: bool) -> list[str]:
+    divisor = "256" if colour else "None"
+    code = (
+        "import sys; from pathlib import Path;"
+        "from tiles.pointcloud.build import build_pointcloud, sources_from_headers;"
+        f"s = sources_from_headers([Path(p) for p in sys.argv[1:]], {CRS!r}, {divisor});"
+        f"build_pointcloud(s, Path({str(out)!r}), workers=2)"
+    )
+    return [sys.executable, "-c", code, *map(str, files)]
+
+
+def py3dtiles(files: list[Path], out: Path, colour: bool) -> list[str]:
+    command = [str(VENV_BIN / "py3dtiles"), "convert", *map(str, files), "--out", str(out),
+               "--overwrite", "--jobs", "2", "--srs_in", "7415", "--srs_out", "4978"]
+    if colour:
+        command += ["--color_scale", str(1 / 256)]
+    return command
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="1000000,10000000")
+    parser.add_argument("--skip-py3dtiles", action="store_true")
+    args = parser.parse_args()
+    inputs: list[tuple[str, list[Path], bool]] = [("delft (real AHN3)", DELFT, False)]
+    for size in (int(s) for s in args.sizes.split(",") if s):
+        inputs.append((f"generated {size / 1e6:g}M", [generate(OUT / f"gen_{size}.laz", size)],
+                       True))
+    rows = []
+    for name, files, colour in inputs:
+        points = sum(laspy.open(f).header.point_count for f in files)
+        row: dict[str, object] = {"input": name, "points": points}
+        for tool, build in (("ours", ours), ("py3dtiles", py3dtiles)):
+            if tool == "py3dtiles" and args.skip_py3dtiles:
+                continue
+            target = OUT / f"tiles_{tool}_{points}"
+            shutil.rmtree(target, ignore_errors=True)
+            seconds, peak = measure(build(files, target, colour))
+            row[tool] = {"seconds": round(seconds, 2), "points_per_s": round(points / seconds),
+                         "peak_mb": round(peak)}
+            print(f"{name:22} {tool:10} {points:>11,} pts {seconds:7.1f} s "
+                  f"{points / seconds:>11,.0f} pts/s {peak:7.0f} MB", flush=True)
+        if "py3dtiles" in row:
+            a, b = row["ours"], row["py3dtiles"]
+            assert isinstance(a, dict)
+            assert isinstance(b, dict)
+            row["speed_ratio"] = round(a["points_per_s"] / b["points_per_s"], 2)
+            row["memory_ratio"] = round(a["peak_mb"] / b["peak_mb"], 2)
+            print(f"{'':22} ratio: {row['speed_ratio']}x points/s, "
+                  f"{row['memory_ratio']}x peak memory", flush=True)
+        rows.append(row)
+    (OUT / "pointcloud.json").write_text(json.dumps(rows, indent=2))
+
+
+if __name__ == "__main__":
+    main()

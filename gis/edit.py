@@ -1,0 +1,214 @@
+"""Feature edits (create, replace, update, delete) with optimistic locking and a change log.
+
+Edits write the raw table ``data."<id>"``; outside readers keep reading the rule-applied
+view, so an edit is anonymised like a load. Each change is validated as the ingest
+validates (geometry parses, is valid, non-empty and of the layer's family, properties exist
+and cast to their column types), made under a row lock checked against the caller's ETag,
+and logged with its before/after images in ``twin.feature_change`` (the feature's versions).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+from sqlalchemy import Connection
+
+from gis import edit_sql as q
+from gis.anonymise import SourceColumn, refresh_published_view, source_columns
+from gis.errors import GisError
+from gis.model import Layer
+
+GEOMETRY_COLUMNS = ("geom", "geom_4326", "geom_3857")
+FAMILIES = {"POINT": "POINT", "MULTIPOINT": "POINT", "LINESTRING": "LINESTRING",
+            "MULTILINESTRING": "LINESTRING", "POLYGON": "POLYGON", "MULTIPOLYGON": "POLYGON"}
+
+
+class EditError(GisError):
+    """The submitted feature is invalid (names the property or the geometry problem)."""
+
+
+class FeatureNotFound(GisError):
+    def __init__(self, layer_id: str, fid: int) -> None:
+        super().__init__("feature not found")
+        self.layer_id = layer_id
+        self.fid = fid
+
+
+class EditConflict(GisError):
+    """The feature changed since the caller read it (If-Match does not match)."""
+
+
+@dataclass(frozen=True)
+class SourceCrs:
+    srid: int
+    lat_lon: bool
+
+
+def _cursor(conn: Connection) -> psycopg.Cursor[Any]:
+    driver: psycopg.Connection[Any] = conn.connection.driver_connection  # type: ignore[assignment]
+    return driver.cursor()
+
+
+def _attributes(conn: Connection, layer: Layer) -> dict[str, SourceColumn]:
+    return {c.name: c for c in source_columns(conn, layer.table)
+            if c.name != "fid" and c.name not in GEOMETRY_COLUMNS}
+
+
+def _text(value: Any, name: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float, str)):
+        return str(value)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
+    raise EditError(f"property {name!r}: unsupported value {value!r}")
+
+
+def _properties(conn: Connection, layer: Layer, properties: Any,
+                complete: bool) -> tuple[dict[str, str], dict[str, Any]]:
+    """(column -> type, parameters) for the given properties; NULL for missing ones if complete."""
+    if not isinstance(properties, dict):
+        raise EditError("properties must be a JSON object")
+    attributes = _attributes(conn, layer)
+    unknown = sorted(set(properties) - set(attributes))
+    if unknown:
+        raise EditError(f"unknown properties: {', '.join(unknown)} "
+                        f"(the layer has: {', '.join(attributes)})")
+    names = list(attributes) if complete else list(properties)
+    columns = {n: attributes[n].type_name for n in names}
+    params = {f"p{i}": _text(properties.get(n), n) for i, n in enumerate(names)}
+    return columns, params
+
+
+def _geometry(conn: Connection, layer: Layer, geometry: Any, crs: SourceCrs
+              ) -> tuple[dict[str, Any], bool]:
+    """The geometry parameters after validation, and whether it must become a multi-type."""
+    if not isinstance(geometry, dict) or "type" not in geometry:
+        raise EditError("geometry: a GeoJSON geometry object is required")
+    params = {"geojson": json.dumps(geometry), "source": crs.srid,
+              "storage": layer.storage_srid, "table": layer.table}
+    with _cursor(conn) as cursor:
+        try:
+            cursor.execute(q.inspect_geometry(crs.lat_lon), params)
+        except psycopg.Error as exc:
+            raise EditError(f"geometry: {exc.diag.message_primary or exc}") from None
+        valid, reason, kind, empty = cursor.fetchone() or (False, "unreadable", "", True)
+        cursor.execute(q.table_geometry_type(), params)
+        row = cursor.fetchone()
+    target = str(row[0]).upper() if row else "GEOMETRY"
+    if empty:
+        raise EditError("geometry: empty geometries are not stored")
+    if not valid:
+        raise EditError(f"geometry: invalid ({reason})")
+    if target in FAMILIES and FAMILIES.get(str(kind).upper()) != FAMILIES[target]:
+        raise EditError(f"geometry: a {kind} cannot go into a {target} layer")
+    return params, target.startswith("MULTI") and not str(kind).upper().startswith("MULTI")
+
+
+def _run(conn: Connection, statement: Any, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    with _cursor(conn) as cursor:
+        try:
+            cursor.execute(statement, params)
+        except psycopg.errors.DataError as exc:
+            raise EditError(f"properties: {exc.diag.message_primary or exc}") from None
+        return list(cursor.fetchall()) if cursor.description else []
+
+
+def _locked(conn: Connection, layer: Layer, fid: int, if_match: str | None
+            ) -> dict[str, Any]:
+    rows = _run(conn, q.locked_row(layer.table), {"fid": fid})
+    if not rows:
+        raise FeatureNotFound(layer.id, fid)
+    etag, before = rows[0]
+    if if_match is not None and if_match.strip() != "*" and etag not in _tags(if_match):
+        raise EditConflict("the feature was changed since it was read (ETag mismatch)")
+    return dict(before)
+
+
+def _tags(header: str) -> set[str]:
+    return {t.strip().removeprefix("W/").strip('"') for t in header.split(",")}
+
+
+def etag(conn: Connection, layer: Layer, fid: int) -> str | None:
+    rows = _run(conn, q.row_etag(layer.table), {"fid": fid})
+    return str(rows[0][0]) if rows else None
+
+
+def _after(conn: Connection, layer: Layer, fid: int, operation: str, key_id: str | None,
+           before: dict[str, Any] | None) -> str | None:
+    after = None
+    if operation != "delete":
+        rows = _run(conn, q.locked_row(layer.table), {"fid": fid})
+        after = dict(rows[0][1])
+    _run(conn, q.log_change(), {
+        "layer": layer.id, "fid": fid, "operation": operation, "key": key_id,
+        "before": Jsonb(before) if before is not None else None,
+        "after": Jsonb(after) if after is not None else None})
+    if any(rule.rule == "suppress" for rule in layer.spec.personal_fields.values()):
+        refresh_published_view(conn, layer)  # small-cell tables follow the data
+    return etag(conn, layer, fid) if operation != "delete" else None
+
+
+def create_feature(conn: Connection, layer: Layer, feature: dict[str, Any], crs: SourceCrs,
+                   key_id: str | None) -> tuple[int, str]:
+    """Insert a GeoJSON feature; returns (fid, ETag)."""
+    columns, params = _properties(conn, layer, feature.get("properties") or {}, complete=True)
+    geometry, multi = _geometry(conn, layer, feature.get("geometry"), crs)
+    rows = _run(conn, q.insert_feature(layer.table, columns, crs.lat_lon, multi),
+                {**params, **geometry})
+    fid = int(rows[0][0])
+    tag = _after(conn, layer, fid, "create", key_id, None)
+    assert tag is not None
+    return fid, tag
+
+
+def replace_feature(conn: Connection, layer: Layer, fid: int, feature: dict[str, Any],
+                    crs: SourceCrs, key_id: str | None, if_match: str | None) -> str:
+    """Replace properties and geometry of a feature (missing properties become NULL)."""
+    before = _locked(conn, layer, fid, if_match)
+    columns, params = _properties(conn, layer, feature.get("properties") or {}, complete=True)
+    geometry, multi = _geometry(conn, layer, feature.get("geometry"), crs)
+    _run(conn, q.update_feature(layer.table, columns, True, crs.lat_lon, multi),
+         {**params, **geometry, "fid": fid})
+    tag = _after(conn, layer, fid, "replace", key_id, before)
+    assert tag is not None
+    return tag
+
+
+def update_feature(conn: Connection, layer: Layer, fid: int, patch: dict[str, Any],
+                   crs: SourceCrs, key_id: str | None, if_match: str | None) -> str:
+    """A JSON merge patch: given properties change (null clears), a geometry replaces."""
+    before = _locked(conn, layer, fid, if_match)
+    columns, params = _properties(conn, layer, patch.get("properties") or {}, complete=False)
+    geometry: dict[str, Any] = {}
+    multi = False
+    if patch.get("geometry") is not None:
+        geometry, multi = _geometry(conn, layer, patch["geometry"], crs)
+    if columns or geometry:
+        _run(conn, q.update_feature(layer.table, columns, bool(geometry), crs.lat_lon, multi),
+             {**params, **geometry, "fid": fid})
+    tag = _after(conn, layer, fid, "update", key_id, before)
+    assert tag is not None
+    return tag
+
+
+def delete_feature(conn: Connection, layer: Layer, fid: int, key_id: str | None,
+                   if_match: str | None) -> None:
+    before = _locked(conn, layer, fid, if_match)
+    _run(conn, q.delete_feature(layer.table), {"fid": fid})
+    _after(conn, layer, fid, "delete", key_id, before)
+
+
+def changes(conn: Connection, layer_id: str, fid: int) -> list[dict[str, Any]]:
+    """The versions of one feature, oldest first (operation, key, before, after, time)."""
+    rows = _run(conn, "SELECT operation, key_id, before, after, at FROM twin.feature_change "
+                "WHERE layer_id = %(layer)s AND fid = %(fid)s ORDER BY id",
+                {"layer": layer_id, "fid": fid})
+    return [dict(zip(("operation", "key_id", "before", "after", "at"), r, strict=True))
+            for r in rows]

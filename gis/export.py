@@ -1,0 +1,234 @@
+"""Download files of a layer (GeoJSON, CSV, GeoPackage), built from the published view.
+
+Files are built once per layer version, rules and CRS, in constant memory (server-side
+cursors, ``COPY``, Arrow batches), written to a temporary name and renamed, with a sidecar
+JSON giving their size, SHA-256 and feature count: what the catalogue publishes as
+dcat:byteSize and spdx:checksum is exactly the file that is served.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Literal
+
+import pyarrow as pa
+from pyproj import CRS
+from sqlalchemy import Connection, Engine, text
+
+from gis import export_sql as q
+from gis.errors import GisError
+from gis.model import Layer
+
+CrsChoice = Literal["4326", "storage"]
+BATCH_ROWS = 2000
+
+
+class ExportError(GisError):
+    """A download cannot be built (no data yet, unknown format)."""
+
+
+@dataclass(frozen=True)
+class DownloadFormat:
+    ext: str
+    media_type: str
+    file_type: str  # EU file-type authority code
+    label: str
+
+
+FORMATS: dict[str, DownloadFormat] = {
+    "geojson": DownloadFormat("geojson", "application/geo+json", "GEOJSON", "GeoJSON"),
+    "csv": DownloadFormat("csv", "text/csv", "CSV", "CSV (geometry as WKT)"),
+    "gpkg": DownloadFormat("gpkg", "application/geopackage+sqlite3", "GPKG", "GeoPackage"),
+}
+CRS_CHOICES: tuple[CrsChoice, ...] = ("4326", "storage")
+
+
+@dataclass(frozen=True)
+class DownloadFile:
+    layer_id: str
+    version: int
+    format: str
+    crs: CrsChoice
+    srid: int
+    byte_size: int
+    sha256: str
+    feature_count: int
+    path: Path
+
+
+def rules_digest(layer: Layer) -> str:
+    """Changes whenever what the published view shows may change (rules, access level)."""
+    payload = json.dumps([layer.spec.access_level,
+                          {k: v.model_dump() for k, v in layer.spec.personal_fields.items()}],
+                         sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()[:12]
+
+
+def file_path(root: Path, layer: Layer, fmt: str, crs: CrsChoice) -> Path:
+    if layer.current_version is None:
+        raise ExportError(f"layer {layer.id!r} holds no data yet")
+    folder = root / layer.id / f"v{layer.current_version}-{rules_digest(layer)}"
+    srid = 4326 if crs == "4326" else layer.storage_srid
+    return folder / f"{layer.id}-epsg{srid}.{fmt}"
+
+
+def cached(root: Path, layer: Layer, fmt: str, crs: CrsChoice) -> DownloadFile | None:
+    """The built file of this version, or None when it was not built yet."""
+    if layer.current_version is None or fmt not in FORMATS:
+        return None
+    path = file_path(root, layer, fmt, crs)
+    sidecar = path.with_name(path.name + ".json")
+    if not (path.exists() and sidecar.exists()):
+        return None
+    data = json.loads(sidecar.read_text())
+    data["path"] = path
+    return DownloadFile(**data)
+
+
+def build(engine: Engine, root: Path, layer: Layer, fmt: str, crs: CrsChoice) -> DownloadFile:
+    """The download file, built now if this version does not have it yet."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown download format {fmt!r} ({', '.join(FORMATS)})")
+    found = cached(root, layer, fmt, crs)
+    if found is not None:
+        return found
+    path = file_path(root, layer, fmt, crs)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    srid = 4326 if crs == "4326" else layer.storage_srid
+    geometry = "geom_4326" if crs == "4326" else "geom"
+    decimals = 8 if CRS.from_epsg(srid).is_geographic else 3
+    with tempfile.TemporaryDirectory(dir=path.parent) as work:
+        temporary = Path(work) / path.name
+        with engine.connect() as conn:
+            writer = {"geojson": _write_geojson, "csv": _write_csv, "gpkg": _write_gpkg}[fmt]
+            count = writer(conn, layer, temporary, geometry, srid, decimals)
+        digest, size = _sha256(temporary)
+        os.replace(temporary, path)
+    record = DownloadFile(layer.id, layer.current_version or 0, fmt, crs, srid, size, digest,
+                          count, path)
+    sidecar = {k: v for k, v in asdict(record).items() if k != "path"}
+    path.with_name(path.name + ".json").write_text(json.dumps(sidecar))
+    return record
+
+
+def _sha256(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _streamed(conn: Connection, statement: str) -> Iterator[tuple[object, ...]]:
+    result = conn.execution_options(stream_results=True, yield_per=BATCH_ROWS).exec_driver_sql(
+        statement)
+    for partition in result.partitions():
+        yield from (tuple(row) for row in partition)
+
+
+def _render(conn: Connection, statement: object) -> str:
+    return statement.as_string(conn.connection.driver_connection)  # type: ignore[attr-defined,no-any-return]
+
+
+def _write_geojson(conn: Connection, layer: Layer, target: Path, geometry: str, srid: int,
+                   decimals: int) -> int:
+    count = 0
+    header: dict[str, object] = {"type": "FeatureCollection", "name": layer.id}
+    if srid != 4326:
+        header["crs"] = {"type": "name", "properties": {"name": f"urn:ogc:def:crs:EPSG::{srid}"}}
+    with target.open("w", encoding="utf-8") as out:
+        out.write(json.dumps(header)[:-1] + ', "features": [\n')
+        statement = _render(conn, q.geojson_features(layer.table, geometry, decimals))
+        for (feature,) in _streamed(conn, statement):
+            out.write((",\n" if count else "") + str(feature))
+            count += 1
+        out.write("\n]}\n")
+    return count
+
+
+def _attributes(conn: Connection, layer: Layer) -> list[tuple[str, str]]:
+    relation = f'publish."{layer.table}"'
+    rows = conn.execute(text(q.PUBLISHED_COLUMNS), {"relation": relation}).all()
+    if not rows:
+        raise ExportError(f"layer {layer.id!r} has no published view")
+    return [(name, kind) for name, kind in rows if name not in (*q.GEOMETRY_COLUMNS, "fid")]
+
+
+def _write_csv(conn: Connection, layer: Layer, target: Path, geometry: str, srid: int,
+               decimals: int) -> int:
+    names = [name for name, _ in _attributes(conn, layer)]
+    statement = q.csv_copy(layer.table, names, geometry, decimals)
+    raw = conn.connection.driver_connection
+    with target.open("wb") as out, raw.cursor() as cursor:  # type: ignore[union-attr]
+        with cursor.copy(statement) as copy:
+            for chunk in copy:
+                out.write(bytes(chunk))
+        cursor.execute(q.count_rows(layer.table))
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+_ARROW_TYPES: dict[str, pa.DataType] = {
+    "int2": pa.int64(), "int4": pa.int64(), "int8": pa.int64(), "float4": pa.float64(),
+    "float8": pa.float64(), "numeric": pa.float64(), "bool": pa.bool_(), "date": pa.date32(),
+    "timestamp": pa.timestamp("us"), "timestamptz": pa.timestamp("us", tz="UTC"),
+}
+
+
+def _write_gpkg(conn: Connection, layer: Layer, target: Path, geometry: str, srid: int,
+                decimals: int) -> int:
+    import pyogrio.raw
+
+    attributes = _attributes(conn, layer)
+    fields = [pa.field("fid", pa.int64())]
+    fields += [pa.field(name, _ARROW_TYPES.get(kind, pa.string())) for name, kind in attributes]
+    fields.append(pa.field("geometry", pa.binary()))
+    schema = pa.schema(fields)
+    statement = _render(conn, q.arrow_rows(
+        layer.table, [(n, k not in _ARROW_TYPES) for n, k in attributes], geometry))
+    counter = [0]
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        rows: list[tuple[object, ...]] = []
+        for row in _streamed(conn, statement):
+            rows.append(row)
+            if len(rows) >= BATCH_ROWS:
+                yield _batch(schema, rows)
+                counter[0] += len(rows)
+                rows = []
+        if rows or not counter[0]:
+            yield _batch(schema, rows)
+            counter[0] += len(rows)
+
+    geometry_type = conn.execute(text(q.GEOMETRY_TYPE), {"t": layer.table, "g": geometry}
+                                 ).scalar_one()
+    reader = pa.RecordBatchReader.from_batches(schema, batches())
+    pyogrio.raw.write_arrow(
+        reader, str(target), layer=layer.id, driver="GPKG", geometry_name="geometry",
+        geometry_type=_ogr_geometry_type(str(geometry_type)), crs=CRS.from_epsg(srid).to_wkt(),
+        layer_options={"FID": "fid"},
+    )
+    return counter[0]
+
+
+def _batch(schema: pa.Schema, rows: list[tuple[object, ...]]) -> pa.RecordBatch:
+    columns: list[tuple[object, ...]] = (list(zip(*rows, strict=True)) if rows
+                                         else [() for _ in schema])
+    arrays = [pa.array(list(values), type=field.type) for values, field in zip(
+        columns, schema, strict=True)]
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def _ogr_geometry_type(postgis_type: str) -> str:
+    names = {"POINT": "Point", "LINESTRING": "LineString", "POLYGON": "Polygon",
+             "MULTIPOINT": "MultiPoint", "MULTILINESTRING": "MultiLineString",
+             "MULTIPOLYGON": "MultiPolygon", "GEOMETRYCOLLECTION": "GeometryCollection"}
+    return names.get(postgis_type.upper(), "Unknown")

@@ -1,0 +1,380 @@
+"""Atomic, versioned vector loads: staging, checks, indexes and the swap in one transaction.
+
+1. Declare the layer and record the load as 'loading' (committed apart: a killed process
+   leaves that trace, which the next load marks failed).
+2. In ONE transaction: stream the source into ``staging.<id>__load<n>`` by COPY (checked and
+   reprojected batch by batch), remove duplicate ids, build the key and spatial indexes, move
+   the current ``data.<id>`` to ``history.<id>__v<n>``, move the staged table to
+   ``data.<id>``, publish the version (INSPIRE lifespan: begins now, the previous one ends
+   now), COMMIT.
+
+Whatever fails -- unreadable file, fatal quality, killed process, database stopping -- the
+transaction never commits, so the previous version stays intact and queryable; the failed load
+is recorded with its error (and quality report) when the database is still reachable.
+A session advisory lock per layer keeps two loads of one layer from running at once.
+An identical re-ingest (same checksum) still makes a new version: every successful load is a
+version, and the checksum in the history shows that nothing changed.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import sql as psql
+from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from gis import registry
+from gis.anonymise import refresh_published_view
+from gis.errors import GeodesyError, GisError, IngestError
+from gis.geodesy import area_of_use, parse_crs
+from gis.ingest import pgbinary, sql
+from gis.ingest.batch import BatchProcessor, Frame, Prepared, Projected, Rows
+from gis.ingest.columns import find_id_column, geometry_column, plan_columns
+from gis.ingest.geometry import TargetType
+from gis.ingest.quality import QualityTracker
+from gis.ingest.sources import Source, batches, checksum, open_source
+from gis.model import Layer, LayerSpec, QualityIssue, QualityReport
+from gis.schema import DATA_SCHEMA, HISTORY_SCHEMA
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int | None], None]
+
+#: Batches projected in parallel (PROJ and EWKB encoding) while the main thread checks and
+#: writes; each holds one batch of `gis.ingest.sources.BATCH_SIZE` features in memory.
+WORKERS = 2
+
+#: How long a load waits for another load of the same layer to end (or to be noticed dead).
+LOCK_WAIT_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """A successful load: the new version of the layer and what it holds."""
+
+    layer_id: str
+    load_id: int
+    version: int
+    table: str
+    storage_srid: int
+    feature_count: int
+    geometry_type: str
+    checksum: str
+    quality: QualityReport
+    seconds: float
+
+
+def ingest_vector(
+    engine: Engine,
+    spec: LayerSpec,
+    path: Path | str,
+    *,
+    default_storage_crs: str,
+    source_crs: str | None = None,
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> LoadResult:
+    """Load ``path`` as the next version of layer ``spec.id`` (declared or updated first).
+
+    Raises `IngestError` (`QualityRejected` for quality rules) naming the file, the feature
+    and the problem; the previous version is then untouched.
+    """
+    path = Path(path).resolve()
+    started = time.monotonic()
+    digest = checksum(path) if path.is_file() else None
+    with engine.connect() as conn, _layer_lock(conn, spec.id, str(path)):
+        with conn.begin():
+            layer = registry.register(conn, spec, default_storage_crs)
+            stale = registry.abandon_stale_loads(conn, spec.id)
+            if stale:
+                log.warning("layer %s: %d interrupted load(s) marked failed", spec.id, stale)
+            load_id = registry.start_load(conn, spec.id, str(path), digest)
+        tracker = QualityTracker(str(path), strict)
+        job = _Load(conn, layer, load_id, path, tracker, progress)
+        try:
+            with conn.begin():
+                version, stats = job.run(source_crs or spec.source_crs)
+        except BaseException as exc:
+            error = _as_ingest_error(exc, str(path))
+            _record_failure(engine, load_id, error or exc, tracker.report)
+            if error is None:
+                raise
+            raise error from exc
+    return LoadResult(
+        layer_id=spec.id, load_id=load_id, version=version, table=f"{DATA_SCHEMA}.{spec.id}",
+        storage_srid=layer.storage_srid, feature_count=stats["feature_count"],
+        geometry_type=stats["geometry_type"], checksum=digest or "", quality=tracker.report,
+        seconds=time.monotonic() - started,
+    )
+
+
+@contextmanager
+def _layer_lock(conn: Connection, layer_id: str, source: str) -> Iterator[None]:
+    """Hold the layer's session advisory lock for the whole load.
+
+    A load killed a moment ago may still hold it until its server process notices the lost
+    connection, so we wait up to `LOCK_WAIT_SECONDS` before saying another load is running.
+    """
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    try:
+        with driver.cursor() as cursor:
+            cursor.execute(sql.lock_timeout(), (f"{int(LOCK_WAIT_SECONDS * 1000)}ms",))
+            cursor.execute(sql.wait_lock(), (layer_id,))
+        conn.commit()
+    except psycopg.errors.LockNotAvailable as exc:
+        conn.rollback()
+        raise IngestError(source, f"another load of layer {layer_id!r} is running") from exc
+    try:
+        yield
+    finally:
+        try:
+            with driver.cursor() as cursor:
+                cursor.execute(sql.unlock(), (layer_id,))
+            conn.commit()
+        except (psycopg.Error, SQLAlchemyError):
+            log.debug("advisory lock of %s released with the connection", layer_id)
+
+
+def _as_ingest_error(exc: BaseException, source: str) -> GisError | None:
+    """Domain errors pass; database errors become an `IngestError`; anything else stays."""
+    if isinstance(exc, IngestError):
+        return exc
+    if isinstance(exc, GeodesyError):
+        return IngestError(source, f"cannot reproject: {exc}")
+    if isinstance(exc, GisError):
+        return exc
+    if isinstance(exc, DBAPIError | psycopg.Error):
+        original = getattr(exc, "orig", None) or exc
+        message = " ".join(str(original).split())[:500]
+        if isinstance(original, psycopg.OperationalError):
+            return IngestError(source, f"the database connection was lost mid-load ({message})")
+        return IngestError(source, f"the database refused the data ({message})")
+    return None
+
+
+def _record_failure(
+    engine: Engine, load_id: int, error: BaseException, report: QualityReport
+) -> None:
+    message = str(error) or type(error).__name__
+    try:
+        with engine.begin() as conn:
+            registry.fail_load(conn, load_id, message, report.model_dump(mode="json"))
+    except (SQLAlchemyError, psycopg.Error) as exc:
+        log.warning("load %d failed (%s) and could not be recorded: %s", load_id, message, exc)
+
+
+class _Load:
+    """The body of the load transaction (one instance per load)."""
+
+    def __init__(self, conn: Connection, layer: Layer, load_id: int, path: Path,
+                 tracker: QualityTracker, progress: Progress | None) -> None:
+        self.conn = conn
+        self.layer = layer
+        self.load_id = load_id
+        self.path = path
+        self.tracker = tracker
+        self.progress = progress
+        self.staging = f"{layer.id}__load{load_id}"
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        self.driver: psycopg.Connection[Any] = driver
+
+    def run(self, declared_crs: str | None) -> tuple[int, dict[str, Any]]:
+        source = open_source(self.path, self.layer.spec)
+        source_crs = self._source_crs(source, declared_crs)
+        clock = time.monotonic()
+        processor = self._stream(source, source_crs)
+        report = self.tracker.close()  # fatal when nothing was loaded
+        assert processor is not None
+        assert processor.target is not None
+        log.info("%s: %d features streamed in %.1f s", self.layer.id, report.features_loaded,
+                 time.monotonic() - clock)
+        clock = time.monotonic()
+        self._drop_duplicates(processor)
+        report = self.tracker.close()
+        for statement in sql.finish_staging(self.staging):
+            self._execute(statement)
+        stats = self._stats(processor.target.name, report)
+        version = self._swap(stats)
+        log.info("%s: checked ids, indexed and swapped in %.1f s", self.layer.id,
+                 time.monotonic() - clock)
+        return version, stats
+
+    def _execute(self, statement: psql.Composed | psql.SQL, params: Any = None) -> list[Any]:
+        with self.driver.cursor() as cursor:
+            cursor.execute(statement, params)
+            return cursor.fetchall() if cursor.description else []
+
+    def _source_crs(self, source: Source, declared: str | None) -> str:
+        """The CRS the coordinates are in: --crs / spec, else the file's; never a guess."""
+        value = declared or source.crs
+        if value is None:
+            raise IngestError(source.name, "the file has no CRS and none was given: pass "
+                              "--crs EPSG:xxxx (or source_crs in the layer spec)")
+        crs = parse_crs(value)
+        code = crs.to_epsg(min_confidence=70)
+        return f"EPSG:{code}" if code else crs.to_wkt()
+
+    def _frame(self, source: Source, source_crs: str, schema: Any) -> Frame:
+        storage_crs = f"EPSG:{self.layer.storage_srid}"
+        columns = plan_columns(schema)
+        id_column = find_id_column(columns, self.layer.spec.id_field)
+        if self.layer.spec.id_field and id_column is None:
+            raise IngestError(source.name, f"id_field {self.layer.spec.id_field!r} is not a "
+                              f"field of the source ({', '.join(c.source for c in columns)})")
+        return Frame(
+            source_crs=source_crs, storage_crs=storage_crs, storage_srid=self.layer.storage_srid,
+            source_area=area_of_use(parse_crs(source_crs)),
+            storage_area=area_of_use(parse_crs(storage_crs)), columns=columns,
+            geometry_column=geometry_column(schema),
+            id_column=id_column.source if id_column else None,
+        )
+
+    def _stream(self, source: Source, source_crs: str) -> BatchProcessor | None:
+        """Read, check and COPY every batch; the staging table is created on the first rows.
+
+        The projection stage of up to `WORKERS` batches runs in threads (PROJ, GEOS, NumPy
+        and Arrow release the GIL) while this thread reads, checks and writes in order.
+        """
+        processor: BatchProcessor | None = None
+        copy = _CopySession(self.driver)
+        pending: deque[tuple[Prepared, Future[Projected | None]]] = deque()
+        try:
+            with ThreadPoolExecutor(WORKERS, thread_name_prefix="ingest") as pool:
+                for batch in batches(source):
+                    if processor is None:
+                        frame = self._frame(source, source_crs, batch.schema)
+                        target = TargetType.from_declared(source.declared_type)
+                        processor = BatchProcessor(frame=frame, tracker=self.tracker,
+                                                   target=target)
+                    prepared = processor.prepare(batch)
+                    pending.append((prepared, pool.submit(processor.project, prepared)))
+                    while len(pending) > WORKERS:
+                        self._finish(copy, processor, *pending.popleft(), source)
+                while pending and processor is not None:
+                    self._finish(copy, processor, *pending.popleft(), source)
+        except BaseException as exc:
+            for _prepared, future in pending:
+                future.cancel()
+            copy.abort(exc)
+            raise
+        copy.close()
+        return processor
+
+    def _finish(self, copy: _CopySession, processor: BatchProcessor, prepared: Prepared,
+                future: Future[Projected | None], source: Source) -> None:
+        self._write(copy, processor, processor.finish(prepared, future.result()))
+        if self.progress:
+            done = int(prepared.fids[-1]) if len(prepared.fids) else 0
+            self.progress(done, source.feature_estimate)
+
+    def _write(self, copy: _CopySession, processor: BatchProcessor, rows: Rows) -> None:
+        if rows.data is None:
+            return
+        assert processor.target is not None
+        if not copy.table_ready:
+            self._execute(sql.create_staging(
+                self.staging, processor.frame.columns, processor.target.name,
+                self.layer.storage_srid))
+            copy.table_ready = True
+        elif rows.widened:
+            copy.close()
+            for statement in sql.promote_to_multi(
+                    self.staging, processor.target.name, self.layer.storage_srid):
+                self._execute(statement)
+        copy.write(sql.copy_rows(self.staging, processor.frame.columns), rows.data)
+
+    def _drop_duplicates(self, processor: BatchProcessor) -> None:
+        """Later features repeating an id are rejected (SQL over the staged rows)."""
+        column = processor.frame.id_column
+        if column is None:
+            return
+        name = next(c.name for c in processor.frame.columns if c.source == column)
+        duplicates = self._execute(sql.duplicate_ids(self.staging, name))
+        for fid, value in duplicates:
+            self.tracker.add(QualityIssue(
+                code="duplicate_id", feature=f"feature #{fid} (id={value})",
+                message=f"{column} {value!r} already used by an earlier feature"))
+        if duplicates:
+            self._execute(sql.delete_rows(self.staging), ([fid for fid, _ in duplicates],))
+            self.tracker.report.features_loaded -= len(duplicates)
+
+    def _stats(self, geometry_type: str, report: QualityReport) -> dict[str, Any]:
+        row = self._execute(sql.extents(self.staging))[0]
+        count, extent, extent_4326 = row[0], list(row[1:5]), list(row[5:9])
+        west, south, east, north = extent_4326
+        return {
+            "feature_count": int(count), "geometry_type": geometry_type, "extent": extent,
+            "extent_4326": extent_4326, "quality": report.model_dump(mode="json"),
+            "footprint": func.ST_MakeEnvelope(west, south, east, north, 4326),
+        }
+
+    def _swap(self, stats: dict[str, Any]) -> int:
+        layer_id = self.layer.id
+        exists = self._execute(sql.table_exists(), (DATA_SCHEMA, layer_id))[0][0]
+        if exists:
+            history_table = f"{layer_id}__v{self.layer.current_version or 0}"
+            if self._execute(sql.table_exists(), (HISTORY_SCHEMA, history_table))[0][0]:
+                raise IngestError(str(self.path), f"history.{history_table} already exists")
+            for statement in sql.retire_current(layer_id, history_table):
+                self._execute(statement)
+        for statement in sql.promote_staging(self.staging, layer_id):
+            self._execute(statement)
+        now = self.conn.execute(select(func.now())).scalar_one()
+        version = registry.publish_version(self.conn, self.load_id, layer_id, now, stats)
+        # the rule-applied view follows the new table in the same transaction
+        refresh_published_view(self.conn, registry.get_layer(self.conn, layer_id))
+        return version
+
+
+class _CopySession:
+    """A binary COPY that stays open across batches (PostgreSQL parses while we compute)."""
+
+    def __init__(self, driver: psycopg.Connection[Any]) -> None:
+        self.driver = driver
+        self.table_ready = False
+        self._cursor: psycopg.Cursor[Any] | None = None
+        self._context: Any = None  # psycopg's copy() context manager
+        self._copy: Any = None
+
+    def write(self, statement: psql.Composed, data: Any) -> None:
+        if self._copy is None:
+            self._cursor = self.driver.cursor()
+            self._context = self._cursor.copy(statement)
+            self._copy = self._context.__enter__()
+            self._copy.write(pgbinary.HEADER)
+        self._copy.write(memoryview(data))
+
+    def abort(self, exc: BaseException) -> None:
+        """End the COPY with an error (PostgreSQL then discards it); never masks ``exc``."""
+        try:
+            if self._context is not None:
+                context, self._context, self._copy = self._context, None, None
+                context.__exit__(type(exc), exc, exc.__traceback__)
+        except (psycopg.Error, OSError) as error:
+            log.debug("COPY abort after %r: %s", exc, error)
+        finally:
+            if self._cursor is not None:
+                cursor, self._cursor = self._cursor, None
+                cursor.close()
+
+    def close(self) -> None:
+        if self._copy is not None:
+            self._copy.write(pgbinary.TRAILER)
+        if self._context is not None:
+            context, self._context, self._copy = self._context, None, None
+            context.__exit__(None, None, None)
+        if self._cursor is not None:
+            cursor, self._cursor = self._cursor, None
+            cursor.close()

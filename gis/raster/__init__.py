@@ -1,0 +1,1 @@
+"""Rasters derived from LiDAR: terrain (DTM) and surface (DSM) models as COGs."""

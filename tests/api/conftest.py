@@ -1,0 +1,3 @@
+"""Fixtures of the HTTP tests (shared set-up lives in tests/*_support.py)."""
+
+from ogc_support import ogc_client, ogc_layers, ogc_server  # noqa: F401 (fixtures)

@@ -1,0 +1,127 @@
+"""Vector tiles: decoded with mapbox-vector-tile and checked against the layer in PostGIS."""
+
+from __future__ import annotations
+
+import math
+
+import mapbox_vector_tile
+import pytest
+from fastapi.testclient import TestClient
+from ogc_support import OgcLayers, app_settings, layer_sql
+from sqlalchemy import Engine
+
+from twin.app import create_app
+
+pytestmark = pytest.mark.api
+
+MVT = "application/vnd.mapbox-vector-tile"
+
+
+def _tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
+    n = 2**z
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    return x, y
+
+
+@pytest.fixture(scope="module")
+def centre(ogc_layers: OgcLayers, engine: Engine) -> tuple[float, float]:
+    with engine.connect() as conn:
+        lon, lat = conn.execute(layer_sql(
+            "SELECT ST_X(c), ST_Y(c) FROM (SELECT ST_Centroid(geom_4326) c FROM {table} "
+            "WHERE fid = 20) s", ogc_layers.open)).one()
+    return float(lon), float(lat)
+
+
+def _fids(engine: Engine, layer: str, z: int, x: int, y: int, predicate: str) -> set[int]:
+    with engine.connect() as conn:
+        condition = predicate.replace("{}", "ST_TileEnvelope(:z, :x, :y)")
+        rows = conn.execute(layer_sql("SELECT fid FROM {table} WHERE {where}", layer, condition),
+                            {"z": z, "x": x, "y": y})
+        return {row[0] for row in rows}
+
+
+@pytest.mark.parametrize("z", [14, 15, 16])
+def test_tile_holds_the_features_of_the_layer(ogc_client: TestClient, ogc_layers: OgcLayers,
+                                              engine: Engine, centre: tuple[float, float],
+                                              z: int) -> None:
+    x, y = _tile_of(*centre, z)
+    response = ogc_client.get(f"/collections/{ogc_layers.open}/tiles/WebMercatorQuad/{z}/{y}/{x}")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == MVT
+    decoded = mapbox_vector_tile.decode(response.content)
+    layer = decoded[ogc_layers.open]
+    assert layer["extent"] == 4096
+    fids = {f["id"] for f in layer["features"]}
+    intersecting = _fids(engine, ogc_layers.open, z, x, y, "ST_Intersects(geom_3857, {})")
+    overlapping = _fids(engine, ogc_layers.open, z, x, y, "geom_3857 && {}")
+    assert 20 in fids
+    assert intersecting <= fids <= overlapping
+    feature = next(f for f in layer["features"] if f["id"] == 20)
+    with engine.connect() as conn:
+        capakey, uidn = conn.execute(layer_sql(
+            'SELECT "CAPAKEY", "UIDN" FROM {table} WHERE fid = 20', ogc_layers.open)).one()
+    assert feature["properties"]["CAPAKEY"] == capakey
+    assert feature["properties"]["UIDN"] == uidn
+    assert feature["geometry"]["type"] in ("Polygon", "MultiPolygon")
+
+
+def test_tiles_revalidate_with_etag(ogc_client: TestClient, ogc_layers: OgcLayers,
+                                    centre: tuple[float, float]) -> None:
+    x, y = _tile_of(*centre, 15)
+    url = f"/collections/{ogc_layers.open}/tiles/WebMercatorQuad/15/{y}/{x}"
+    first = ogc_client.get(url)
+    assert first.headers["cache-control"].startswith("public, max-age=")
+    etag = first.headers["etag"]
+    again = ogc_client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
+    other = ogc_client.get(url.replace(f"/{x}", f"/{x + 1}"), headers={"If-None-Match": etag})
+    assert other.status_code == 200
+
+
+def test_empty_and_out_of_range_tiles(ogc_client: TestClient, ogc_layers: OgcLayers) -> None:
+    base = f"/collections/{ogc_layers.open}/tiles/WebMercatorQuad"
+    empty = ogc_client.get(f"{base}/10/0/0")
+    assert empty.status_code == 200
+    assert mapbox_vector_tile.decode(empty.content) == {}
+    for z, y, x in ((3, 8, 0), (3, 0, 8), (23, 0, 0), (-1, 0, 0)):
+        assert ogc_client.get(f"{base}/{z}/{y}/{x}").status_code in (404, 400)
+
+
+def test_low_zoom_tiles_are_capped(database_url: str, ogc_layers: OgcLayers,
+                                   centre: tuple[float, float]) -> None:
+    settings = app_settings(database_url).model_copy(update={"tile_max_features": 5})
+    with TestClient(create_app(settings)) as client:
+        x, y = _tile_of(*centre, 12)
+        low = mapbox_vector_tile.decode(client.get(
+            f"/collections/{ogc_layers.open}/tiles/WebMercatorQuad/12/{y}/{x}").content)
+        assert 0 < len(low[ogc_layers.open]["features"]) <= 5
+        x, y = _tile_of(*centre, 14)
+        detail = mapbox_vector_tile.decode(client.get(
+            f"/collections/{ogc_layers.open}/tiles/WebMercatorQuad/14/{y}/{x}").content)
+        assert len(detail[ogc_layers.open]["features"]) > 5
+
+
+def test_tileset_metadata_tilejson_and_style(ogc_client: TestClient, ogc_layers: OgcLayers,
+                                             centre: tuple[float, float]) -> None:
+    base = f"/collections/{ogc_layers.open}"
+    tilesets = ogc_client.get(f"{base}/tiles").json()["tilesets"]
+    assert tilesets[0]["tileMatrixSetURI"].endswith("WebMercatorQuad")
+    tileset = ogc_client.get(f"{base}/tiles/WebMercatorQuad").json()
+    template = next(link["href"] for link in tileset["links"] if link["rel"] == "item")
+    assert template.endswith("{tileMatrix}/{tileRow}/{tileCol}")
+    tilejson = ogc_client.get(f"{base}/tilejson.json").json()
+    assert tilejson["tilejson"] == "3.0.0"
+    assert tilejson["vector_layers"][0]["id"] == ogc_layers.open
+    assert "CAPAKEY" in tilejson["vector_layers"][0]["fields"]
+    x, y = _tile_of(*centre, 15)
+    url = tilejson["tiles"][0].format(z=15, x=x, y=y)
+    assert mapbox_vector_tile.decode(ogc_client.get(url).content)[ogc_layers.open]["features"]
+    style = ogc_client.get(f"{base}/style.json").json()
+    assert style["version"] == 8
+    assert style["sources"][ogc_layers.open]["tiles"] == tilejson["tiles"]
+    assert {layer["type"] for layer in style["layers"]} == {"fill", "line"}
+    assert all(layer["source-layer"] == ogc_layers.open for layer in style["layers"])
+    links = ogc_client.get(base).json()["links"]
+    assert any(link["href"].endswith("/tiles") for link in links)

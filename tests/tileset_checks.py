@@ -1,0 +1,125 @@
+"""Checks of 3D Tiles outputs shared by the tests: official JSON schemas, glTF validator,
+and the rules schemas cannot express (containment, decreasing errors, counts, no NaN)."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import subprocess
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+
+REPO = Path(__file__).resolve().parent.parent
+SCHEMA_DIR = REPO.parent / "shared" / "3d-tiles" / "schema"
+NODE_MODULES = REPO / "node_modules"
+BASE = "https://3d-tiles.schema.local/"
+
+
+@lru_cache(maxsize=1)
+def tileset_validator() -> Draft202012Validator:
+    """Draft 2020-12 validator of tileset.json with every official schema in a local registry."""
+    resources = []
+    for path in SCHEMA_DIR.rglob("*.schema.json"):
+        contents = json.loads(path.read_text(encoding="utf-8"))
+        relative = path.relative_to(SCHEMA_DIR).as_posix()
+        resources.append((BASE + relative, Resource.from_contents(contents)))
+    registry: Registry = Registry().with_resources(resources)
+    root = json.loads((SCHEMA_DIR / "tileset.schema.json").read_text(encoding="utf-8"))
+    root["$id"] = BASE + "tileset.schema.json"
+    return Draft202012Validator(root, registry=registry)
+
+
+def schema_errors(document: dict[str, Any]) -> list[str]:
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+            for e in tileset_validator().iter_errors(document)]
+
+
+def tiles(tile: dict[str, Any], parent: dict[str, Any] | None = None
+          ) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None]]:
+    yield tile, parent
+    for child in tile.get("children", []):
+        yield from tiles(child, tile)
+
+
+def box_corners(box: list[float]) -> np.ndarray:
+    centre = np.asarray(box[:3])
+    axes = np.asarray(box[3:]).reshape(3, 3)
+    signs = np.array([[sx, sy, sz] for sx in (-1, 1) for sy in (-1, 1) for sz in (-1, 1)])
+    return centre + signs @ axes
+
+
+def inside(child: list[float], parent: list[float], tolerance: float = 1e-6) -> bool:
+    """Every corner of the child box inside the parent box (axis-aligned or oriented)."""
+    centre = np.asarray(parent[:3])
+    axes = np.asarray(parent[3:]).reshape(3, 3)
+    corners = box_corners(child) - centre
+    for axis in axes:
+        length = float(np.linalg.norm(axis))
+        if length == 0:
+            if np.abs(corners @ np.zeros(3)).max() > tolerance:
+                return False
+            continue
+        if np.abs(corners @ (axis / length)).max() > length + tolerance:
+            return False
+    return True
+
+
+def semantic_errors(document: dict[str, Any]) -> list[str]:
+    """What the schemas cannot see."""
+    errors: list[str] = []
+    text = json.dumps(document)
+    if "NaN" in text or "Infinity" in text:
+        errors.append("NaN or Infinity in tileset.json")
+    root = document["root"]
+    if document["geometricError"] < root["geometricError"]:
+        errors.append("tileset geometricError below the root's")
+    for tile, parent in tiles(root):
+        name = tile.get("content", {}).get("uri", "?")
+        if "refine" in tile and tile["refine"] not in ("ADD", "REPLACE"):
+            errors.append(f"{name}: refine {tile['refine']!r}")
+        if not all(math.isfinite(v) for v in tile["boundingVolume"]["box"]):
+            errors.append(f"{name}: non-finite box")
+        if not tile.get("children") and tile["geometricError"] != 0:
+            errors.append(f"{name}: leaf with geometricError {tile['geometricError']}")
+        if parent is not None:
+            if tile["geometricError"] > parent["geometricError"]:
+                errors.append(f"{name}: geometricError grows from parent to child")
+            if not inside(tile["boundingVolume"]["box"], parent["boundingVolume"]["box"]):
+                errors.append(f"{name}: box not inside its parent's")
+    return errors
+
+
+def gltf_validator_available() -> bool:
+    return shutil.which("node") is not None and (NODE_MODULES / "gltf-validator").is_dir()
+
+
+_SCRIPT = """
+import validator from %s;
+import fs from 'fs';
+const out = [];
+for (const f of process.argv.slice(1)) {
+  const r = await validator.validateBytes(new Uint8Array(fs.readFileSync(f)), {maxIssues: 20});
+  out.push({file: f, errors: r.issues.numErrors, warnings: r.issues.numWarnings,
+            messages: r.issues.messages.filter(m => m.severity <= 1)});
+}
+console.log(JSON.stringify(out));
+"""
+
+
+def gltf_reports(paths: list[Path]) -> list[dict[str, Any]]:
+    """Khronos glTF-Validator reports (errors, warnings, messages) of every glb."""
+    module = json.dumps(str(NODE_MODULES / "gltf-validator" / "index.js"))
+    reports: list[dict[str, Any]] = []
+    for start in range(0, len(paths), 200):
+        batch = [str(p) for p in paths[start:start + 200]]
+        done = subprocess.run(["node", "--input-type=module", "-e", _SCRIPT % module, *batch],
+                              capture_output=True, text=True, check=True, timeout=600)
+        reports.extend(json.loads(done.stdout))
+    return reports

@@ -1,0 +1,46 @@
+"""The installed ``twin`` command imports a verb's module only when that verb runs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import typer
+
+from twin.cli import VERBS, build_app
+
+PROBE = """
+import sys
+sys.argv = ["twin", *sys.argv[1:]]
+from twin.cli import main
+try:
+    main()
+except SystemExit as exit:
+    code = exit.code
+heavy = sorted(m for m in ("pygeoapi", "scipy", "rdflib", "laspy") if m in sys.modules)
+print("HEAVY=" + ",".join(heavy))
+sys.exit(code)
+"""
+
+
+def _run(*argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True, text=True,
+                          check=False, timeout=120)
+
+
+def test_every_verb_is_assembled() -> None:
+    command = typer.main.get_command(build_app())
+    assert set(command.commands) == set(VERBS)  # type: ignore[attr-defined]
+
+
+def test_a_light_verb_does_not_import_the_service() -> None:
+    result = _run("db", "--help")
+    assert result.returncode == 0, result.stderr
+    assert "migrate" in result.stdout
+    assert "HEAVY=\n" in result.stdout
+
+
+def test_unknown_verb_is_a_usage_error() -> None:
+    result = _run("frobnicate")
+    assert result.returncode == 2
+    assert "No such command" in result.stdout + result.stderr

@@ -1,0 +1,135 @@
+"""glTF 2.0 binary (glb) POINTS contents for 3D Tiles 1.1.
+
+Positions are float32 metres relative to the node centre; the centre itself is the glTF node
+``translation`` (float64 in JSON), so precision never depends on the distance to the origin.
+glTF is y-up and 3D Tiles z-up: local (east, north, up) is stored as (east, up, -north), which
+the runtime rotates back. Classification and intensity are kept as `_CLASSIFICATION` and
+`_INTENSITY` vertex attributes and declared as EXT_structural_metadata property attributes,
+colour as normalised unsigned-byte `COLOR_0`. Vertex attributes start on 4-byte boundaries
+with a 4-byte multiple stride, as the glTF specification requires.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+ARRAY_BUFFER = 34962
+FLOAT, UNSIGNED_BYTE, UNSIGNED_SHORT = 5126, 5121, 5123
+POINTS = 0
+
+METADATA_SCHEMA: dict[str, Any] = {
+    "id": "pointcloud",
+    "classes": {
+        "point": {
+            "name": "LiDAR point",
+            "properties": {
+                "classification": {"type": "SCALAR", "componentType": "UINT8",
+                                   "description": "ASPRS LAS classification code"},
+                "intensity": {"type": "SCALAR", "componentType": "UINT16",
+                              "description": "Return pulse intensity as recorded"},
+            },
+        }
+    },
+}
+
+
+def _pad(data: bytes, filler: bytes) -> bytes:
+    return data + filler * ((4 - len(data) % 4) % 4)
+
+
+def _attributes(records: NDArray[np.void], colour: bool) -> tuple[bytes, int]:
+    """Interleaved intensity@0, classification@4, colour@8 with a 4-byte-multiple stride."""
+    stride = 12 if colour else 8
+    block = np.zeros((len(records), stride), dtype=np.uint8)
+    block[:, 0:2] = records["intensity"].astype("<u2").view(np.uint8).reshape(-1, 2)
+    block[:, 4] = records["classification"]
+    if colour:
+        block[:, 8] = records["red"]
+        block[:, 9] = records["green"]
+        block[:, 10] = records["blue"]
+    return block.tobytes(), stride
+
+
+def glb_bytes(positions: NDArray[np.float32], records: NDArray[np.void],
+              translation: tuple[float, float, float], colour: bool) -> bytes:
+    """The glb of one tile: positions (n, 3) float32 local z-up metres about ``translation``."""
+    count = len(positions)
+    y_up = np.empty_like(positions)
+    y_up[:, 0], y_up[:, 1], y_up[:, 2] = positions[:, 0], positions[:, 2], -positions[:, 1]
+    position_bytes = y_up.astype("<f4").tobytes()
+    attribute_bytes, stride = _attributes(records, colour)
+    binary = position_bytes + attribute_bytes
+    accessors: list[dict[str, Any]] = [
+        {"bufferView": 0, "componentType": FLOAT, "count": count, "type": "VEC3",
+         "min": [float(v) for v in y_up.min(axis=0)],
+         "max": [float(v) for v in y_up.max(axis=0)]},
+        {"bufferView": 1, "byteOffset": 0, "componentType": UNSIGNED_SHORT, "count": count,
+         "type": "SCALAR"},
+        {"bufferView": 1, "byteOffset": 4, "componentType": UNSIGNED_BYTE, "count": count,
+         "type": "SCALAR"},
+    ]
+    attributes = {"POSITION": 0, "_INTENSITY": 1, "_CLASSIFICATION": 2}
+    if colour:
+        accessors.append({"bufferView": 1, "byteOffset": 8, "componentType": UNSIGNED_BYTE,
+                          "normalized": True, "count": count, "type": "VEC3"})
+        attributes["COLOR_0"] = 3
+    document = {
+        "asset": {"version": "2.0", "generator": "commune-twin tiles.pointcloud"},
+        "extensionsUsed": ["EXT_structural_metadata"],
+        "extensions": {"EXT_structural_metadata": {
+            "schema": METADATA_SCHEMA,
+            "propertyAttributes": [{"class": "point", "properties": {
+                "classification": {"attribute": "_CLASSIFICATION"},
+                "intensity": {"attribute": "_INTENSITY"}}}],
+        }},
+        "scene": 0,
+        "scenes": [{"nodes": [0]}],
+        "nodes": [{"mesh": 0, "translation": [translation[0], translation[2], -translation[1]]}],
+        "meshes": [{"primitives": [{
+            "attributes": attributes, "mode": POINTS,
+            "extensions": {"EXT_structural_metadata": {"propertyAttributes": [0]}},
+        }]}],
+        "buffers": [{"byteLength": len(binary)}],
+        "bufferViews": [
+            {"buffer": 0, "byteOffset": 0, "byteLength": len(position_bytes),
+             "target": ARRAY_BUFFER},
+            {"buffer": 0, "byteOffset": len(position_bytes), "byteLength": len(attribute_bytes),
+             "byteStride": stride, "target": ARRAY_BUFFER},
+        ],
+        "accessors": accessors,
+    }
+    json_chunk = _pad(json.dumps(document, separators=(",", ":")).encode(), b" ")
+    bin_chunk = _pad(binary, b"\x00")
+    total = 12 + 8 + len(json_chunk) + 8 + len(bin_chunk)
+    return b"".join([
+        struct.pack("<4sII", b"glTF", 2, total),
+        struct.pack("<I4s", len(json_chunk), b"JSON"), json_chunk,
+        struct.pack("<I4s", len(bin_chunk), b"BIN\x00"), bin_chunk,
+    ])
+
+
+def write_glb(path: Path, positions: NDArray[np.float32], records: NDArray[np.void],
+              translation: tuple[float, float, float], colour: bool) -> int:
+    """Write a glb atomically enough for a build folder; returns its size in bytes."""
+    data = glb_bytes(positions, records, translation, colour)
+    path.write_bytes(data)
+    return len(data)
+
+
+def read_glb(path: Path) -> tuple[dict[str, Any], bytes]:
+    """The JSON document and binary chunk of a glb (for tests and checks)."""
+    data = path.read_bytes()
+    magic, version, _length = struct.unpack_from("<4sII", data, 0)
+    if magic != b"glTF" or version != 2:
+        raise ValueError(f"{path}: not a glb 2.0")
+    json_length, _ = struct.unpack_from("<I4s", data, 12)
+    document = json.loads(data[20:20 + json_length])
+    bin_length, _ = struct.unpack_from("<I4s", data, 20 + json_length)
+    start = 28 + json_length
+    return document, data[start:start + bin_length]

@@ -1,0 +1,90 @@
+"""Build the tileset of a LiDAR layer from the store's file index.
+
+The build reads only the index rows (paths, CRS, bounds, colour depth) and the files. A build
+manifest (``build.json``) records the layer version and file checksums it was made from: when
+they have not changed, the build is skipped, so re-running the pipeline after a no-op ingest
+costs nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from gis import registry
+from gis.lidar import sql as lidar_sql
+from tiles.errors import BuildInputError
+from tiles.pointcloud.build import BuildResult, Progress, build_pointcloud
+from tiles.pointcloud.partition import PointSource
+
+MANIFEST = "build.json"
+
+
+@dataclass
+class LayerBuild:
+    layer_id: str
+    path: Path
+    skipped: bool
+    result: BuildResult | None
+    version: str
+
+
+def sources_of(rows: list[dict[str, Any]]) -> list[PointSource]:
+    """Build inputs from index rows; heights need a vertical datum to be placed."""
+    sources = []
+    for row in rows:
+        if row["vertical_epsg"] is None:
+            raise BuildInputError(
+                f"{row['path']}: the vertical datum is unknown ({row['crs']}); re-ingest with "
+                f"--crs EPSG:{row['horizontal_epsg']}+<vertical EPSG> (e.g. 5709 NAP, "
+                "5720 IGN69, 5710 TAW)"
+            )
+        divisor = None
+        if row["has_rgb"] and row["rgb_max"] > 0:
+            divisor = 256 if row["rgb_max"] > 255 else 1
+        sources.append(PointSource(
+            row["path"], row["crs"], int(row["point_count"]),
+            (row["min_x"], row["min_y"], row["min_z"], row["max_x"], row["max_y"],
+             row["max_z"]), divisor))
+    return sources
+
+
+def _fingerprint(layer_version: int | None, rows: list[dict[str, Any]]) -> str:
+    digest = hashlib.sha256()
+    for row in rows:
+        digest.update(f"{row['path']}={row['checksum']};".encode())
+    return f"v{layer_version or 0}-{digest.hexdigest()[:12]}"
+
+
+def build_layer_tileset(engine: Engine, layer_id: str, tiles_dir: Path, *,
+                        executor: Executor | None = None, workers: int | None = None,
+                        progress: Progress | None = None, force: bool = False) -> LayerBuild:
+    """Build (or skip, when unchanged) ``tiles_dir / layer_id`` from the layer's files."""
+    with engine.connect() as conn:
+        layer = registry.get_layer(conn, layer_id)
+        rows = lidar_sql.files_of(conn, layer_id)
+    if layer.spec.kind != "lidar":
+        raise BuildInputError(f"layer {layer_id!r} is a {layer.spec.kind} layer, not lidar")
+    if not rows:
+        raise BuildInputError(f"layer {layer_id!r} has no LiDAR files; ingest some first")
+    version = _fingerprint(layer.current_version, rows)
+    out = tiles_dir / layer_id
+    manifest = out / MANIFEST
+    if not force and manifest.is_file() and (out / "tileset.json").is_file():
+        previous = json.loads(manifest.read_text(encoding="utf-8"))
+        if previous.get("version") == version:
+            return LayerBuild(layer_id, out, True, None, version)
+    result = build_pointcloud(sources_of(rows), out, executor=executor, workers=workers,
+                              progress=progress, version=version)
+    manifest.write_text(json.dumps({
+        "layer_id": layer_id, "kind": "pointcloud", "version": version,
+        "layer_version": layer.current_version, "points": result.points, "tiles": result.tiles,
+        "files": {row["path"]: row["checksum"] for row in rows},
+    }, indent=2), encoding="utf-8")
+    return LayerBuild(layer_id, out, False, result, version)

@@ -1,0 +1,1 @@
+"""HTTP routers of the publication services (catalogue, downloads), one module each."""

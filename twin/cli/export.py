@@ -1,0 +1,48 @@
+"""``twin export ...``: the store's products in exchange formats for other tools."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from gis import registry
+from tiles.buildings.cityjson import city_model
+from tiles.buildings.source import building_set
+from twin.cli.common import console, domain_errors, engine_for, err_console, settings
+
+app = typer.Typer(help="Export products in exchange formats.", no_args_is_help=True)
+
+
+@app.command("cityjson")
+@domain_errors
+def cityjson(
+    layer: Annotated[str, typer.Argument(help="building layer with heights")],
+    output: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--output", "-o", help="file to write (default: <data_dir>/exports/<layer>.city.json)")
+    ] = None,
+    parcels: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        help="parcel layer and reference column joined as cadastral_reference: LAYER:COLUMN")
+    ] = None,
+) -> None:
+    """The LOD1 buildings as CityJSON 2.0 (Solids with the tiles' attributes)."""
+    config = settings()
+    joined = None
+    if parcels is not None:
+        parcel_layer, _, reference = parcels.partition(":")
+        if not reference:
+            err_console.print("[bold red]error:[/] --parcels needs LAYER:COLUMN")
+            raise typer.Exit(2)
+        joined = (parcel_layer, reference)
+    with engine_for(config) as engine, engine.connect() as conn:
+        title = registry.get_layer(conn, layer).spec.label()
+        buildings = building_set(conn, layer, joined)
+    target = output or config.data_dir / "exports" / f"{layer}.city.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    document = city_model(buildings, title)
+    partial = target.with_name(target.name + ".partial")
+    partial.write_text(json.dumps(document, separators=(",", ":"), allow_nan=False))
+    partial.replace(target)
+    console.print(f"{len(buildings)} buildings -> {target}")

@@ -1,0 +1,229 @@
+"""OGC API Features routes: pygeoapi's core for the documents, a fast path for GeoJSON.
+
+Landing page, collections, queryables, schemas and every HTML page are rendered by pygeoapi
+(per caller: its configuration holds only the collections the caller may see). GeoJSON items
+and items take the fast path of `twin.ogc.features`: the same document shape, serialised by
+PostGIS. The conformance declaration and the OpenAPI document are ours, because they must say
+exactly what this server implements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Annotated, Any
+
+import orjson
+import pygeoapi.api as core_api
+import pygeoapi.api.itemtypes as itemtypes_api
+import pygeoapi.api.tiles as tiles_api
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, Response
+from pygeoapi.util import render_j2_template
+from starlette.concurrency import run_in_threadpool
+
+from gis import edit
+from twin.access import Caller, get_caller
+from twin.errors import BadRequest
+from twin.ogc import features, sql
+from twin.ogc.catalog import Attribute, Collection
+from twin.ogc.context import CONFORMANCE, OgcContext, ogc_context
+from twin.ogc.openapi import OPENAPI_MEDIA_TYPE, openapi_document
+from twin.ogc.query import multi_params, parse_item_query, parse_items_query
+from twin.ogc.tiles import collection_tile_links
+
+router = APIRouter(tags=["OGC API Features"])
+CallerDep = Annotated[Caller, Depends(get_caller)]
+ContextDep = Annotated[OgcContext, Depends(ogc_context)]
+_DROPPED_RELS = ("processes", "job-list")
+QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
+JSON_SCHEMA_2019 = "https://json-schema.org/draft/2019-09/schema"
+
+
+def wants(request: Request) -> str:
+    """``json`` (the fast path), ``html`` or ``jsonld`` (pygeoapi), from ``f`` or Accept."""
+    f = request.query_params.get("f")
+    if f is None:
+        accept = request.headers.get("accept", "")
+        return "html" if accept.split(",")[0].strip().startswith("text/html") else "json"
+    if f in ("json", "geojson"):
+        return "json"
+    if f in ("html", "jsonld"):
+        return f
+    raise BadRequest(f"f: {f!r} is not offered here (json, html)")
+
+
+async def _pygeoapi(context: OgcContext, caller: Caller, request: Request,
+                    handler: Callable[..., Any], *args: Any) -> Response:
+    wants(request)  # an unknown (or empty) f is a 400 everywhere
+    visible = await run_in_threadpool(context.catalog.visible, caller)
+    api = context.core.api_for(visible)
+    return await context.core.call(api, handler, request, *args)
+
+
+def _rewrite_json(response: Response, change: Callable[[dict[str, Any]], None]) -> Response:
+    if response.status_code != 200 or "json" not in response.headers.get("content-type", ""):
+        return response
+    document = orjson.loads(response.body)
+    change(document)
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+    return Response(orjson.dumps(document), status_code=200, headers=headers)
+
+
+@router.get("/", include_in_schema=False)
+async def landing_page(request: Request, caller: CallerDep, context: ContextDep) -> Response:
+    response = await _pygeoapi(context, caller, request, core_api.landing_page)
+
+    def keep_served_links(document: dict[str, Any]) -> None:
+        document["links"] = [link for link in document.get("links", [])
+                             if not str(link.get("rel", "")).endswith(_DROPPED_RELS)]
+
+    return _rewrite_json(response, keep_served_links)
+
+
+@router.get("/conformance", include_in_schema=False)
+async def conformance(request: Request, caller: CallerDep, context: ContextDep) -> Response:
+    if wants(request) == "html":
+        api = context.core.api_for(await run_in_threadpool(context.catalog.visible, caller))
+        html = render_j2_template(api.tpl_config, api.config["server"]["templates"],
+                                  "conformance.html", {"conformsTo": CONFORMANCE},
+                                  api.default_locale)
+        return Response(html, media_type="text/html")
+    return JSONResponse({"conformsTo": CONFORMANCE})
+
+
+@router.get("/openapi", include_in_schema=False)
+async def openapi(request: Request, caller: CallerDep, context: ContextDep) -> Response:
+    if wants(request) == "html":
+        return await _pygeoapi(context, caller, request, core_api.openapi_)
+    visible = await run_in_threadpool(context.catalog.visible, caller)
+    document = openapi_document(context.settings, visible)
+    return Response(orjson.dumps(document), media_type=OPENAPI_MEDIA_TYPE)
+
+
+@router.get("/collections", include_in_schema=False)
+async def collections(request: Request, caller: CallerDep, context: ContextDep) -> Response:
+    response = await _pygeoapi(context, caller, request, core_api.describe_collections)
+
+    def add_links(document: dict[str, Any]) -> None:
+        for collection in document.get("collections", []):
+            _add_collection_links(context, collection)
+
+    return _rewrite_json(response, add_links)
+
+
+def _add_collection_links(context: OgcContext, collection: dict[str, Any]) -> None:
+    url = f"{context.settings.base_url}/collections/{collection['id']}"
+    collection["links"] = [*collection.get("links", []), *collection_tile_links(url)]
+
+
+@router.get("/collections/{collection_id}", include_in_schema=False)
+async def collection(collection_id: str, request: Request, caller: CallerDep,
+                     context: ContextDep) -> Response:
+    await run_in_threadpool(context.catalog.get, caller, collection_id)
+    response = await _pygeoapi(context, caller, request, core_api.describe_collections,
+                               collection_id)
+    return _rewrite_json(response, lambda doc: _add_collection_links(context, doc))
+
+
+@router.get("/collections/{collection_id}/queryables", include_in_schema=False)
+async def queryables(collection_id: str, request: Request, caller: CallerDep,
+                     context: ContextDep) -> Response:
+    await run_in_threadpool(context.catalog.get, caller, collection_id)
+    response = await _pygeoapi(context, caller, request,
+                               itemtypes_api.get_collection_queryables, collection_id)
+
+    def part3_schema_uri(document: dict[str, Any]) -> None:
+        document["$schema"] = JSON_SCHEMA_2019  # Part 3 requires the https form
+
+    return _rewrite_json(response, part3_schema_uri)
+
+
+@router.get("/collections/{collection_id}/schema", include_in_schema=False)
+async def schema(collection_id: str, request: Request, caller: CallerDep,
+                 context: ContextDep) -> Response:
+    await run_in_threadpool(context.catalog.get, caller, collection_id)
+    return await _pygeoapi(context, caller, request, core_api.get_collection_schema,
+                           collection_id)
+
+
+@router.get("/TileMatrixSets", include_in_schema=False)
+async def tile_matrix_sets(request: Request, caller: CallerDep, context: ContextDep) -> Response:
+    return await _pygeoapi(context, caller, request, tiles_api.tilematrixsets)
+
+
+@router.get("/TileMatrixSets/{tms_id}", include_in_schema=False)
+async def tile_matrix_set(tms_id: str, request: Request, caller: CallerDep,
+                          context: ContextDep) -> Response:
+    return await _pygeoapi(context, caller, request, tiles_api.tilematrixset, tms_id)
+
+
+def _geojson_response(page: features.Page, links: list[dict[str, str]]) -> Response:
+    """The page with ``Content-Crs`` and a ``Link`` header (self, alternate, queryables)."""
+    link_header = ", ".join(f'<{link["href"]}>; rel="{link["rel"]}"; type="{link["type"]}"'
+                            for link in links
+                            if link["rel"] in ("self", "alternate", QUERYABLES_REL))
+    return Response(page.body, media_type=features.GEOJSON,
+                    headers={"Content-Crs": f"<{page.crs.uri}>", "Link": link_header})
+
+
+def _links(context: OgcContext, collection: Collection, request: Request) -> features.LinkBuilder:
+    url = f"{context.settings.base_url}/collections/{collection.id}"
+    return features.LinkBuilder(url, multi_params(request.query_params.multi_items()))
+
+
+@lru_cache(maxsize=256)
+def _relation(schema: str, table: str, attributes: tuple[Attribute, ...]) -> Any:
+    """The table clause of a relation (built once per relation and column list)."""
+    return sql.relation(schema, table, attributes)
+
+
+def _items_json(context: OgcContext, caller: Caller, collection_id: str,
+                request: Request) -> Response:
+    collection = context.catalog.get(caller, collection_id)
+    query = parse_items_query(
+        multi_params(request.query_params.multi_items()), collection, context.limits)
+    rel = _relation(collection.schema, collection.table, tuple(collection.attributes.values()))
+    links = _links(context, collection, request)
+    with context.engine.connect() as conn:
+        page = features.items_page(conn, rel, collection, query, links, context.counting)
+    return _geojson_response(page, links.page_links(query, more=False))
+
+
+def _item_json(context: OgcContext, caller: Caller, collection_id: str, item_id: str,
+               request: Request) -> Response:
+    collection = context.catalog.get(caller, collection_id)
+    query = parse_item_query(multi_params(request.query_params.multi_items()), collection)
+    rel = _relation(collection.schema, collection.table, tuple(collection.attributes.values()))
+    links = _links(context, collection, request)
+    with context.engine.connect() as conn:
+        page = features.item(conn, rel, collection, item_id, query, links)
+        tag = edit.etag(conn, collection.layer, int(item_id))  # Part 4 optimistic locking
+    response = _geojson_response(page, links.item_links(item_id))
+    if tag is not None:
+        response.headers["ETag"] = f'"{tag}"'
+    return response
+
+
+@router.get("/collections/{collection_id}/items", include_in_schema=False)
+async def items(collection_id: str, request: Request, caller: CallerDep,
+                context: ContextDep) -> Response:
+    if wants(request) != "json":  # validated exactly as the fast path, then pygeoapi renders
+        collection = await run_in_threadpool(context.catalog.get, caller, collection_id)
+        parse_items_query(multi_params(request.query_params.multi_items()), collection,
+                          context.limits)
+        return await _pygeoapi(context, caller, request, itemtypes_api.get_collection_items,
+                               collection_id)
+    return await run_in_threadpool(_items_json, context, caller, collection_id, request)
+
+
+@router.get("/collections/{collection_id}/items/{item_id}", include_in_schema=False)
+async def item(collection_id: str, item_id: str, request: Request, caller: CallerDep,
+               context: ContextDep) -> Response:
+    if wants(request) != "json":
+        collection = await run_in_threadpool(context.catalog.get, caller, collection_id)
+        parse_item_query(multi_params(request.query_params.multi_items()), collection)
+        return await _pygeoapi(context, caller, request, itemtypes_api.get_collection_item,
+                               collection_id, item_id)
+    return await run_in_threadpool(_item_json, context, caller, collection_id, item_id,
+                                   request)

@@ -1,0 +1,130 @@
+"""pygeoapi's core, configured from ``config/pygeoapi.yml`` plus the layer registry.
+
+The server part of the configuration comes from the YAML template; the collections are
+rendered from the registry (one per visible vector layer, multilingual titles from the layer
+spec, our `TwinFeatureProvider` loaded by dotted path). One pygeoapi `API` object exists per
+set of visible collections and registry stamp, created lazily inside the app (never at import
+time) and replaced when the registry changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from copy import deepcopy
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pygeoapi import l10n
+from pygeoapi.api import API, APIRequest
+from starlette.requests import Request
+from starlette.responses import Response
+
+from gis.errors import ConfigurationError
+from twin.ogc.catalog import Catalog, Collection
+from twin.ogc.crs import CRS84, storage_uri, supported_uris
+from twin.settings import Settings
+
+PROVIDER = "twin.ogc.provider.TwinFeatureProvider"
+
+
+class _NoConfigCache(dict[Any, Any]):
+    """Replaces pygeoapi's process-wide cache of the translated configuration.
+
+    pygeoapi keeps ONE translated configuration per locale for the whole process; with one
+    configuration per set of visible collections, HTML pages would be rendered with another
+    caller's collections (a 500 for a partner's shared layer, or a leak). Never caching costs
+    one deep copy of the configuration per HTML page.
+    """
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return default
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        return None
+
+
+def load_template(settings: Settings) -> dict[str, Any]:
+    """The server/metadata template, with the URL and limits of this deployment."""
+    path = Path(settings.config_dir) / "pygeoapi.yml"
+    try:
+        config: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigurationError(f"{path}: cannot read the pygeoapi template: {exc}") from exc
+    server = config.setdefault("server", {})
+    server["url"] = settings.base_url
+    server.setdefault("limits", {}).update(
+        default_items=settings.ogc_default_limit, max_items=settings.ogc_max_limit)
+    config.setdefault("logging", {"level": "ERROR"})
+    config["resources"] = {}
+    return config
+
+
+def collection_resource(collection: Collection, catalog: Catalog, settings: Settings,
+                        base_url: str) -> dict[str, Any]:
+    """The pygeoapi resource of one layer."""
+    layer = collection.layer
+    spec = layer.spec
+    return {
+        "type": "collection",
+        "title": dict(spec.title),
+        "description": dict(spec.description) or dict(spec.title),
+        "keywords": list(spec.keywords) or [spec.id],
+        "extents": {"spatial": {"bbox": list(layer.extent_4326 or (-180, -90, 180, 90)),
+                                "crs": CRS84}},
+        "links": [],
+        "providers": [{
+            "type": "feature",
+            "name": PROVIDER,
+            "data": {"catalog": catalog, "collection": collection.id,
+                     "relation": [collection.schema, collection.table],
+                     "collection_url": f"{base_url}/collections/{collection.id}"},
+            "id_field": "fid",
+            "options": {"count_threshold": settings.ogc_count_threshold,
+                        "count_max_cost": settings.ogc_count_max_cost},
+            "crs": supported_uris(layer.storage_srid),
+            "storage_crs": storage_uri(layer.storage_srid),
+        }],
+    }
+
+
+class PygeoapiCore:
+    """pygeoapi `API` objects per visible-collection set, and a way to call its handlers."""
+
+    def __init__(self, settings: Settings, catalog: Catalog) -> None:
+        self.settings = settings
+        self.catalog = catalog
+        self.template = load_template(settings)
+        self._apis: dict[tuple[Any, ...], API] = {}
+        self._lock = threading.Lock()
+        l10n._cfg_cache = _NoConfigCache()  # per-caller configurations: see _NoConfigCache
+
+    def api_for(self, visible: dict[str, Collection]) -> API:
+        key = (self.catalog.stamp, tuple(sorted((k, c.schema) for k, c in visible.items())))
+        found = self._apis.get(key)
+        if found is not None:
+            return found
+        with self._lock:
+            if key not in self._apis:
+                if len(self._apis) > 32:
+                    self._apis.clear()
+                config = deepcopy(self.template)
+                config["resources"] = {
+                    cid: collection_resource(c, self.catalog, self.settings,
+                                             self.settings.base_url)
+                    for cid, c in visible.items()
+                }
+                self._apis[key] = API(config, {})
+            return self._apis[key]
+
+    async def call(self, api: API, handler: Callable[..., tuple[dict[str, str], int, Any]],
+                   request: Request, *args: Any) -> Response:
+        """Run a pygeoapi handler in a worker thread and turn its answer into a Response."""
+        api_request = await APIRequest.from_starlette(request, api.locales)
+        if not api_request.is_valid():
+            headers, status, content = api.get_format_exception(api_request)
+        else:
+            headers, status, content = await asyncio.to_thread(handler, api, api_request, *args)
+        return Response(content, status_code=int(status), headers=dict(headers))

@@ -1,0 +1,193 @@
+"""CQL2 (text and JSON) to SQLAlchemy expressions over validated columns, never SQL text.
+
+pygeofilter parses the filter into an AST; this module compiles the subset we declare
+(basic-cql2, advanced-comparison-operators, case-insensitive comparison, basic and full spatial
+functions) against the collection's known attributes. Property names are looked up in the
+collection's column list and values always travel as bound parameters, so a filter cannot
+inject SQL. Anything else is an `InvalidFilter` (a 400).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+import shapely.errors
+import shapely.geometry
+from lark.exceptions import LarkError
+from pygeofilter import ast, values
+from pygeofilter.parsers.cql2_json import parse as parse_json
+from pygeofilter.parsers.cql2_text import parse as parse_text
+from sqlalchemy import ColumnElement, and_, func, literal, not_, or_, true
+from sqlalchemy.sql.elements import BindParameter, ColumnClause
+
+from twin.errors import InvalidFilter
+
+GEOMETRY_NAMES = frozenset({"geometry", "geom"})
+_NUMERIC = frozenset({"integer", "number"})
+
+Column = Callable[[str], ColumnClause[Any]]
+GeometryColumn = Callable[[ColumnElement[Any]], tuple[ColumnElement[Any], ColumnElement[Any]]]
+
+
+def parse_filter(text: str, language: str | None) -> ast.Node:
+    """The AST of a ``filter`` parameter in ``cql2-text`` (default) or ``cql2-json``."""
+    language = language or "cql2-text"
+    try:
+        if language == "cql2-text":
+            return parse_text(text)
+        if language == "cql2-json":
+            return parse_json(_bbox_to_polygons(json.loads(text)))
+    except (LarkError, ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
+        raise InvalidFilter(f"filter: not valid {language}: {_first_line(exc)}") from exc
+    raise InvalidFilter(f"filter-lang: {language!r} is not supported (cql2-text, cql2-json)")
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+
+
+def _bbox_to_polygons(node: Any) -> Any:
+    """CQL2-JSON ``{"bbox": [...]}`` as a polygon (pygeofilter mis-reads bbox axis order)."""
+    if isinstance(node, dict):
+        if set(node) == {"bbox"} and isinstance(node["bbox"], list):
+            box = [float(v) for v in node["bbox"]]
+            if len(box) == 6:
+                box = [box[0], box[1], box[3], box[4]]
+            if len(box) != 4:
+                raise ValueError("a bbox has 4 or 6 numbers")
+            x1, y1, x2, y2 = box
+            ring = [[x1, y1], [x2, y1], [x2, y2], [x1, y2], [x1, y1]]
+            return {"type": "Polygon", "coordinates": [ring]}
+        return {k: _bbox_to_polygons(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_bbox_to_polygons(v) for v in node]
+    return node
+
+
+class Compiler:
+    """Compiles one filter AST for one collection's columns."""
+
+    def __init__(self, column: Column, types: dict[str, str], geometry: GeometryColumn) -> None:
+        self.column = column
+        self.types = types
+        self.geometry = geometry
+
+    def compile(self, node: ast.Node) -> ColumnElement[bool]:
+        if isinstance(node, ast.And):
+            return and_(self.compile(node.lhs), self.compile(node.rhs))
+        if isinstance(node, ast.Or):
+            return or_(self.compile(node.lhs), self.compile(node.rhs))
+        if isinstance(node, ast.Not):
+            return not_(self.compile(node.sub_node))
+        if isinstance(node, ast.Include):
+            return not_(true()) if node.not_ else true()
+        if isinstance(node, ast.Comparison):
+            return self._comparison(node)
+        if isinstance(node, ast.SpatialComparisonPredicate):
+            return self._spatial(node)
+        return self._predicate(node)
+
+    def _predicate(self, node: ast.Node) -> ColumnElement[bool]:
+        if isinstance(node, ast.Between):
+            expr = self.value(node.lhs).between(self.value(node.low), self.value(node.high))
+            return not_(expr) if node.not_ else expr
+        if isinstance(node, ast.Like):
+            return self._like(node)
+        if isinstance(node, ast.In):
+            expr = self.value(node.lhs).in_([self.value(v) for v in node.sub_nodes])
+            return not_(expr) if node.not_ else expr
+        if isinstance(node, ast.IsNull):
+            lhs = self.value(node.lhs)
+            return lhs.is_not(None) if node.not_ else lhs.is_(None)
+        raise InvalidFilter(f"filter: {type(node).__name__} is not supported by this server")
+
+    def _like(self, node: ast.Like) -> ColumnElement[bool]:
+        if not isinstance(node.pattern, str):
+            raise InvalidFilter("filter: LIKE needs a text pattern")
+        lhs = self.value(node.lhs)
+        expr = lhs.ilike(node.pattern) if node.nocase else lhs.like(node.pattern)
+        return not_(expr) if node.not_ else expr
+
+    def _comparison(self, node: ast.Comparison) -> ColumnElement[bool]:
+        self._check_types(node.lhs, node.rhs)
+        lhs, rhs = self.value(node.lhs), self.value(node.rhs)
+        lhs, rhs = _typed_literal(lhs, rhs), _typed_literal(rhs, lhs)
+        operators: dict[str, Callable[[Any, Any], ColumnElement[bool]]] = {
+            "=": lambda a, b: a == b, "<>": lambda a, b: a != b, "<": lambda a, b: a < b,
+            "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
+        }
+        return operators[node.op.value](lhs, rhs)
+
+    def _check_types(self, lhs: Any, rhs: Any) -> None:
+        for attribute, value in ((lhs, rhs), (rhs, lhs)):
+            if isinstance(attribute, ast.Attribute) and attribute.name in self.types:
+                kind = self.types[attribute.name]
+                if kind in _NUMERIC and isinstance(value, str):
+                    raise InvalidFilter(f"filter: {attribute.name!r} is a number, not text")
+                if kind == "string" and isinstance(value, bool | int | float):
+                    raise InvalidFilter(f"filter: {attribute.name!r} is text, not a number")
+
+    def value(self, node: Any) -> ColumnElement[Any]:
+        """A scalar operand: a known property, a function of one, or a bound literal."""
+        if isinstance(node, ast.Attribute):
+            if node.name not in self.types:
+                raise InvalidFilter(f"filter: unknown property {node.name!r} (see queryables)")
+            return self.column(node.name)
+        if isinstance(node, ast.Function):
+            return self._function(node)
+        if isinstance(node, bool | int | float | str | datetime | date):
+            return literal(node)
+        raise InvalidFilter(f"filter: operand {type(node).__name__} is not supported")
+
+    def _function(self, node: ast.Function) -> ColumnElement[Any]:
+        name = node.name.lower()
+        if name in ("lower", "casei") and len(node.arguments) == 1:
+            return func.lower(self.value(node.arguments[0]))
+        if name in ("accenti",) and len(node.arguments) == 1:
+            return self.value(node.arguments[0])
+        raise InvalidFilter(f"filter: function {node.name!r} is not supported")
+
+    def _spatial(self, node: ast.SpatialComparisonPredicate) -> ColumnElement[bool]:
+        lhs, rhs = node.lhs, node.rhs
+        if not _is_geometry_attribute(lhs):
+            lhs, rhs = rhs, lhs
+        if not _is_geometry_attribute(lhs):
+            raise InvalidFilter("filter: a spatial predicate needs the 'geometry' property")
+        column, other = self.geometry(self._geometry_literal(rhs))
+        name = f"ST_{node.op.value.capitalize()}"
+        result: ColumnElement[bool] = getattr(func, name)(column, other)
+        return result
+
+    def _geometry_literal(self, node: Any) -> ColumnElement[Any]:
+        if isinstance(node, values.Geometry):
+            try:
+                shapely.geometry.shape(node.geometry)
+            except (ValueError, TypeError, AttributeError, shapely.errors.ShapelyError) as exc:
+                raise InvalidFilter(f"filter: invalid geometry: {_first_line(exc)}") from exc
+            return func.ST_GeomFromGeoJSON(literal(json.dumps(node.geometry)))
+        if isinstance(node, values.Envelope):
+            return func.ST_MakeEnvelope(*(literal(float(v)) for v in
+                                          (node.x1, node.y1, node.x2, node.y2)))
+        if isinstance(node, ast.Function) and node.name.lower() == "bbox":
+            box = [float(v) for v in node.arguments]
+            if len(box) == 6:
+                box = [box[0], box[1], box[3], box[4]]
+            if len(box) != 4:
+                raise InvalidFilter("filter: BBOX takes 4 or 6 numbers")
+            return func.ST_MakeEnvelope(*(literal(v) for v in box))
+        raise InvalidFilter("filter: the second operand of a spatial predicate is not a geometry")
+
+
+def _is_geometry_attribute(node: Any) -> bool:
+    return isinstance(node, ast.Attribute) and node.name in GEOMETRY_NAMES
+
+
+def _typed_literal(value: ColumnElement[Any], other: ColumnElement[Any]) -> ColumnElement[Any]:
+    """A bound literal compared with a column takes the column's type (and SQL cast), so
+    ``BEGINDATUM > '2012-01-01'`` compares timestamps, and a malformed one is a 400."""
+    if isinstance(value, BindParameter) and isinstance(other, ColumnClause):
+        return literal(value.value, other.type)
+    return value

@@ -1,0 +1,249 @@
+"""The GeoJSON fast path: items pages and single items serialised by PostGIS.
+
+The document has exactly pygeoapi's shape (``type``, ``features``, ``numberMatched``,
+``numberReturned``, ``timeStamp``, ``links``) but Python never touches a feature: PostgreSQL
+returns the features already joined as text and only the envelope is added here.
+
+``numberMatched``: the registry's feature count when nothing filters; otherwise the matches
+are counted up to ``ogc_count_threshold`` and the member is omitted above it (the spec allows
+it; clients then follow ``next`` links). A page that is not full needs no count at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+import orjson
+import psycopg
+from psycopg import errors as pg_errors
+from sqlalchemy import ColumnElement, Connection, and_, func, literal
+from sqlalchemy.exc import DataError, InternalError, ProgrammingError
+
+from twin.errors import BadRequest, InvalidFilter, ItemNotFound
+from twin.ogc import sql
+from twin.ogc.catalog import Collection
+from twin.ogc.cql2 import Compiler
+from twin.ogc.crs import OutputCrs
+from twin.ogc.query import ItemsQuery
+
+GEOJSON = "application/geo+json"
+#: PostgreSQL errors caused by the values of a request, not by the server
+_CALLER_ERRORS = (psycopg.DataError, pg_errors.UndefinedFunction, pg_errors.InternalError_)
+
+
+@dataclass(frozen=True)
+class Counting:
+    """When a filtered ``numberMatched`` is counted: the planner must expect the count to cost
+    at most ``max_cost`` (so no full scan of a large table just to count), and it stops after
+    ``cap`` matches (above: omitted)."""
+
+    cap: int
+    max_cost: float
+
+
+@dataclass(frozen=True)
+class Page:
+    """One serialised items page and the CRS its coordinates are in."""
+
+    body: bytes
+    crs: OutputCrs
+
+
+def _typed(collection: Collection, name: str, value: str) -> Any:
+    """A queryable's query-parameter value converted to its column's type (else a 400)."""
+    attribute = collection.attributes[name]
+    kind = attribute.json_format or attribute.json_type
+    try:
+        if kind == "integer":
+            return int(value)
+        if kind == "number":
+            return float(value)
+        if kind == "date":
+            return date.fromisoformat(value)
+        if kind == "date-time":
+            return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise BadRequest(f"{name}: {value!r} is not a {kind}") from None
+    if kind == "boolean":
+        if value.lower() not in ("true", "false"):
+            raise BadRequest(f"{name}: expected true or false")
+        return value.lower() == "true"
+    return value
+
+
+def where_clause(rel: Any, collection: Collection, query: ItemsQuery) -> ColumnElement[bool] | None:
+    """The WHERE of a query: bbox, CQL2 filter and property equalities, all bound values."""
+    srid = collection.layer.storage_srid
+    clauses: list[ColumnElement[bool]] = []
+    if query.bbox is not None and query.bbox_crs is not None:
+        stored, box = sql.spatial_operands(
+            rel, sql.envelope(query.bbox, query.bbox_crs.srid), query.bbox_crs, srid)
+        clauses.append(stored.op("&&")(box) & func.ST_Intersects(stored, box))
+    if query.filter is not None and query.filter_crs is not None:
+        filter_crs = query.filter_crs
+        compiler = Compiler(
+            column=lambda name: rel.c[name],
+            types={n: a.json_type for n, a in collection.attributes.items()},
+            geometry=lambda shape: sql.spatial_operands(rel, shape, filter_crs, srid),
+        )
+        clauses.append(compiler.compile(query.filter))
+    for name, value in query.equals:
+        clauses.append(rel.c[name] == literal(_typed(collection, name, value)))
+    return and_(*clauses) if clauses else None
+
+
+_PREPARED: dict[tuple[Any, ...], sql.Prepared] = {}
+_PREPARED_MAX = 512
+
+
+def _prepared(conn: Connection, key: tuple[Any, ...],
+              build: Callable[[], Any]) -> sql.Prepared:
+    """The compiled form of a hot statement (rebuilt when its key -- relation, shape, sort --
+    was not seen yet; the cache is bounded)."""
+    found = _PREPARED.get(key)
+    if found is None:
+        if len(_PREPARED) >= _PREPARED_MAX:
+            _PREPARED.clear()
+        found = _PREPARED[key] = sql.prepare(build(), conn.dialect)
+    return found
+
+
+def _execute(conn: Connection, statement: Any) -> Any:
+    """Run a query built from validated input; what PostgreSQL still refuses in it (a value
+    that does not fit a column's type, a geometry PostGIS cannot use) is the caller's 400."""
+    try:
+        return conn.execute(statement).one()
+    except (DataError, ProgrammingError, InternalError) as exc:
+        if not isinstance(exc.orig, _CALLER_ERRORS):
+            raise
+        raise InvalidFilter(
+            f"the query cannot be evaluated: {str(exc.orig).splitlines()[0]}") from exc
+
+
+def items_page(conn: Connection, rel: Any, collection: Collection, query: ItemsQuery,
+               links: LinkBuilder, counting: Counting) -> Page:
+    """One GeoJSON FeatureCollection page; the ids are paged first, then joined."""
+    where = where_clause(rel, collection, query)
+    order = [rel.c[n].desc() if desc else rel.c[n].asc() for n, desc in query.sortby]
+    shape = sql.FeatureShape(query.properties, query.crs, collection.layer.storage_srid,
+                             query.skip_geometry)
+    if where is None:
+        prepared = _prepared(conn, ("page", collection.schema, collection.table, shape,
+                                    query.sortby),
+                             lambda: sql.page_statement(rel, None, order, sql.PAGE_LIMIT,
+                                                        sql.PAGE_OFFSET, shape))
+        features, returned = prepared.run(conn, page_limit=query.limit,
+                                          page_offset=query.offset)
+    else:
+        features, returned = _execute(
+            conn, sql.page_statement(rel, where, order, query.limit, query.offset, shape))
+    matched = _number_matched(conn, rel, collection, query, where, int(returned), counting)
+    head: dict[str, Any] = {"type": "FeatureCollection"}
+    tail: dict[str, Any] = {}
+    if matched is not None:
+        tail["numberMatched"] = matched
+    tail["numberReturned"] = int(returned)
+    tail["timeStamp"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    more = (query.offset + int(returned) < matched) if matched is not None else (
+        int(returned) == query.limit)
+    tail["links"] = links.page_links(query, more)
+    body = (orjson.dumps(head)[:-1] + b',"features":[' + (features or "").encode()
+            + b"]," + orjson.dumps(tail)[1:])
+    return Page(body, query.crs)
+
+
+def _number_matched(conn: Connection, rel: Any, collection: Collection, query: ItemsQuery,
+                    where: ColumnElement[bool] | None, returned: int,
+                    counting: Counting) -> int | None:
+    """Exact when known or cheap to count; None (member omitted) otherwise."""
+    if returned < query.limit and (returned > 0 or query.offset == 0):
+        return query.offset + returned
+    if where is None and collection.layer.feature_count is not None:
+        return collection.layer.feature_count
+    statement = sql.capped_count(rel, where if where is not None else literal(True),
+                                 counting.cap)
+    if _planned_cost(conn, statement) > counting.max_cost:
+        return None
+    counted = int(_execute(conn, statement)[0])
+    return counted if counted <= counting.cap else None
+
+
+def _planned_cost(conn: Connection, statement: Any) -> float:
+    """The planner's total cost of a statement (EXPLAIN, nothing is executed)."""
+    compiled = statement.compile(dialect=conn.dialect)
+    plan: Any = conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}",
+                                     compiled.params).scalar()
+    return float(plan[0]["Plan"]["Total Cost"])
+
+
+def item(conn: Connection, rel: Any, collection: Collection, item_id: str,
+         query: ItemsQuery, links: LinkBuilder) -> Page:
+    """One GeoJSON Feature with its links, or 404 (ids are integers: anything else is unknown)."""
+    try:
+        fid = int(item_id)
+    except ValueError:
+        raise ItemNotFound(collection.id, item_id) from None
+    if not -(2**63) <= fid < 2**63:
+        raise ItemNotFound(collection.id, item_id)
+    shape = sql.FeatureShape(query.properties, query.crs, collection.layer.storage_srid,
+                             query.skip_geometry)
+    prepared = _prepared(conn, ("item", collection.schema, collection.table, shape),
+                         lambda: sql.item_statement(rel, sql.ITEM_ID, shape))
+    row = prepared.run(conn, item_id=fid)
+    if row is None:
+        raise ItemNotFound(collection.id, item_id)
+    text: str = row[0]
+    body = text[:-1].encode() + b',"links":' + orjson.dumps(links.item_links(item_id)) + b"}"
+    return Page(body, query.crs)
+
+
+class LinkBuilder:
+    """Links of items pages and items, carrying the caller's other parameters along."""
+
+    def __init__(self, collection_url: str, params: Mapping[str, Sequence[str]]):
+        self.collection_url = collection_url
+        self.params = params
+
+    def _url(self, path: str, **changes: Any) -> str:
+        pairs = [(k, v) for k, vs in self.params.items() if k not in changes and k != "f"
+                 for v in vs]
+        pairs += [(k, str(v)) for k, v in changes.items() if v is not None]
+        query = urlencode(pairs)
+        return f"{self.collection_url}{path}" + (f"?{query}" if query else "")
+
+    def page_links(self, query: ItemsQuery, more: bool) -> list[dict[str, str]]:
+        links = [
+            {"type": GEOJSON, "rel": "self", "title": "This document as GeoJSON",
+             "href": self._url("/items", f="json")},
+            {"type": "text/html", "rel": "alternate", "title": "This document as HTML",
+             "href": self._url("/items", f="html")},
+            {"type": "application/json", "rel": "collection", "title": "The collection",
+             "href": self.collection_url},
+            {"type": "application/schema+json", "title": "Queryables",
+             "rel": "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+             "href": f"{self.collection_url}/queryables"},
+        ]
+        if query.offset > 0:
+            previous = max(0, query.offset - query.limit)
+            links.append({"type": GEOJSON, "rel": "prev", "title": "Items (prev)",
+                          "href": self._url("/items", offset=previous, limit=query.limit)})
+        if more:
+            links.append({"type": GEOJSON, "rel": "next", "title": "Items (next)",
+                          "href": self._url("/items", offset=query.offset + query.limit,
+                                            limit=query.limit)})
+        return links
+
+    def item_links(self, item_id: str) -> list[dict[str, str]]:
+        path = f"/items/{item_id}"
+        return [
+            {"type": GEOJSON, "rel": "self", "title": "This document as GeoJSON",
+             "href": self._url(path, f="json")},
+            {"type": "text/html", "rel": "alternate", "title": "This document as HTML",
+             "href": self._url(path, f="html")},
+            {"type": "application/json", "rel": "collection", "title": "The collection",
+             "href": self.collection_url},
+        ]

@@ -1,0 +1,179 @@
+"""Vector tiles of every visible collection: OGC API Tiles (WebMercatorQuad), TileJSON 3.0 and
+a MapLibre style, which is what QGIS and MapLibre load today.
+
+Tiles are encoded by PostGIS (`tiles.mvt`). Their ETag is derived from the layer's version,
+so a client revalidating an unchanged tile gets a 304 without touching the database.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from tiles import mvt
+from twin.access import Caller, get_caller
+from twin.errors import NotFound
+from twin.ogc.catalog import Collection
+from twin.ogc.context import OgcContext, ogc_context
+
+router = APIRouter(tags=["OGC API Tiles"])
+CallerDep = Annotated[Caller, Depends(get_caller)]
+ContextDep = Annotated[OgcContext, Depends(ogc_context)]
+
+MVT_MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
+TMS = "WebMercatorQuad"
+TMS_URI = "http://www.opengis.net/def/tilematrixset/OGC/1.0/WebMercatorQuad"
+CRS_3857 = "http://www.opengis.net/def/crs/EPSG/0/3857"
+TILESETS_REL = "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector"
+TEMPLATE = "/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}"
+
+
+def collection_tile_links(collection_url: str) -> list[dict[str, str]]:
+    """Links from a collection to its tilesets, TileJSON and style."""
+    return [
+        {"rel": TILESETS_REL, "type": "application/json", "title": "Vector tilesets",
+         "href": f"{collection_url}/tiles"},
+        {"rel": "describedby", "type": "application/json", "title": "TileJSON 3.0",
+         "href": f"{collection_url}/tilejson.json"},
+        {"rel": "stylesheet", "type": "application/vnd.mapbox.style+json",
+         "title": "MapLibre style", "href": f"{collection_url}/style.json"},
+    ]
+
+
+def _url(context: OgcContext, collection: Collection) -> str:
+    return f"{context.settings.base_url}/collections/{collection.id}"
+
+
+def _tileset(context: OgcContext, collection: Collection) -> dict[str, Any]:
+    url = _url(context, collection)
+    return {
+        "title": collection.layer.spec.label(),
+        "dataType": "vector",
+        "crs": CRS_3857,
+        "tileMatrixSetURI": TMS_URI,
+        "links": [
+            {"rel": "self", "type": "application/json", "href": f"{url}/tiles/{TMS}"},
+            {"rel": "http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme",
+             "type": "application/json",
+             "href": f"{context.settings.base_url}/TileMatrixSets/{TMS}"},
+            {"rel": "item", "type": MVT_MEDIA_TYPE, "templated": True,
+             "href": f"{url}{TEMPLATE}"},
+        ],
+        "layers": [{"id": collection.id, "dataType": "vector",
+                    "geometryType": _geometry_family(collection),
+                    "propertiesSchema": {"type": "object", "properties": {
+                        n: {"type": a.json_type} for n, a in collection.attributes.items()}}}],
+    }
+
+
+def _geometry_family(collection: Collection) -> str:
+    kind = (collection.layer.geometry_type or "").lower()
+    for family in ("point", "line", "polygon"):
+        if family in kind:
+            return {"point": "points", "line": "lines", "polygon": "polygons"}[family]
+    return "polygons"
+
+
+@router.get("/collections/{collection_id}/tiles", include_in_schema=False)
+async def tilesets(collection_id: str, caller: CallerDep, context: ContextDep) -> JSONResponse:
+    collection = await run_in_threadpool(context.catalog.get, caller, collection_id)
+    tileset = _tileset(context, collection)
+    summary = {k: tileset[k] for k in ("title", "dataType", "crs", "tileMatrixSetURI", "links")}
+    return JSONResponse({"links": [{"rel": "self", "type": "application/json",
+                                    "href": f"{_url(context, collection)}/tiles"}],
+                         "tilesets": [summary]})
+
+
+@router.get(f"/collections/{{collection_id}}/tiles/{TMS}", include_in_schema=False)
+async def tileset(collection_id: str, caller: CallerDep, context: ContextDep) -> JSONResponse:
+    collection = await run_in_threadpool(context.catalog.get, caller, collection_id)
+    return JSONResponse(_tileset(context, collection))
+
+
+def _etag(collection: Collection, z: int, x: int, y: int) -> str:
+    layer = collection.layer
+    loaded = layer.last_load.timestamp() if layer.last_load else 0
+    return f'W/"{layer.id}-{layer.current_version}-{int(loaded)}-{z}-{x}-{y}"'
+
+
+def _tile(context: OgcContext, caller: Caller, collection_id: str, z: int, y: int, x: int,
+          if_none_match: str | None) -> Response:
+    collection = context.catalog.get(caller, collection_id)
+    if not mvt.valid_tile(z, x, y):
+        raise NotFound(f"tile {z}/{y}/{x} is outside {TMS} (zoom {mvt.MIN_ZOOM}-{mvt.MAX_ZOOM})")
+    headers = {"ETag": _etag(collection, z, x, y),
+               "Cache-Control": f"public, max-age={context.settings.tile_cache_seconds}"}
+    if if_none_match and headers["ETag"] in (t.strip() for t in if_none_match.split(",")):
+        return Response(status_code=304, headers=headers)
+    statement = mvt.tile_statement(mvt.TileRequest(
+        collection.schema, collection.table, collection.id, list(collection.attributes), z, x, y,
+        context.settings.tile_max_features))
+    with context.engine.connect() as conn:
+        data = conn.execute(statement).scalar_one()
+    return Response(bytes(data or b""), media_type=MVT_MEDIA_TYPE, headers=headers)
+
+
+@router.get(f"/collections/{{collection_id}}/tiles/{TMS}/{{z}}/{{y}}/{{x}}",
+            include_in_schema=False)
+async def tile(collection_id: str, z: int, y: int, x: int, request: Request, caller: CallerDep,
+               context: ContextDep) -> Response:
+    return await run_in_threadpool(_tile, context, caller, collection_id, z, y, x,
+                                   request.headers.get("if-none-match"))
+
+
+@router.get("/collections/{collection_id}/tilejson.json", include_in_schema=False)
+async def tilejson(collection_id: str, caller: CallerDep, context: ContextDep) -> JSONResponse:
+    collection = await run_in_threadpool(context.catalog.get, caller, collection_id)
+    bounds = list(collection.layer.extent_4326 or (-180.0, -85.0511, 180.0, 85.0511))
+    center = [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, 14]
+    return JSONResponse({
+        "tilejson": "3.0.0",
+        "name": collection.layer.spec.label(),
+        "description": collection.layer.spec.description.get("en", ""),
+        "attribution": collection.layer.spec.producer,
+        "scheme": "xyz",
+        "tiles": [f"{_url(context, collection)}/tiles/{TMS}/{{z}}/{{y}}/{{x}}"],
+        "minzoom": mvt.MIN_ZOOM,
+        "maxzoom": mvt.MAX_ZOOM,
+        "bounds": bounds,
+        "center": center,
+        "vector_layers": [{
+            "id": collection.id, "minzoom": mvt.MIN_ZOOM, "maxzoom": mvt.MAX_ZOOM,
+            "fields": {n: a.json_type.capitalize() for n, a in collection.attributes.items()},
+        }],
+    })
+
+
+@router.get("/collections/{collection_id}/style.json", include_in_schema=False)
+async def style(collection_id: str, caller: CallerDep, context: ContextDep) -> JSONResponse:
+    collection = await run_in_threadpool(context.catalog.get, caller, collection_id)
+    url = _url(context, collection)
+    source = {"type": "vector", "tiles": [f"{url}/tiles/{TMS}/{{z}}/{{y}}/{{x}}"],
+              "minzoom": mvt.MIN_ZOOM, "maxzoom": mvt.MAX_ZOOM}
+    return JSONResponse({
+        "version": 8,
+        "name": collection.layer.spec.label(),
+        "sources": {collection.id: source},
+        "layers": _style_layers(collection),
+    })
+
+
+def _style_layers(collection: Collection) -> list[dict[str, Any]]:
+    common = {"source": collection.id, "source-layer": collection.id}
+    family = _geometry_family(collection)
+    if family == "points":
+        return [{"id": f"{collection.id}-circle", "type": "circle", **common,
+                 "paint": {"circle-radius": 4, "circle-color": "#d7301f",
+                           "circle-stroke-color": "#ffffff", "circle-stroke-width": 1}}]
+    if family == "lines":
+        return [{"id": f"{collection.id}-line", "type": "line", **common,
+                 "paint": {"line-color": "#2b8cbe", "line-width": 2}}]
+    return [
+        {"id": f"{collection.id}-fill", "type": "fill", **common,
+         "paint": {"fill-color": "#fdbb84", "fill-opacity": 0.6}},
+        {"id": f"{collection.id}-outline", "type": "line", **common,
+         "paint": {"line-color": "#b30000", "line-width": 1}},
+    ]
