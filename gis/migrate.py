@@ -30,9 +30,12 @@ def upgrade(engine: Engine, revision: str = "heads") -> None:
 
 
 def current(engine: Engine) -> str | None:
-    """The revision the database is at (None before the first migration)."""
+    """The revisions the database is at, one per branch (None before the first migration)."""
     with engine.connect() as conn:
         exists = conn.execute(text("SELECT to_regclass('twin.alembic_version')")).scalar_one()
         if exists is None:
             return None
-        return conn.execute(text("SELECT version_num FROM twin.alembic_version")).scalar()
+        heads = conn.execute(
+            text("SELECT version_num FROM twin.alembic_version ORDER BY version_num")
+        ).scalars()
+        return ", ".join(heads) or None
