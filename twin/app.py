@@ -31,7 +31,7 @@ from twin.ogc import api as ogc_api
 from twin.ogc import tiles as ogc_tiles
 from twin.ogc.catalog import Catalog
 from twin.ogc.context import OgcContext
-from twin.ogc.core import PygeoapiCore
+from twin.ogc.core import PygeoapiCore, static_files
 from twin.publication import install_publication
 from twin.settings import Settings
 
@@ -91,6 +91,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(health)
     app.include_router(ogc_tiles.router)
     app.include_router(ogc_api.router)
+    app.mount("/static", static_files(), name="static")  # pygeoapi's HTML assets
     app.include_router(catalog_api.router)
     app.include_router(downloads_api.router)
     app.include_router(edit_api.router)

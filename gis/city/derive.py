@@ -9,6 +9,7 @@ in one transaction.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections import Counter
 from collections.abc import Callable
@@ -133,7 +134,10 @@ def measure(
     result.flag = ["no_lidar"] * len(geometries)
     result.method = ["lidar"] * len(geometries)
     blocks = _blocks(geometries, lidar, params.ring * 3 + 1.0)
-    pool = executor or ProcessPoolExecutor(max(1, min(os.cpu_count() or 1, len(blocks))))
+    # forkserver, not fork: the caller may hold threads (LAZ decoder pools, DB drivers) whose
+    # locks a forked child would inherit held, and hang on
+    pool = executor or ProcessPoolExecutor(max(1, min(os.cpu_count() or 1, len(blocks))),
+                                           mp_context=multiprocessing.get_context("forkserver"))
     try:
         futures = [pool.submit(_measure_block, list(shapely.to_wkb(geometries[members])),
                                lidar.files, window, params) for members, window in blocks]

@@ -16,7 +16,6 @@ from typing import Any
 import laspy
 import numpy as np
 import shapely
-from numpy.typing import NDArray
 from rasterio import features
 from rasterio.transform import from_origin
 
@@ -175,13 +174,3 @@ def _stats(path: Path, header: Any, crs: LidarCrs, acc: _Accumulator) -> LidarFi
 
 def _standard_names(header: Any) -> list[str]:
     return list(laspy.PointFormat(header.point_format.id).dimension_names)
-
-
-def ground_share(stats: LidarFileStats) -> float:
-    """Share of points classified ground (2): a DTM from a file without ground is refused."""
-    return stats.classification.get(2, 0) / stats.point_count if stats.point_count else 0.0
-
-
-def xyz_of(chunk: Any) -> NDArray[np.float64]:
-    """Scaled coordinates of a laspy chunk as an (n, 3) float64 array."""
-    return np.column_stack([np.asarray(chunk.x), np.asarray(chunk.y), np.asarray(chunk.z)])

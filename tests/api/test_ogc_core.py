@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from ogc_support import OgcLayers, ingest, layer_sql
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 pytestmark = pytest.mark.api
 
@@ -211,6 +211,7 @@ def test_html_pages_render_through_pygeoapi(ogc_client: TestClient,
         response = ogc_client.get(path, params={"f": "html"})
         assert response.status_code == 200, path
         assert response.headers["content-type"].startswith("text/html")
+    assert ogc_client.get("/static/css/default.css").status_code == 200
     items = ogc_client.get(f"/collections/{ogc_layers.open}/items?f=html&limit=5").text
     assert "24432H0037/00M016" in items or "CAPAKEY" in items
 
@@ -229,3 +230,21 @@ def test_health_and_readiness(ogc_client: TestClient) -> None:
     ready = ogc_client.get("/readyz")
     assert ready.status_code == 200, ready.text
     assert ready.json()["status"] == "ok"
+
+
+def test_number_matched_follows_edits(ogc_client: TestClient, engine: Engine,
+                                      layer_id: str) -> None:
+    """After a Part 4 edit (a row in data + its twin.feature_change entry, as gis.edit writes
+    them), numberMatched is the table's count again, not the load's."""
+    ingest(engine, layer_id)
+    url = f"/collections/{layer_id}/items"
+    assert ogc_client.get(url, params={"limit": 5}).json()["numberMatched"] == 321
+    with engine.begin() as conn:
+        removed = conn.execute(layer_sql(
+            "DELETE FROM {table} WHERE fid IN (1, 2) RETURNING fid", layer_id)).all()
+        for (fid,) in removed:
+            conn.execute(text("INSERT INTO twin.feature_change (layer_id, fid, operation) "
+                              "VALUES (:layer, :fid, 'delete')"), {"layer": layer_id, "fid": fid})
+    page = ogc_client.get(url, params={"limit": 5}).json()
+    assert page["numberMatched"] == 319
+    assert ogc_client.get(url, params={"limit": 500}).json()["numberReturned"] == 319

@@ -93,3 +93,12 @@ def test_other_bad_requests_are_400(ogc_client: TestClient, ogc_layers: OgcLayer
     response = ogc_client.get(path.replace("{id}", ogc_layers.open))
     assert response.status_code == 400, response.text
     assert response.json()["code"] == "InvalidParameterValue"
+
+
+def test_extreme_paging_values(ogc_client: TestClient, ogc_layers: OgcLayers) -> None:
+    url = f"/collections/{ogc_layers.open}/items"
+    beyond = ogc_client.get(url, params={"offset": "724516475073"})
+    assert beyond.status_code == 200
+    assert beyond.json()["numberReturned"] == 0
+    assert ogc_client.get(url, params={"offset": str(2**64)}).status_code == 400
+    assert ogc_client.get(url, params={"limit": str(2**70)}).json()["numberReturned"] == 321

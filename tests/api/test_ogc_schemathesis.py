@@ -35,7 +35,8 @@ schema = schemathesis.pytest.from_fixture("ogc_schema")
 
 
 @schema.parametrize()
-@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=15, deadline=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
 def test_openapi_document_holds(case: Any) -> None:
     case.call_and_validate(checks=[
         not_a_server_error, status_code_conformance, content_type_conformance,

@@ -8,8 +8,10 @@ import mapbox_vector_tile
 import pytest
 from fastapi.testclient import TestClient
 from ogc_support import OgcLayers, app_settings, layer_sql
+from pygeoapi.plugin import load_plugin
 from sqlalchemy import Engine
 
+from twin.access import ANONYMOUS
 from twin.app import create_app
 
 pytestmark = pytest.mark.api
@@ -124,4 +126,32 @@ def test_tileset_metadata_tilejson_and_style(ogc_client: TestClient, ogc_layers:
     assert {layer["type"] for layer in style["layers"]} == {"fill", "line"}
     assert all(layer["source-layer"] == ogc_layers.open for layer in style["layers"])
     links = ogc_client.get(base).json()["links"]
-    assert any(link["href"].endswith("/tiles") for link in links)
+    assert any(link["href"].endswith("/tiles?f=json") for link in links)
+
+
+def test_pygeoapi_tile_provider_plugin(ogc_client: TestClient, ogc_layers: OgcLayers,
+                                       centre: tuple[float, float]) -> None:
+    """pygeoapi loads TwinMVTProvider by dotted path: tileset links and pages come from it,
+    and its tiles are the fast route's tiles, byte for byte."""
+    base = f"/collections/{ogc_layers.open}"
+    links = ogc_client.get(base).json()["links"]
+    tilesets = [link for link in links
+                if link["rel"] == "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector"]
+    assert {link["type"] for link in tilesets} == {"application/json", "text/html"}
+    assert len(tilesets) == 2
+    page = ogc_client.get(f"{base}/tiles", params={"f": "html"})
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert ogc_client.get(f"{base}/tiles/WebMercatorQuad", params={"f": "html"}).status_code \
+        == 200
+    context = ogc_client.app.state.ogc  # type: ignore[attr-defined]
+    api = context.core.api_for(context.catalog.visible(ANONYMOUS))
+    definition = next(p for p in api.config["resources"][ogc_layers.open]["providers"]
+                      if p["type"] == "tile")
+    assert definition["name"] == "twin.ogc.mvt_provider.TwinMVTProvider"
+    provider = load_plugin("provider", definition)
+    x, y = _tile_of(*centre, 15)
+    encoded = provider.get_tiles(ogc_layers.open, "WebMercatorQuad", 15, y, x, "mvt")
+    served = ogc_client.get(f"{base}/tiles/WebMercatorQuad/15/{y}/{x}").content
+    assert encoded == served
+    assert mapbox_vector_tile.decode(encoded)[ogc_layers.open]["features"]

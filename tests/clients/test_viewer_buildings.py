@@ -32,6 +32,7 @@ from gis.city import sql
 from gis.geodesy import transformer
 from tiles.buildings.build import build_tileset
 from tiles.buildings.source import building_set
+from tiles.pointcloud.layer import build_layer_tileset
 from twin.app import create_app
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -102,14 +103,20 @@ def delft_site(engine: Engine, database_url: str, tmp_path_factory: pytest.TempP
         buildings = building_set(conn, f"{prefix}_pand")
     build_tileset(buildings, data_dir / "tiles" / f"{prefix}_pand", executor=ThreadPoolExecutor(2),
                   max_features=60)
+    build_layer_tileset(engine, f"{prefix}_ahn3", data_dir / "tiles",
+                        executor=ThreadPoolExecutor(2))
     target = _largest_building(engine, f"{prefix}_pand")
     settings = app_settings(database_url).model_copy(update={"data_dir": data_dir})
     with _server(settings) as base:
         yield base, target, f"{prefix}_pand"
 
 
-def _foreground(image: np.ndarray, empty: np.ndarray) -> float:
-    return float((np.abs(image.astype(int) - empty.astype(int)).sum(axis=2) > 40).mean())
+def _foreground(image: np.ndarray, empty: np.ndarray, panel: tuple[int, int]) -> float:
+    """Share of the scene's pixels (the layer panel left out) that differ clearly."""
+    changed = np.abs(image.astype(int) - empty.astype(int)).sum(axis=2) > 40
+    visible = np.ones(changed.shape, dtype=bool)
+    visible[: panel[1], : panel[0]] = False
+    return float(changed[visible].mean())
 
 
 def _png(data: bytes) -> np.ndarray:
@@ -152,16 +159,21 @@ def test_viewer_shows_delft_and_the_attributes_of_a_clicked_building(
                 timeout=180_000)
             assert page.evaluate("window.twin.errors") == []
             ids = page.evaluate("Object.keys(window.twin.tilesets)")
-            assert layer in ids
+            assert set(ids) == {layer, layer.replace("_pand", "_ahn3")}
             assert page.evaluate("Object.keys(window.twin.sources).length") >= 1
             _look_down_at(page, target)
-            with_buildings = _png(page.screenshot(path=tmp_path / "buildings.png"))
-            page.evaluate("for (const t of Object.values(window.twin.tilesets)) t.show = false")
-            _settle(page)
-            empty = _png(page.screenshot(path=tmp_path / "empty.png"))
-            assert _foreground(with_buildings, empty) > 0.05
-            page.evaluate("for (const t of Object.values(window.twin.tilesets)) t.show = true")
-            _settle(page)
+            cloud = layer.replace("_pand", "_ahn3")
+            # one layer at a time against the empty scene (same camera, same 2D layers)
+            views = {}
+            for name, shown in (("buildings", [layer]), ("pointcloud", [cloud]), ("empty", [])):
+                _show(page, shown)
+                views[name] = _png(page.screenshot(path=tmp_path / f"{name}.png"))
+            panel = page.evaluate("""() => { const r = document.getElementById('panel')
+                .getBoundingClientRect(); return [Math.ceil(r.right), Math.ceil(r.bottom)]; }""")
+            assert _foreground(views["buildings"], views["empty"], panel) > 0.04
+            assert _foreground(views["pointcloud"], views["empty"], panel) > 0.05
+            # the point cloud lies on the roofs: it stays hidden (as a user would) for the click
+            _show(page, [layer])
             x, y = page.evaluate(
                 """([lon, lat, h]) => {
                     const scene = window.twin.viewer.scene;
@@ -186,6 +198,12 @@ def test_viewer_shows_delft_and_the_attributes_of_a_clicked_building(
     assert outside == []
 
 
+def _show(page: Any, tilesets: list[str]) -> None:
+    page.evaluate("""(shown) => { for (const [id, t] of Object.entries(window.twin.tilesets))
+                                     t.show = shown.includes(id); }""", tilesets)
+    _settle(page)
+
+
 def _settle(page: Any) -> None:
     page.wait_for_function(
         "Object.values(window.twin.tilesets).every(t => !t.show || t.tilesLoaded)",
@@ -197,7 +215,7 @@ def _settle(page: Any) -> None:
 def _look_down_at(page: Any, target: Target) -> None:
     page.evaluate(
         """([lon, lat, h]) => window.twin.viewer.camera.setView({
-            destination: Cesium.Cartesian3.fromDegrees(lon, lat, h + 300),
+            destination: Cesium.Cartesian3.fromDegrees(lon, lat, h + 180),
             orientation: {heading: 0, pitch: -Cesium.Math.PI_OVER_TWO, roll: 0}})""",
         [target.lon, target.lat, target.height])
     _settle(page)

@@ -10,11 +10,13 @@ import numpy as np
 import pytest
 import shapely
 from sqlalchemy import Engine
+from typer.testing import CliRunner
 
 from gis import registry
 from gis.city import sql
 from gis.city.derive import HeightsError, heights_from_floors, heights_from_lidar
 from gis.errors import InvalidLayerSpec
+from twin.cli import build_app
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from buildings_support import (
@@ -80,13 +82,25 @@ def test_delft_heights_are_plausible_and_match_an_independent_reconstruction(
     assert np.median(np.abs(ours - reference)) < 0.5
 
 
-def test_a_new_run_replaces_the_previous_one(engine: Engine, layer_id: str) -> None:
-    delft_buildings(engine, layer_id)
-    again = heights_from_lidar(engine, f"{layer_id}_pand", f"{layer_id}_ahn3")
+def test_a_new_run_replaces_the_previous_one(
+    engine: Engine, database_url: str, layer_id: str
+) -> None:
+    first = delft_buildings(engine, layer_id)
+    env = {"TWIN_DATABASE_URL": database_url}
+    result = CliRunner().invoke(build_app(), ["build", "heights", f"{layer_id}_pand", "--lidar",
+                                              f"{layer_id}_ahn3", "--percentile", "90"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "160/160 buildings with a height" in result.output
+    assert "lidar:p90/ground-ring-median" in result.output
     with engine.connect() as conn:
         heights = sql.heights_of(conn, f"{layer_id}_pand")
+        run = sql.run_of(conn, f"{layer_id}_pand")
+    assert run is not None
     assert len(heights) == 160
-    assert {h["run_id"] for h in heights} == {again.run_id}
+    assert {h["run_id"] for h in heights} == {run["run_id"]} != {first.run_id}
+    assert run["parameters"]["roof_percentile"] == 90.0
+    refused = CliRunner().invoke(build_app(), ["build", "heights", f"{layer_id}_pand"], env=env)
+    assert refused.exit_code == 2
 
 
 def test_lidarprod_candidates_get_heights_or_a_reason(engine: Engine, layer_id: str) -> None:

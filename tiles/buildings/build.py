@@ -11,6 +11,7 @@ previous tileset intact.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 import time
@@ -105,8 +106,10 @@ def _run(
     tasks: list[ContentTask], executor: Executor | None, progress: Callable[[int], None] | None
 ) -> list[ContentResult]:
     own = executor is None
-    pool = executor or ProcessPoolExecutor(max_workers=max(1, min(os.cpu_count() or 1,
-                                                                  len(tasks))))
+    # forkserver, not fork: a forked child inherits the caller's thread locks held and may hang
+    pool = executor or ProcessPoolExecutor(
+        max_workers=max(1, min(os.cpu_count() or 1, len(tasks))),
+        mp_context=multiprocessing.get_context("forkserver"))
     try:
         futures: list[Future[ContentResult]] = [pool.submit(write_content, t) for t in tasks]
         results = []

@@ -108,7 +108,7 @@ def _convex_quads(
     edges = np.roll(corners, -1, axis=1) - corners
     turns = edges[:, :, 0] * np.roll(edges, -1, axis=1)[:, :, 1] - edges[:, :, 1] * np.roll(
         edges, -1, axis=1)[:, :, 0]
-    convex = np.zeros_like(quads)
+    convex: NDArray[np.bool_] = np.zeros_like(quads)
     convex[np.flatnonzero(quads)] = np.all(turns > 0, axis=1)
     return convex
 

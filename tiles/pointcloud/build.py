@@ -17,7 +17,6 @@ import multiprocessing
 import os
 import shutil
 import tempfile
-import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
@@ -58,6 +57,7 @@ MIN_PARTITION_JOB_POINTS = 250_000
 FINE_CELL_BITS = 15  # fine cells are at least 2**15 mm (33 m) wide
 MAX_FINE_LEVEL = 5  # 2**15 fine cells at most: codes sort as uint16
 MARGIN_M = 2.0
+GRID_MIN_EXPONENT = 14  # the cube is at least 16 m wide
 
 Progress = Callable[[str, int, int], None]
 T = TypeVar("T")
@@ -107,8 +107,6 @@ def plan_frame(sources: Sequence[PointSource]) -> tuple[LocalFrame, Cube]:
     return frame, Cube((origin[0], origin[1], origin[2]), exponent)
 
 
-GRID_MIN_EXPONENT = 14
-
 
 def _run(executor: Executor, function: Callable[[T], R], jobs: Sequence[T], stage: str,
          progress: Progress | None) -> Iterator[R]:
@@ -127,7 +125,7 @@ def plan_subtrees(counts: dict[int, int], owners: dict[int, list[int]], fine_lev
     def visit(level: int, code: int, fine_codes: list[int]) -> None:
         total = sum(counts[c] for c in fine_codes)
         if total <= task_points or level == fine_level:
-            tasks.append((level, code, [(c, o) for c in fine_codes for o in owners[c]]))
+            tasks.append((level, code, [(c, o) for c in fine_codes for o in sorted(owners[c])]))
             return
         groups: dict[int, list[int]] = defaultdict(list)
         for c in fine_codes:
@@ -165,16 +163,12 @@ def build_pointcloud(sources: Sequence[PointSource], out_dir: Path, *,
 
 
 def local_executor(workers: int) -> ProcessPoolExecutor:
-    """Local worker processes: forked when this process has one thread, else a fork server.
+    """Local worker processes started by a fork server with our modules preloaded.
 
-    Fork is the fastest start (workers inherit the imported modules), but it copies whatever
-    locks other threads hold at that instant (servers, test runners) and can deadlock a
-    worker; then the fork server, a clean single-threaded process with our modules
-    preloaded, starts them instead.
+    Never a plain fork: a forked child copies the locks held by the parent's other threads
+    at that instant -- Python threads (servers, test runners) but also native pools such as
+    the LAZ decoder's, which ``threading`` cannot see -- and can hang forever on one.
     """
-    if threading.active_count() == 1:
-        return ProcessPoolExecutor(max_workers=workers,
-                                   mp_context=multiprocessing.get_context("fork"))
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["tiles.pointcloud.octree", "tiles.pointcloud.partition"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
@@ -213,7 +207,8 @@ def _build_into(sources: Sequence[PointSource], staging: Path, pool: Executor,
     fragments: dict[tuple[int, int], list[str]] = defaultdict(list)
     for subtree in _run(pool, build_subtree, subtree_jobs, "subtrees", progress):
         _collect(subtree, nodes, fragments)
-    ancestor_jobs = [AncestorJob(level, code, tuple(paths), cube, str(content), colour)
+    # sorted inputs: output bytes do not depend on which task finished first
+    ancestor_jobs = [AncestorJob(level, code, tuple(sorted(paths)), cube, str(content), colour)
                      for (level, code), paths in sorted(fragments.items())]
     nodes.extend(_run(pool, build_ancestor, ancestor_jobs, "upper levels", progress))
     if sum(n.count for n in nodes) != expected:

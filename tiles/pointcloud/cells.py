@@ -73,10 +73,6 @@ def node_name(level: int, code: int) -> str:
     return "r" + format(code, "o").zfill(level)
 
 
-def parent_code(level: int, code: int) -> tuple[int, int]:
-    return level - 1, code >> 3
-
-
 def one_per_cell(cube: Cube, clipped: I64, level: int) -> NDArray[np.intp]:
     """Indices of one point of each sampling cell of ONE node at ``level``.
 

@@ -71,7 +71,9 @@ def partition(job: PartitionJob) -> PartitionResult:
     counts: dict[int, int] = {}
     (Path(job.work_dir) / "cells").mkdir(parents=True, exist_ok=True)
     try:
-        with laspy.open(source.path) as reader:
+        # single-threaded LAZ decoding: we parallelise over processes, and lazrs' parallel
+        # decoder uses a rayon thread pool that a forked child inherits without its threads
+        with laspy.open(source.path, laz_backend=laspy.LazBackend.Lazrs) as reader:
             if job.start:
                 reader.seek(job.start)
             left = job.count

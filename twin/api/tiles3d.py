@@ -39,8 +39,13 @@ GZIP_MIN_BYTES = 1024
 
 
 class TileNotFound(NotFound):
+    """A tileset or file that does not exist, or that the caller may not see."""
+
     def __init__(self, tileset: str, path: str) -> None:
-        super().__init__(f"3D Tiles resource {tileset}/{path} not found")
+        # never echo the names: an invisible tileset and an unknown one must read the same
+        super().__init__("3D Tiles resource not found")
+        self.tileset = tileset
+        self.path = path
 
 
 @dataclass(frozen=True)

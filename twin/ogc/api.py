@@ -24,10 +24,11 @@ from starlette.concurrency import run_in_threadpool
 
 from gis import edit
 from twin.access import Caller, get_caller
-from twin.errors import BadRequest
 from twin.ogc import features, sql
 from twin.ogc.catalog import Attribute, Collection
 from twin.ogc.context import CONFORMANCE, OgcContext, ogc_context
+from twin.ogc.delegate import call_pygeoapi as _pygeoapi
+from twin.ogc.delegate import wants
 from twin.ogc.openapi import OPENAPI_MEDIA_TYPE, openapi_document
 from twin.ogc.query import multi_params, parse_item_query, parse_items_query
 from twin.ogc.tiles import collection_tile_links
@@ -38,27 +39,6 @@ ContextDep = Annotated[OgcContext, Depends(ogc_context)]
 _DROPPED_RELS = ("processes", "job-list")
 QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
 JSON_SCHEMA_2019 = "https://json-schema.org/draft/2019-09/schema"
-
-
-def wants(request: Request) -> str:
-    """``json`` (the fast path), ``html`` or ``jsonld`` (pygeoapi), from ``f`` or Accept."""
-    f = request.query_params.get("f")
-    if f is None:
-        accept = request.headers.get("accept", "")
-        return "html" if accept.split(",")[0].strip().startswith("text/html") else "json"
-    if f in ("json", "geojson"):
-        return "json"
-    if f in ("html", "jsonld"):
-        return f
-    raise BadRequest(f"f: {f!r} is not offered here (json, html)")
-
-
-async def _pygeoapi(context: OgcContext, caller: Caller, request: Request,
-                    handler: Callable[..., Any], *args: Any) -> Response:
-    wants(request)  # an unknown (or empty) f is a 400 everywhere
-    visible = await run_in_threadpool(context.catalog.visible, caller)
-    api = context.core.api_for(visible)
-    return await context.core.call(api, handler, request, *args)
 
 
 def _rewrite_json(response: Response, change: Callable[[dict[str, Any]], None]) -> Response:

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, func, select, table, text
 
 from gis import registry
 from gis.model import Layer
@@ -29,6 +29,9 @@ _STAMP = text(
     "SELECT count(*), max(l.updated_at), "
     "(SELECT max(load_id) FROM twin.layer_version WHERE status = 'current') FROM twin.layer l"
 )
+_HAS_EDITS = text("SELECT to_regclass('twin.feature_change') IS NOT NULL")
+#: the last change of every edited layer (OGC API Features Part 4 writes twin.feature_change)
+_EDITS = text("SELECT layer_id, max(id) FROM twin.feature_change GROUP BY layer_id")
 _COLUMNS = text(
     "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns "
     "WHERE table_schema = ANY(:schemas) AND table_name = ANY(:tables) "
@@ -65,6 +68,8 @@ class Collection:
     schema: str
     table: str
     attributes: dict[str, Attribute]
+    #: rows in the relation now: the load's count, or counted again after edits
+    total: int | None = None
 
     @property
     def id(self) -> str:
@@ -84,8 +89,8 @@ def _reflect(conn: Connection, layers: list[Layer]) -> dict[Relation, dict[str, 
     rows = conn.execute(_COLUMNS, {"schemas": list(READ_SCHEMAS),
                                    "tables": [la.table for la in layers]})
     columns: dict[Relation, dict[str, Attribute]] = {}
-    for schema, table, name, pg_type in rows:
-        found = columns.setdefault((schema, table), {})
+    for schema, relation_name, name, pg_type in rows:
+        found = columns.setdefault((schema, relation_name), {})
         if name != ID_COLUMN and name not in GEOMETRY_COLUMNS:
             found[name] = _attribute(name, pg_type)
     return columns
@@ -102,6 +107,8 @@ class Catalog:
         self._stamp: tuple[Any, ...] | None = None
         self._layers: dict[str, Layer] = {}
         self._columns: dict[Relation, dict[str, Attribute]] = {}
+        self._edits: dict[str, int] = {}
+        self._totals: dict[tuple[str, Relation], tuple[Any, int]] = {}
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Catalog:
         """pygeoapi deep-copies its configuration; the catalogue is shared, not copied."""
@@ -121,12 +128,16 @@ class Catalog:
 
     def _refresh(self) -> None:
         with self.engine.connect() as conn:
-            stamp = tuple(conn.execute(_STAMP).one())
+            edits: dict[str, int] = {}
+            if conn.execute(_HAS_EDITS).scalar():
+                edits = {layer_id: int(last) for layer_id, last in conn.execute(_EDITS)}
+            stamp = (*conn.execute(_STAMP).one(), tuple(sorted(edits.items())))
             if stamp != self._stamp:
                 layers = [la for la in registry.list_layers(conn, kinds=["vector"])
                           if la.current_version is not None]
                 self._columns = _reflect(conn, layers)
                 self._layers = {la.id: la for la in layers}
+                self._edits = edits
                 self._stamp = stamp
         self._checked = time.monotonic()
 
@@ -135,7 +146,21 @@ class Catalog:
         columns = self._columns.get(relation)
         if columns is None:
             return None
-        return Collection(layer, relation[0], relation[1], columns)
+        return Collection(layer, relation[0], relation[1], columns,
+                          self._total(layer, relation))
+
+    def _total(self, layer: Layer, relation: Relation) -> int | None:
+        """The load's feature count; once a layer was edited, a count cached per change."""
+        if layer.id not in self._edits:
+            return layer.feature_count
+        marker = (layer.current_version, self._edits[layer.id])
+        cached = self._totals.get((layer.id, relation))
+        if cached is None or cached[0] != marker:
+            statement = select(func.count()).select_from(table(relation[1], schema=relation[0]))
+            with self.engine.connect() as conn:
+                cached = (marker, int(conn.execute(statement).scalar_one()))
+            self._totals[(layer.id, relation)] = cached
+        return cached[1]
 
     def visible(self, caller: Caller) -> dict[str, Collection]:
         """The collections this caller may see (the others do not exist for them)."""

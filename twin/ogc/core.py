@@ -16,18 +16,22 @@ from copy import deepcopy
 from pathlib import Path
 from typing import Any
 
+import pygeoapi
 import yaml
 from pygeoapi import l10n
 from pygeoapi.api import API, APIRequest
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.staticfiles import StaticFiles
 
 from gis.errors import ConfigurationError
+from tiles import mvt
 from twin.ogc.catalog import Catalog, Collection
 from twin.ogc.crs import CRS84, storage_uri, supported_uris
 from twin.settings import Settings
 
 PROVIDER = "twin.ogc.provider.TwinFeatureProvider"
+MVT_PROVIDER = "twin.ogc.mvt_provider.TwinMVTProvider"
 
 
 class _NoConfigCache(dict[Any, Any]):
@@ -44,6 +48,11 @@ class _NoConfigCache(dict[Any, Any]):
 
     def __setitem__(self, key: Any, value: Any) -> None:
         return None
+
+
+def static_files() -> StaticFiles:
+    """pygeoapi's CSS, scripts and images, which its HTML pages load from ``/static``."""
+    return StaticFiles(directory=Path(pygeoapi.__file__).parent / "static")
 
 
 def load_template(settings: Settings) -> dict[str, Any]:
@@ -86,6 +95,15 @@ def collection_resource(collection: Collection, catalog: Catalog, settings: Sett
                         "count_max_cost": settings.ogc_count_max_cost},
             "crs": supported_uris(layer.storage_srid),
             "storage_crs": storage_uri(layer.storage_srid),
+        }, {
+            "type": "tile",
+            "name": MVT_PROVIDER,
+            "data": {"catalog": catalog, "collection": collection.id,
+                     "relation": [collection.schema, collection.table]},
+            "options": {"zoom": {"min": mvt.MIN_ZOOM, "max": mvt.MAX_ZOOM},
+                        "schemes": ["WebMercatorQuad"],
+                        "max_features": settings.tile_max_features},
+            "format": {"name": "pbf", "mimetype": "application/vnd.mapbox-vector-tile"},
         }],
     }
 

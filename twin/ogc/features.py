@@ -112,10 +112,13 @@ def _prepared(conn: Connection, key: tuple[Any, ...],
     return found
 
 
-def _execute(conn: Connection, statement: Any) -> Any:
-    """Run a query built from validated input; what PostgreSQL still refuses in it (a value
-    that does not fit a column's type, a geometry PostGIS cannot use) is the caller's 400."""
+def _execute(conn: Connection, statement: Any, **values: Any) -> Any:
+    """Run a query (a statement, or a `sql.Prepared` with its values) built from validated
+    input; what PostgreSQL still refuses in it (a value that does not fit a column's type, a
+    geometry PostGIS cannot use) is the caller's 400."""
     try:
+        if isinstance(statement, sql.Prepared):
+            return statement.run(conn, **values)
         return conn.execute(statement).one()
     except (DataError, ProgrammingError, InternalError) as exc:
         if not isinstance(exc.orig, _CALLER_ERRORS):
@@ -136,8 +139,8 @@ def items_page(conn: Connection, rel: Any, collection: Collection, query: ItemsQ
                                     query.sortby),
                              lambda: sql.page_statement(rel, None, order, sql.PAGE_LIMIT,
                                                         sql.PAGE_OFFSET, shape))
-        features, returned = prepared.run(conn, page_limit=query.limit,
-                                          page_offset=query.offset)
+        features, returned = _execute(conn, prepared, page_limit=query.limit,
+                                      page_offset=query.offset)
     else:
         features, returned = _execute(
             conn, sql.page_statement(rel, where, order, query.limit, query.offset, shape))
@@ -162,8 +165,8 @@ def _number_matched(conn: Connection, rel: Any, collection: Collection, query: I
     """Exact when known or cheap to count; None (member omitted) otherwise."""
     if returned < query.limit and (returned > 0 or query.offset == 0):
         return query.offset + returned
-    if where is None and collection.layer.feature_count is not None:
-        return collection.layer.feature_count
+    if where is None and collection.total is not None:
+        return collection.total
     statement = sql.capped_count(rel, where if where is not None else literal(True),
                                  counting.cap)
     if _planned_cost(conn, statement) > counting.max_cost:

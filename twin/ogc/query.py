@@ -72,7 +72,12 @@ def check_known(params: Mapping[str, Sequence[str]], allowed: frozenset[str],
         raise UnknownParameter(f"unknown query parameter(s): {', '.join(unknown)}")
 
 
-def parse_int(value: str | None, name: str, default: int, minimum: int) -> int:
+#: Largest offset PostgreSQL accepts (bigint)
+MAX_OFFSET = 2**63 - 1
+
+
+def parse_int(value: str | None, name: str, default: int, minimum: int,
+              maximum: int | None = MAX_OFFSET) -> int:
     if value is None:
         return default
     try:
@@ -81,6 +86,8 @@ def parse_int(value: str | None, name: str, default: int, minimum: int) -> int:
         raise BadRequest(f"{name}: {value!r} is not an integer") from None
     if number < minimum:
         raise BadRequest(f"{name}: must be at least {minimum}")
+    if maximum is not None and number > maximum:
+        raise BadRequest(f"{name}: must be at most {maximum}")
     return number
 
 
@@ -145,7 +152,8 @@ def parse_items_query(params: Mapping[str, Sequence[str]], collection: Collectio
     """A validated `ItemsQuery`, or a `BadRequest` naming the parameter and the problem."""
     check_known(params, ITEMS_PARAMETERS, extra=list(collection.attributes))
     srid = collection.layer.storage_srid
-    limit = min(parse_int(single(params, "limit"), "limit", limits.default, 1), limits.maximum)
+    limit = min(parse_int(single(params, "limit"), "limit", limits.default, 1, None),
+                limits.maximum)  # larger limits are clamped, as Part 1 requires
     bbox_value = single(params, "bbox")
     filter_text = single(params, "filter")
     check_datetime(single(params, "datetime"))

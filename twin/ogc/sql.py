@@ -152,7 +152,7 @@ def prepare(statement: Select[Any], dialect: Dialect) -> Prepared:
 
 
 PAGE_LIMIT = bindparam("page_limit", type_=Integer)
-PAGE_OFFSET = bindparam("page_offset", type_=Integer)
+PAGE_OFFSET = bindparam("page_offset", type_=BigInteger)
 ITEM_ID = bindparam("item_id", type_=BigInteger)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import pygeoapi.api.tiles as tiles_api
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -18,6 +19,7 @@ from twin.access import Caller, get_caller
 from twin.errors import NotFound
 from twin.ogc.catalog import Collection
 from twin.ogc.context import OgcContext, ogc_context
+from twin.ogc.delegate import call_pygeoapi, wants
 
 router = APIRouter(tags=["OGC API Tiles"])
 CallerDep = Annotated[Caller, Depends(get_caller)]
@@ -32,10 +34,9 @@ TEMPLATE = "/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}"
 
 
 def collection_tile_links(collection_url: str) -> list[dict[str, str]]:
-    """Links from a collection to its tilesets, TileJSON and style."""
+    """Links from a collection to its TileJSON and style (pygeoapi adds the tilesets links,
+    from our `TwinMVTProvider`)."""
     return [
-        {"rel": TILESETS_REL, "type": "application/json", "title": "Vector tilesets",
-         "href": f"{collection_url}/tiles"},
         {"rel": "describedby", "type": "application/json", "title": "TileJSON 3.0",
          "href": f"{collection_url}/tilejson.json"},
         {"rel": "stylesheet", "type": "application/vnd.mapbox.style+json",
@@ -78,8 +79,12 @@ def _geometry_family(collection: Collection) -> str:
 
 
 @router.get("/collections/{collection_id}/tiles", include_in_schema=False)
-async def tilesets(collection_id: str, caller: CallerDep, context: ContextDep) -> JSONResponse:
+async def tilesets(collection_id: str, request: Request, caller: CallerDep,
+                   context: ContextDep) -> Response:
     collection = await run_in_threadpool(context.catalog.get, caller, collection_id)
+    if wants(request) != "json":
+        return await call_pygeoapi(context, caller, request, tiles_api.get_collection_tiles,
+                                   collection_id)
     tileset = _tileset(context, collection)
     summary = {k: tileset[k] for k in ("title", "dataType", "crs", "tileMatrixSetURI", "links")}
     return JSONResponse({"links": [{"rel": "self", "type": "application/json",
@@ -88,8 +93,12 @@ async def tilesets(collection_id: str, caller: CallerDep, context: ContextDep) -
 
 
 @router.get(f"/collections/{{collection_id}}/tiles/{TMS}", include_in_schema=False)
-async def tileset(collection_id: str, caller: CallerDep, context: ContextDep) -> JSONResponse:
+async def tileset(collection_id: str, request: Request, caller: CallerDep,
+                  context: ContextDep) -> Response:
     collection = await run_in_threadpool(context.catalog.get, caller, collection_id)
+    if wants(request) != "json":
+        return await call_pygeoapi(context, caller, request,
+                                   tiles_api.get_collection_tiles_metadata, collection_id, TMS)
     return JSONResponse(_tileset(context, collection))
 
 
