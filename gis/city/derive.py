@@ -9,11 +9,9 @@ in one transaction.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +28,7 @@ from gis.city.points import LidarFile, read_window
 from gis.errors import GisError, InvalidLayerSpec
 from gis.geodesy import transformer
 from gis.lidar import sql as lidar_sql
+from gis.workers import process_pool
 
 Progress = Callable[[int], None]
 DEFAULT_STOREY_HEIGHT = 3.0
@@ -134,10 +133,7 @@ def measure(
     result.flag = ["no_lidar"] * len(geometries)
     result.method = ["lidar"] * len(geometries)
     blocks = _blocks(geometries, lidar, params.ring * 3 + 1.0)
-    # forkserver, not fork: the caller may hold threads (LAZ decoder pools, DB drivers) whose
-    # locks a forked child would inherit held, and hang on
-    pool = executor or ProcessPoolExecutor(max(1, min(os.cpu_count() or 1, len(blocks))),
-                                           mp_context=multiprocessing.get_context("forkserver"))
+    pool = executor or process_pool(len(blocks))
     try:
         futures = [pool.submit(_measure_block, list(shapely.to_wkb(geometries[members])),
                                lidar.files, window, params) for members, window in blocks]

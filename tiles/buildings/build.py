@@ -11,13 +11,11 @@ previous tileset intact.
 from __future__ import annotations
 
 import json
-import multiprocessing
-import os
 import shutil
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,7 @@ import numpy as np
 import shapely
 from numpy.typing import NDArray
 
+from gis.workers import process_pool
 from tiles.buildings.content import ContentResult, ContentTask, write_content
 from tiles.buildings.hierarchy import QuadNode, partition, tileset_json
 from tiles.buildings.metadata import PropertySpec
@@ -106,10 +105,7 @@ def _run(
     tasks: list[ContentTask], executor: Executor | None, progress: Callable[[int], None] | None
 ) -> list[ContentResult]:
     own = executor is None
-    # forkserver, not fork: a forked child inherits the caller's thread locks held and may hang
-    pool = executor or ProcessPoolExecutor(
-        max_workers=max(1, min(os.cpu_count() or 1, len(tasks))),
-        mp_context=multiprocessing.get_context("forkserver"))
+    pool = executor or process_pool(len(tasks))
     try:
         futures: list[Future[ContentResult]] = [pool.submit(write_content, t) for t in tasks]
         results = []

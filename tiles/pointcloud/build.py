@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import multiprocessing
 import os
 import shutil
 import tempfile
@@ -28,6 +27,7 @@ import numpy as np
 
 from gis.errors import GisError
 from gis.lidar.crs import check_area, parse_given_crs
+from gis.workers import process_pool
 from tiles.errors import BuildInputError, TilesetWriteError
 from tiles.pointcloud.cells import Cube
 from tiles.pointcloud.frame import LocalFrame, exact_ecef
@@ -163,15 +163,8 @@ def build_pointcloud(sources: Sequence[PointSource], out_dir: Path, *,
 
 
 def local_executor(workers: int) -> ProcessPoolExecutor:
-    """Local worker processes started by a fork server with our modules preloaded.
-
-    Never a plain fork: a forked child copies the locks held by the parent's other threads
-    at that instant -- Python threads (servers, test runners) but also native pools such as
-    the LAZ decoder's, which ``threading`` cannot see -- and can hang forever on one.
-    """
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["tiles.pointcloud.octree", "tiles.pointcloud.partition"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    """Local worker processes (spawned: see `gis.workers`)."""
+    return process_pool(workers, workers)
 
 
 def _share(total: int, workers: int, low: int, high: int) -> int:
