@@ -122,6 +122,14 @@ class Cluster:
         result = self._run(["pg_ctl", "-D", str(self.pgdata), "status"], check=False)
         return result.returncode == 0
 
+    def running_port(self) -> int | None:
+        """The port the running server listens on (from postmaster.pid), if it runs."""
+        pid_file = self.pgdata / "postmaster.pid"
+        if not self.is_running() or not pid_file.exists():
+            return None
+        lines = pid_file.read_text().splitlines()
+        return int(lines[3]) if len(lines) > 3 and lines[3].strip().isdigit() else None
+
     def create_database(self, name: str) -> str:
         """A fresh database in this cluster (used by the tests); returns its URL."""
         self._create_database(name)

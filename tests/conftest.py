@@ -7,6 +7,7 @@ The database is a fresh one in a private cluster (``var/test-postgres``), or in 
 from __future__ import annotations
 
 import os
+import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +23,25 @@ from gis.db import make_engine
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
 SHARED_DATA = REPO.parent / "shared" / "data"
-TEST_CLUSTER = Cluster(root=REPO / "var" / "test-postgres", port=54331)
+TEST_CLUSTER_ROOT = REPO / "var" / "test-postgres"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _test_cluster() -> Cluster:
+    """The test cluster, running: on its current port, or started on a free one.
+
+    Settings (the port included) are given at every start, so a fixed port is never needed:
+    another project or clone holding one cannot break the tests.
+    """
+    port = Cluster(root=TEST_CLUSTER_ROOT, port=0).running_port() or _free_port()
+    Cluster(root=TEST_CLUSTER_ROOT, port=port).up()
+    actual = Cluster(root=TEST_CLUSTER_ROOT, port=0).running_port()
+    return Cluster(root=TEST_CLUSTER_ROOT, port=actual or port)
 
 
 @pytest.fixture(scope="session")
@@ -48,11 +67,11 @@ def database_url() -> Iterator[str]:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
         return
-    TEST_CLUSTER.up()
-    url = TEST_CLUSTER.create_database(name)
+    cluster = _test_cluster()
+    url = cluster.create_database(name)
     _migrate(url)
     yield url
-    TEST_CLUSTER.drop_database(name)
+    cluster.drop_database(name)
 
 
 def _migrate(url: str) -> None:

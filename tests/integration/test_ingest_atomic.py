@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -28,8 +29,11 @@ from gis.errors import IngestError
 from gis.ingest import loader
 from gis.ingest import sql as ingest_sql
 
-CRASH_PORT = 54341
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 def big_geopackage(path: Path, n: int) -> Path:
     """``n`` 8 m squares on a grid in Leuven (EPSG:31370), written through Arrow."""
@@ -134,7 +138,7 @@ def test_killed_ingest_process_leaves_the_previous_version(
 def crash_cluster() -> Iterator[Cluster]:
     """A private cluster of this test alone (it gets stopped hard mid-load)."""
     root = REPO / "var" / f"test-ingest-crash-{uuid.uuid4().hex[:8]}"
-    cluster = Cluster(root=root, port=CRASH_PORT)
+    cluster = Cluster(root=root, port=free_port())
     cluster.up()
     try:
         yield cluster

@@ -21,7 +21,7 @@ from gis.city.derive import (
 from gis.city.heights import HeightParameters
 from tiles.buildings.build import DEFAULT_MAX_FEATURES, build_tileset
 from tiles.buildings.source import building_set
-from twin.cli.common import console, domain_errors, engine_for, err_console, settings
+from twin.cli.common import console, domain_errors, engine_for, err_console, parcels_join, settings
 
 _COLUMNS = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
             TimeElapsedColumn())
@@ -73,13 +73,7 @@ def buildings(
 ) -> None:
     """LOD1 buildings as a 3D Tiles 1.1 tileset with per-building metadata."""
     config = settings()
-    joined = None
-    if parcels is not None:
-        parcel_layer, _, reference = parcels.partition(":")
-        if not reference:
-            err_console.print("[bold red]error:[/] --parcels needs LAYER:COLUMN")
-            raise typer.Exit(2)
-        joined = (parcel_layer, reference)
+    joined = parcels_join(parcels)
     with engine_for(config) as engine, engine.connect() as conn:
         buildings_in = building_set(conn, layer, joined)
     target = config.tiles_dir / layer

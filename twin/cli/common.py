@@ -48,3 +48,14 @@ def domain_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(1) from exc
 
     return wrapper
+
+
+def parcels_join(value: str | None) -> tuple[str, str] | None:
+    """``--parcels LAYER:COLUMN`` as (layer, column); a usage error (exit 2) when malformed."""
+    if value is None:
+        return None
+    layer, _, column = value.partition(":")
+    if not layer or not column:
+        err_console.print("[bold red]error:[/] --parcels needs LAYER:COLUMN")
+        raise typer.Exit(2)
+    return (layer, column)

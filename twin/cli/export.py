@@ -11,7 +11,7 @@ import typer
 from gis import registry
 from tiles.buildings.cityjson import city_model
 from tiles.buildings.source import building_set
-from twin.cli.common import console, domain_errors, engine_for, err_console, settings
+from twin.cli.common import console, domain_errors, engine_for, parcels_join, settings
 
 app = typer.Typer(help="Export products in exchange formats.", no_args_is_help=True)
 
@@ -29,13 +29,7 @@ def cityjson(
 ) -> None:
     """The LOD1 buildings as CityJSON 2.0 (Solids with the tiles' attributes)."""
     config = settings()
-    joined = None
-    if parcels is not None:
-        parcel_layer, _, reference = parcels.partition(":")
-        if not reference:
-            err_console.print("[bold red]error:[/] --parcels needs LAYER:COLUMN")
-            raise typer.Exit(2)
-        joined = (parcel_layer, reference)
+    joined = parcels_join(parcels)
     with engine_for(config) as engine, engine.connect() as conn:
         title = registry.get_layer(conn, layer).spec.label()
         buildings = building_set(conn, layer, joined)
