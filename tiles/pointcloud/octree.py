@@ -72,7 +72,8 @@ def write_node(cube: Cube, level: int, code: int, records: NDArray[np.void], con
     centre = np.asarray(cube.node_centre_mm(level, code), dtype=np.int64)
     xyz = np.column_stack([records["x"], records["y"], records["z"]]).astype(np.int64)
     positions = ((xyz - centre).astype(np.float64) / 1000.0).astype(np.float32)
-    translation = tuple(float(o + c / 1000.0) for o, c in zip(cube.origin, centre, strict=True))
+    # rounded to the micrometre: the same node gets the same bytes whichever process built it
+    translation = tuple(round(o + c / 1000.0, 6) for o, c in zip(cube.origin, centre, strict=True))
     write_glb(Path(content_dir) / f"{node_name(level, code)}.glb", positions, records,
               (translation[0], translation[1], translation[2]), colour)
     low, high = xyz.min(axis=0), xyz.max(axis=0)
