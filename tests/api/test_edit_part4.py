@@ -112,8 +112,11 @@ def test_create_in_any_offered_crs(world: EditWorld, engine: Engine, crs: str | 
     stored = _stored(engine, world.shared_id, fid)
     assert stored["type"] == "ST_MultiPolygon"  # promoted to the layer's type, as ingest does
     first = stored["wkt"].removeprefix("MULTIPOLYGON(((").split(",")[0].split()
-    assert abs(float(first[0]) - 173100.0) < 0.01
-    assert abs(float(first[1]) - 170200.0) < 0.01
+    # WGS 84 <-> BD72 has candidate operations a few cm apart (WGS 84 itself is defined to
+    # ~1 m against ETRS89); 5 cm accepts any of them and still refuses the 13 cm grid-less one.
+    tolerance = 0.001 if crs and crs.endswith("/31370") else 0.05
+    assert abs(float(first[0]) - 173100.0) < tolerance
+    assert abs(float(first[1]) - 170200.0) < tolerance
 
 
 def test_replace_update_delete_with_etags(world: EditWorld, engine: Engine) -> None:
