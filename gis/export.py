@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Engine, text
 
 from gis import export_sql as q
 from gis.errors import GisError
+from gis.files import sha256_file
 from gis.model import Layer
 
 CrsChoice = Literal["4326", "storage"]
@@ -108,7 +109,7 @@ def build(engine: Engine, root: Path, layer: Layer, fmt: str, crs: CrsChoice) ->
         with engine.connect() as conn:
             writer = {"geojson": _write_geojson, "csv": _write_csv, "gpkg": _write_gpkg}[fmt]
             count = writer(conn, layer, temporary, geometry, srid, decimals)
-        digest, size = _sha256(temporary)
+        digest, size = sha256_file(temporary), temporary.stat().st_size
         os.replace(temporary, path)
     record = DownloadFile(layer.id, layer.current_version or 0, fmt, crs, srid, size, digest,
                           count, path)
@@ -117,14 +118,6 @@ def build(engine: Engine, root: Path, layer: Layer, fmt: str, crs: CrsChoice) ->
     return record
 
 
-def _sha256(path: Path) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
 
 
 def _streamed(conn: Connection, statement: str) -> Iterator[tuple[object, ...]]:

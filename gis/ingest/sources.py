@@ -8,7 +8,6 @@ layers); the rest of the ingest never needs to know which format it came from.
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
@@ -22,6 +21,7 @@ from pyogrio import raw
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError
 
 from gis.errors import IngestError
+from gis.files import sha256_file
 from gis.model import LayerSpec
 
 #: Batch size of the Arrow stream: large enough to amortise per-batch work, small enough that
@@ -75,12 +75,8 @@ class Source:
 
 
 def checksum(path: Path) -> str:
-    """SHA-256 of the file (streamed), kept with every load to tell re-ingests apart."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    """SHA-256 of the file, kept with every load to tell re-ingests apart."""
+    return sha256_file(path)
 
 
 def source_kind(path: Path) -> str:

@@ -8,7 +8,6 @@ anything is registered.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from rasterio import features
 from rasterio.transform import from_origin
 
 from gis.errors import IngestError
+from gis.files import sha256_file
 from gis.lidar.crs import LidarCrs, check_area, header_crs, resolve_crs
 
 CHUNK_POINTS = 1_000_000
@@ -59,12 +59,6 @@ class LidarFileStats:
         return self.point_count / self.area if self.area > 0 else 0.0
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class _Accumulator:
@@ -158,7 +152,7 @@ def _stats(path: Path, header: Any, crs: LidarCrs, acc: _Accumulator) -> LidarFi
         raise IngestError(source, "cannot derive a footprint from the points") from exc
     names = set(header.point_format.dimension_names)
     return LidarFileStats(
-        path=path.resolve(), checksum=sha256_of(path), size_bytes=path.stat().st_size, crs=crs,
+        path=path.resolve(), checksum=sha256_file(path), size_bytes=path.stat().st_size, crs=crs,
         las_version=str(header.version), point_format=int(header.point_format.id),
         point_count=acc.count,
         mins=(float(acc.lo[0]), float(acc.lo[1]), float(acc.lo[2])),
