@@ -89,13 +89,22 @@ def transformer(source: str | int, target: str | int) -> pyproj.Transformer:
 def _cached_transformer(source: str | int, target: str | int, _thread: int) -> pyproj.Transformer:
     src, dst = parse_crs(source), parse_crs(target)
     try:
-        _refuse_degraded(src, dst)
+        _verified(source, target, str(grid_dir()))
         return pyproj.Transformer.from_crs(src, dst, always_xy=True, only_best=True)
     except ProjError as exc:
         raise GeodesyError(
             f"the accurate transformation {src.name} -> {dst.name} needs a grid that is not "
             f"installed in {grid_dir()} ({exc}); refusing the less accurate fallback"
         ) from exc
+
+
+@lru_cache(maxsize=256)
+def _verified(source: str | int, target: str | int, _grids: str) -> bool:
+    """`_refuse_degraded` once per pair of CRSs and grid directory, whichever thread asks
+    (the verdict depends on the installed grids, not on the thread); a refusal raises, so it
+    is never cached."""
+    _refuse_degraded(parse_crs(source), parse_crs(target))
+    return True
 
 
 #: How much less accurate (metres) the best installed operation may be than the best known one.

@@ -1,16 +1,17 @@
 """One Arrow batch of source features -> checked, reprojected binary COPY rows.
 
-Three stages: `BatchProcessor.prepare` (checks and repairs; sequential, it keeps the state a
-streamed load needs across batches: the next feature number, the layer's geometry type,
-which may widen from Polygon to MultiPolygon, and the quality tracker), `project` (PROJ and
-EWKB, the heavy part, free of shared state so batches can run in worker threads) and
-`finish` (area checks and rows, back in source order).
+Four stages: `BatchProcessor.inspect` (GEOS decoding and validity, free of shared state so
+batches run in worker threads), `prepare` (checks and repairs; sequential, it keeps the
+state a streamed load needs across batches: the next feature number, the layer's geometry
+type, which may widen from Polygon to MultiPolygon, and the quality tracker), `encode`
+(reprojection, area checks, WKB and the binary COPY rows: stateless again, worker threads)
+and `finish` (what the batch adds to the report and the counts, back in source order).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -28,13 +29,6 @@ Area = tuple[float, float, float, float] | None
 Action = Literal["repaired", "rejected", "kept", "fatal"]
 
 
-def only(geoms: geo.Geometries, keep: geo.Mask) -> geo.Geometries:
-    """The geometries where ``keep`` holds, None elsewhere (shapely skips None cheaply)."""
-    out = geoms.copy()
-    out[~keep] = None
-    return out
-
-
 @dataclass(frozen=True)
 class Frame:
     """What a batch is checked and reprojected against."""
@@ -50,20 +44,24 @@ class Frame:
 
 
 @dataclass(frozen=True)
-class Projected:
-    """A batch's kept geometries: one EWKB template and their coordinates in three CRSs."""
+class Encoded:
+    """A batch ready to COPY, and what the sequential stage must still record about it."""
 
-    template: wkb.Template
-    counts: npt.NDArray[np.int64]
-    storage: geo.XY
-    wgs84: geo.XY
-    mercator: geo.XY
+    data: pa.Buffer | None  # binary COPY rows of the loaded features
+    count: int
+    issues: list[QualityIssue]  # in source order
+    fatal: QualityIssue | None  # the batch ends the load (a wrong CRS)
+    storage_bounds: npt.NDArray[np.float64]  # of the loaded features
+    wgs84_bounds: npt.NDArray[np.float64]
 
-    def ewkb(self, storage_srid: int) -> list[pa.Array]:
-        """The geom, geom_4326 and geom_3857 columns, as EWKB."""
-        return [wkb.with_coordinates(self.template, self.storage, storage_srid),
-                wkb.with_coordinates(self.template, self.wgs84, 4326),
-                wkb.with_coordinates(self.template, self.mercator, 3857)]
+
+@dataclass(frozen=True)
+class Inspected:
+    """A batch as GEOS sees it: its geometries decoded (None when unreadable) and valid."""
+
+    batch: pa.RecordBatch
+    geoms: geo.Geometries
+    valid: geo.Mask
 
 
 @dataclass(frozen=True)
@@ -76,6 +74,7 @@ class Prepared:
     geoms: geo.Geometries  # the kept rows only, in the layer's type
     label: Callable[[int], str]
     widened: bool
+    wkb: pa.Array | None = None  # the source WKB of the kept rows, when the checks kept it
 
 
 @dataclass
@@ -88,70 +87,108 @@ class Rows:
 
 
 @dataclass
+class Extent:
+    """Running bounds (minx, miny, maxx, maxy) of the loaded features, in the storage CRS
+    and in EPSG:4326: the layer's extents without a scan of the loaded table."""
+
+    storage: list[float] = field(default_factory=lambda: [np.inf, np.inf, -np.inf, -np.inf])
+    wgs84: list[float] = field(default_factory=lambda: [np.inf, np.inf, -np.inf, -np.inf])
+
+    def add(self, storage: npt.NDArray[np.float64], wgs84: npt.NDArray[np.float64]) -> None:
+        for extent, bounds in ((self.storage, storage), (self.wgs84, wgs84)):
+            if len(bounds):
+                low, high = bounds[:, :2].min(axis=0), bounds[:, 2:].max(axis=0)
+                extent[:] = [min(extent[0], float(low[0])), min(extent[1], float(low[1])),
+                             max(extent[2], float(high[0])), max(extent[3], float(high[1]))]
+
+
+@dataclass
 class BatchProcessor:
     frame: Frame
     tracker: QualityTracker
     target: geo.TargetType | None
     next_fid: int = 1
+    extent: Extent = field(default_factory=Extent)
 
     def process(self, batch: pa.RecordBatch) -> Rows:
-        """All three stages in one go (`prepare`, `project`, `finish`)."""
-        prepared = self.prepare(batch)
-        return self.finish(prepared, self.project(prepared))
+        """All four stages in one go (`inspect`, `prepare`, `encode`, `finish`)."""
+        prepared = self.prepare(self.inspect(batch))
+        return self.finish(prepared, self.encode(prepared))
 
-    def prepare(self, batch: pa.RecordBatch) -> Prepared:
-        """Sequential stage: number, decode, check and repair; settles the layer type."""
+    def inspect(self, batch: pa.RecordBatch) -> Inspected:
+        """Parallel stage (no shared state): decode the WKB, test validity (the costliest
+        checks, in GEOS, which runs without the GIL)."""
+        geoms = geo.decode(batch.column(self.frame.geometry_column)
+                           .to_numpy(zero_copy_only=False))
+        return Inspected(batch, geoms, np.asarray(shapely.is_valid(geoms), dtype=bool))
+
+    def prepare(self, inspected: Inspected) -> Prepared:
+        """Sequential stage: number, check and repair; settles the layer type."""
+        batch, decoded = inspected.batch, inspected.geoms
         fids = np.arange(self.next_fid, self.next_fid + batch.num_rows, dtype=np.int64)
         self.next_fid += batch.num_rows
         self.tracker.report.features_read += batch.num_rows
         label = self._labeller(batch, fids)
-        wkb = batch.column(self.frame.geometry_column).to_numpy(zero_copy_only=False)
-        geoms = geo.decode(wkb)
-        keep = self._present(geoms, label)
-        geoms = self._flatten(geoms)
+        keep = self._present(decoded, label)
+        geoms = self._flatten(decoded)
         if self.target is None:
             self.target = geo.infer_target(geoms[keep])
             if self.target is None:
                 return Prepared(batch, fids, keep & False, geoms[:0], label, False)
         keep &= self._same_family(geoms, keep, label)
-        geoms = self._repair(geoms, keep, label)
+        geoms, repaired = self._repair(geoms, keep & ~inspected.valid, label)
         keep &= ~shapely.is_missing(geoms)
         widened = self._widen(geoms, keep)
         if self.target.multi:
             geoms = geo.promote_to_multi(geoms, self.target.family)
-        return Prepared(batch, fids, keep, geoms[keep], label, widened)
+        unchanged = geoms is decoded and not repaired  # no Z dropped, no repair, no promotion
+        source = batch.column(self.frame.geometry_column)
+        kept_wkb = source.filter(pa.array(keep)) if unchanged else None
+        if kept_wkb is not None and not wkb.plain_wkb(kept_wkb):
+            kept_wkb = None
+        return Prepared(batch, fids, keep, geoms[keep], label, widened, kept_wkb)
 
-    def project(self, prepared: Prepared) -> Projected | None:
-        """Parallel stage (no shared state): coordinates in three CRSs and the EWKB template."""
+    def encode(self, prepared: Prepared) -> Encoded | None:
+        """Parallel stage (no shared state): coordinates in three CRSs, area checks and the
+        binary COPY rows; issues are returned for `finish` to record in order."""
         if len(prepared.geoms) == 0:
             return None
         frame = self.frame
-        source_xy = shapely.get_coordinates(prepared.geoms)
+        template = wkb.template(prepared.wkb if prepared.wkb is not None
+                                else wkb.encode(prepared.geoms))
+        source_xy = wkb.coordinates(template)
         wgs84 = geo.transform_xy(source_xy, frame.source_crs, "EPSG:4326")
-        return Projected(
-            template=wkb.template(prepared.geoms, frame.storage_srid),
-            counts=shapely.get_num_coordinates(prepared.geoms),
-            storage=geo.transform_xy(source_xy, frame.source_crs, frame.storage_crs),
-            wgs84=wgs84, mercator=geo.web_mercator_xy(wgs84),
-        )
-
-    def finish(self, prepared: Prepared, projected: Projected | None) -> Rows:
-        """Sequential stage, in source order: area checks, attributes, binary COPY rows."""
-        if projected is None:
-            return Rows(None, 0, prepared.widened)
-        keep, fids = prepared.keep, prepared.fids
-        rows = np.flatnonzero(keep)
-        inside = ~self._outside(projected, rows, prepared.label)
-        keep[rows[~inside]] = False
+        storage = geo.transform_xy(source_xy, frame.source_crs, frame.storage_crs)
+        counts = shapely.get_num_coordinates(prepared.geoms)
+        storage_bounds, lonlat = geo.bounds_of(storage, counts), geo.bounds_of(wgs84, counts)
+        rows = np.flatnonzero(prepared.keep)
+        outside, issues, fatal = self._outside(storage_bounds, lonlat, rows, prepared.label)
+        inside = ~outside
+        keep = prepared.keep.copy()
+        keep[rows[outside]] = False
         count = int(keep.sum())
-        self.tracker.report.features_loaded += count
-        if count == 0:
+        if fatal is not None or count == 0:
+            return Encoded(None, 0, issues, fatal, storage_bounds[:0], lonlat[:0])
+        attributes, text_issues = self._attributes(prepared.batch.filter(pa.array(keep)),
+                                                   prepared.fids[keep])
+        inside_mask = pa.array(inside)
+        geometries = [pgbinary.field(wkb.with_coordinates(template, xy).filter(inside_mask))
+                      for xy in (storage, wgs84, geo.web_mercator_xy(wgs84))]
+        fields = [pgbinary.field(pgbinary.payload(pa.array(prepared.fids[keep]), "bigint")),
+                  *attributes, *geometries]
+        return Encoded(pgbinary.rows(fields), count, issues + text_issues, None,
+                       storage_bounds[inside], lonlat[inside])
+
+    def finish(self, prepared: Prepared, encoded: Encoded | None) -> Rows:
+        """Sequential stage, in source order: record the issues, count, the COPY rows."""
+        if encoded is None:
             return Rows(None, 0, prepared.widened)
-        fields = [pgbinary.field(pgbinary.payload(pa.array(fids[keep]), "bigint")),
-                  *self._attributes(prepared.batch.filter(pa.array(keep)), fids[keep]),
-                  *(pgbinary.field(column.filter(pa.array(inside)))
-                    for column in projected.ewkb(self.frame.storage_srid))]
-        return Rows(pgbinary.rows(fields), count, prepared.widened)
+        if encoded.fatal is not None:
+            raise self.tracker.fatal(encoded.fatal)
+        self.tracker.add_all(encoded.issues)
+        self.extent.add(encoded.storage_bounds, encoded.wgs84_bounds)
+        self.tracker.report.features_loaded += encoded.count
+        return Rows(encoded.data, encoded.count, prepared.widened)
 
     # -- steps -------------------------------------------------------------------------------
 
@@ -210,13 +247,14 @@ class BatchProcessor:
                 message=f"a {geoms[row].geom_type} in a {self.target.name} layer"))
         return np.asarray(~wrong, dtype=bool)
 
-    def _repair(self, geoms: geo.Geometries, keep: geo.Mask,
-                label: Callable[[int], str]) -> geo.Geometries:
+    def _repair(self, geoms: geo.Geometries, invalid: geo.Mask,
+                label: Callable[[int], str]) -> tuple[geo.Geometries, bool]:
+        """The geometries with the ``invalid`` ones repaired (None when nothing is left);
+        and whether any was."""
         assert self.target is not None
-        candidates = only(geoms, keep)
-        repaired, mask = geo.repair(candidates, self.target.family)
-        if not mask.any():
-            return only(geoms, keep)
+        if not invalid.any():
+            return geoms, False
+        repaired, mask = geo.repair(geoms, self.target.family, invalid)
         lost = mask & shapely.is_missing(repaired)
         for row in np.flatnonzero(mask):
             reason = shapely.is_valid_reason(geoms[row])
@@ -228,29 +266,30 @@ class BatchProcessor:
                 self.tracker.add(QualityIssue(
                     code="invalid_geometry", feature=label(int(row)), action="repaired",
                     message=f"invalid geometry ({reason}) repaired"))
-        return repaired
+        return repaired, True
 
-    def _outside(self, projected: Projected, rows: npt.NDArray[np.intp],
-                 label: Callable[[int], str]) -> geo.Mask:
+    def _outside(self, storage: npt.NDArray[np.float64], lonlat: npt.NDArray[np.float64],
+                 rows: npt.NDArray[np.intp], label: Callable[[int], str]
+                 ) -> tuple[geo.Mask, list[QualityIssue], QualityIssue | None]:
         """Kept features outside the area of use of the source or storage CRS (or
-        untransformable); fatal when they are the majority (the CRS must be wrong)."""
+        untransformable), given their bounds (`geometry.bounds_of`); with an issue each, or
+        one fatal issue when they are the majority (the CRS must be wrong)."""
         frame = self.frame
-        lonlat = geo.bounds_of(projected.wgs84, projected.counts)
         outside = geo.outside(lonlat, frame.source_area)
         if frame.storage_crs != frame.source_crs:
             outside |= geo.outside(lonlat, frame.storage_area)
-        outside |= geo.outside(geo.bounds_of(projected.storage, projected.counts), None)
-        outside |= geo.outside(geo.bounds_of(projected.mercator, projected.counts), None)
+        outside |= geo.outside(storage, None)
+        # Web Mercator is finite exactly where latitudes are inside (-90, 90)
+        outside |= ~((lonlat[:, 1] > -90) & (lonlat[:, 3] < 90))
         count, present = int(outside.sum()), len(rows)
         if count and count > WRONG_CRS_SHARE * present:
             first = int(np.flatnonzero(outside)[0])
-            raise self.tracker.fatal(self._wrong_crs(
-                lonlat[first], count, present, label(int(rows[first]))))
-        for index in np.flatnonzero(outside):
-            self.tracker.add(QualityIssue(
-                code="outside_crs_area", feature=label(int(rows[index])),
-                message="coordinates outside the area of use of the CRS"))
-        return outside
+            fatal = self._wrong_crs(lonlat[first], count, present, label(int(rows[first])))
+            return outside, [], fatal
+        issues = [QualityIssue(code="outside_crs_area", feature=label(int(rows[index])),
+                               message="coordinates outside the area of use of the CRS")
+                  for index in np.flatnonzero(outside)]
+        return outside, issues, None
 
     def _wrong_crs(self, bounds: npt.NDArray[np.float64], count: int, present: int,
                    feature: str) -> QualityIssue:
@@ -264,13 +303,14 @@ class BatchProcessor:
                     "wrong (give the right one with --crs) or the storage CRS does not cover "
                     "the data (storage_crs)")
 
-    def _attributes(self, batch: pa.RecordBatch, fids: npt.NDArray[np.int64]) -> list[pa.Array]:
-        """Every attribute column as binary COPY fields (text checked on the way)."""
-        fields = []
+    def _attributes(self, batch: pa.RecordBatch, fids: npt.NDArray[np.int64]
+                    ) -> tuple[list[pgbinary.Field], list[QualityIssue]]:
+        """Every attribute column as binary COPY fields, and the text repairs on the way."""
+        fields, issues = [], []
         for column in self.frame.columns:
             array = batch.column(column.source)
             if column.sql_type == "text" and pa.types.is_string(array.type):
-                array, issues = check_text(array, column, lambda row: f"feature #{fids[row]}")
-                self.tracker.add_all(issues)
+                array, found = check_text(array, column, lambda row: f"feature #{fids[row]}")
+                issues.extend(found)
             fields.append(pgbinary.field(pgbinary.payload(array, column.sql_type)))
-        return fields
+        return fields, issues

@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 
-from gis.geodesy import transformer
+from gis import interpolated_transform
 
 WEB_MERCATOR_RADIUS = 6378137.0
 
@@ -85,14 +85,17 @@ def infer_target(geoms: Geometries) -> TargetType | None:
     return TargetType(family, bool(np.any(ids == MULTI_TYPE_ID[family])))
 
 
-def repair(geoms: Geometries, family: str) -> tuple[Geometries, Mask]:
+def repair(geoms: Geometries, family: str, invalid: Mask | None = None
+           ) -> tuple[Geometries, Mask]:
     """Make invalid geometries valid, keeping their family; returns (geoms, repaired mask).
 
-    A repaired geometry whose result is of another family (a polygon collapsed to a line) is
-    reduced to its parts of the right family, or to None when nothing of it is left.
+    ``invalid`` says which to repair when validity is already known (default: every present
+    geometry GEOS finds invalid). A repaired geometry whose result is of another family (a
+    polygon collapsed to a line) is reduced to its parts of the right family, or to None
+    when nothing of it is left.
     """
-    present = ~shapely.is_missing(geoms)
-    invalid = present & ~shapely.is_valid(geoms)
+    if invalid is None:
+        invalid = ~shapely.is_missing(geoms) & ~shapely.is_valid(geoms)
     if not invalid.any():
         return geoms, invalid
     fixed = np.asarray(
@@ -131,17 +134,13 @@ XY = npt.NDArray[np.float64]
 
 
 def transform_xy(xy: XY, source: str, target: str) -> XY:
-    """Coordinates (n x 2) in ``target``: one vectorised PROJ call for the whole batch.
+    """Coordinates (n x 2) in ``target``, through `gis.interpolated_transform` (exact to a
+    tenth of a millimetre at a fraction of PROJ's cost on large batches).
 
     Points PROJ cannot transform come back as infinite coordinates, which the area checks
     then report; the transformer itself refuses to run without the accurate grid.
     """
-    if source == target or len(xy) == 0:
-        return xy
-    if len(xy) == 1:  # pyproj would take its scalar path for one-element arrays
-        return transform_xy(np.repeat(xy, 2, axis=0), source, target)[:1]
-    x, y = transformer(source, target).transform(xy[:, 0], xy[:, 1], errcheck=False)
-    return np.column_stack([x, y])
+    return interpolated_transform.transform(xy, source, target)
 
 
 def web_mercator_xy(lonlat: XY) -> XY:

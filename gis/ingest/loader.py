@@ -1,16 +1,22 @@
-"""Atomic, versioned vector loads: staging, checks, indexes and the swap in one transaction.
+"""Atomic, versioned vector loads: staging, checks, indexes and the swap.
 
-1. Declare the layer and record the load as 'loading' (committed apart: a killed process
-   leaves that trace, which the next load marks failed).
-2. In ONE transaction: stream the source into ``staging.<id>__load<n>`` by COPY (checked and
-   reprojected batch by batch), remove duplicate ids, build the key and spatial indexes, move
-   the current ``data.<id>`` to ``history.<id>__v<n>``, move the staged table to
-   ``data.<id>``, publish the version (INSPIRE lifespan: begins now, the previous one ends
-   now), COMMIT.
+1. Declare the layer, record the load as 'loading' and drop what killed loads of the layer
+   left in the staging schema (committed apart: a killed process leaves the 'loading' trace,
+   which the next load marks failed).
+2. Stream the source into ``staging.<id>__load<n>`` by COPY (checked and reprojected batch
+   by batch) and remove duplicate ids, in one transaction; the staging schema is ours, so
+   committing it publishes nothing.
+3. Build the three spatial indexes and the key's index side by side on separate
+   connections (an index build uses one core; a committed table is what other sessions can
+   index).
+4. In ONE transaction: move the current ``data.<id>`` to ``history.<id>__v<n>``, move the
+   staged table to ``data.<id>``, publish the version (INSPIRE lifespan: begins now, the
+   previous one ends now), COMMIT.
 
 Whatever fails -- unreadable file, fatal quality, killed process, database stopping -- the
-transaction never commits, so the previous version stays intact and queryable; the failed load
-is recorded with its error (and quality report) when the database is still reachable.
+swap never commits, so the previous version stays intact and queryable; the staged table is
+dropped and the failed load recorded with its error (and quality report) when the database
+is still reachable, or by the next load of the layer when it is not.
 A session advisory lock per layer keeps two loads of one layer from running at once.
 An identical re-ingest (same checksum) still makes a new version: every successful load is a
 version, and the checksum in the history shows that nothing changed.
@@ -29,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import pyarrow as pa
 from psycopg import sql as psql
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -38,13 +45,13 @@ from gis.anonymise import refresh_published_view
 from gis.errors import GeodesyError, GisError, IngestError
 from gis.geodesy import area_of_use, parse_crs
 from gis.ingest import pgbinary, sql
-from gis.ingest.batch import BatchProcessor, Frame, Prepared, Projected, Rows
+from gis.ingest.batch import BatchProcessor, Encoded, Frame, Inspected, Prepared, Rows
 from gis.ingest.columns import find_id_column, geometry_column, plan_columns
 from gis.ingest.geometry import TargetType
 from gis.ingest.quality import QualityTracker
 from gis.ingest.sources import Source, batches, checksum, open_source
 from gis.model import Layer, LayerSpec, QualityIssue, QualityReport
-from gis.schema import DATA_SCHEMA, HISTORY_SCHEMA
+from gis.schema import DATA_SCHEMA, HISTORY_SCHEMA, STAGING_SCHEMA
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +60,9 @@ Progress = Callable[[int, int | None], None]
 #: Batches projected in parallel (PROJ and EWKB encoding) while the main thread checks and
 #: writes; each holds one batch of `gis.ingest.sources.BATCH_SIZE` features in memory.
 WORKERS = 2
+
+#: Connections building the spatial indexes of a staged table at the same time.
+INDEX_BUILDERS = 2
 
 #: How long a load waits for another load of the same layer to end (or to be noticed dead).
 LOCK_WAIT_SECONDS = 30.0
@@ -98,13 +108,14 @@ def ingest_vector(
             stale = registry.abandon_stale_loads(conn, spec.id)
             if stale:
                 log.warning("layer %s: %d interrupted load(s) marked failed", spec.id, stale)
+            _drop_leftovers(conn, spec.id)
             load_id = registry.start_load(conn, spec.id, str(path), digest)
         tracker = QualityTracker(str(path), strict)
-        job = _Load(conn, layer, load_id, path, tracker, progress)
+        job = _Load(engine, conn, layer, load_id, path, tracker, progress)
         try:
-            with conn.begin():
-                version, stats = job.run(source_crs or spec.source_crs)
+            version, stats = job.run(source_crs or spec.source_crs)
         except BaseException as exc:
+            job.drop_staging()
             error = _as_ingest_error(exc, str(path))
             _record_failure(engine, load_id, error or exc, tracker.report)
             if error is None:
@@ -146,6 +157,20 @@ def _layer_lock(conn: Connection, layer_id: str, source: str) -> Iterator[None]:
             log.debug("advisory lock of %s released with the connection", layer_id)
 
 
+def _drop_leftovers(conn: Connection, layer_id: str) -> None:
+    """Drop the staged tables of this layer's killed loads (we hold the layer's lock)."""
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor:
+        cursor.execute(sql.staged_tables(), (STAGING_SCHEMA,))
+        names = [row[0] for row in cursor.fetchall()]
+        for name in names:
+            if sql.is_staging_of(name, layer_id):
+                log.warning("layer %s: dropping %s.%s left by a killed load", layer_id,
+                            STAGING_SCHEMA, name)
+                cursor.execute(sql.drop_staging(name))
+
+
 def _as_ingest_error(exc: BaseException, source: str) -> GisError | None:
     """Domain errors pass; database errors become an `IngestError`; anything else stays."""
     if isinstance(exc, IngestError):
@@ -177,15 +202,16 @@ def _record_failure(
 class _Load:
     """The body of the load transaction (one instance per load)."""
 
-    def __init__(self, conn: Connection, layer: Layer, load_id: int, path: Path,
-                 tracker: QualityTracker, progress: Progress | None) -> None:
+    def __init__(self, engine: Engine, conn: Connection, layer: Layer, load_id: int,
+                 path: Path, tracker: QualityTracker, progress: Progress | None) -> None:
+        self.engine = engine
         self.conn = conn
         self.layer = layer
         self.load_id = load_id
         self.path = path
         self.tracker = tracker
         self.progress = progress
-        self.staging = f"{layer.id}__load{load_id}"
+        self.staging = sql.staging_table(layer.id, load_id)
         driver = conn.connection.driver_connection
         assert driver is not None
         self.driver: psycopg.Connection[Any] = driver
@@ -194,22 +220,49 @@ class _Load:
         source = open_source(self.path, self.layer.spec)
         source_crs = self._source_crs(source, declared_crs)
         clock = time.monotonic()
-        processor = self._stream(source, source_crs)
-        report = self.tracker.close()  # fatal when nothing was loaded
-        assert processor is not None
-        assert processor.target is not None
+        with self.conn.begin():
+            processor = self._stream(source, source_crs)
+            report = self.tracker.close()  # fatal when nothing was loaded
+            assert processor is not None
+            assert processor.target is not None
+            removed = self._drop_duplicates(processor)
+        report = self.tracker.close()
         log.info("%s: %d features streamed in %.1f s", self.layer.id, report.features_loaded,
                  time.monotonic() - clock)
         clock = time.monotonic()
-        self._drop_duplicates(processor)
-        report = self.tracker.close()
-        for statement in sql.finish_staging(self.staging):
-            self._execute(statement)
-        stats = self._stats(processor.target.name, report)
-        version = self._swap(stats)
-        log.info("%s: checked ids, indexed and swapped in %.1f s", self.layer.id,
-                 time.monotonic() - clock)
+        self._build_indexes()
+        with self.conn.begin():
+            for statement in sql.finish_staging(self.staging):
+                self._execute(statement)
+            extents = self._execute(sql.extents(self.staging))[0] if removed else None
+            stats = self._stats(processor, report, extents)
+            version = self._swap(stats)
+        log.info("%s: indexed and swapped in %.1f s", self.layer.id, time.monotonic() - clock)
         return version, stats
+
+    def _build_indexes(self) -> None:
+        """The indexes of the committed staged table, `INDEX_BUILDERS` at a time."""
+        statements = sql.staged_indexes(self.staging)
+        with ThreadPoolExecutor(INDEX_BUILDERS, thread_name_prefix="index") as pool:
+            for future in [pool.submit(self._build_index, s) for s in statements]:
+                future.result()
+
+    def _build_index(self, statement: psql.Composed) -> None:
+        with self.engine.connect() as conn:
+            driver = conn.connection.driver_connection
+            assert driver is not None
+            driver.execute(statement)
+            driver.commit()
+
+    def drop_staging(self) -> None:
+        """Drop the staged table of a failed load (when the database is still reachable)."""
+        try:
+            with self.engine.begin() as conn:
+                driver = conn.connection.driver_connection
+                assert driver is not None
+                driver.execute(sql.drop_staging(self.staging))
+        except (SQLAlchemyError, psycopg.Error) as exc:
+            log.warning("%s: staged table left for the next load to drop: %s", self.staging, exc)
 
     def _execute(self, statement: psql.Composed | psql.SQL, params: Any = None) -> list[Any]:
         with self.driver.cursor() as cursor:
@@ -244,36 +297,52 @@ class _Load:
     def _stream(self, source: Source, source_crs: str) -> BatchProcessor | None:
         """Read, check and COPY every batch; the staging table is created on the first rows.
 
-        The projection stage of up to `WORKERS` batches runs in threads (PROJ, GEOS, NumPy
-        and Arrow release the GIL) while this thread reads, checks and writes in order.
+        The stateless stages (`BatchProcessor.inspect`: GEOS decoding and validity;
+        `encode`: reprojection, area checks and COPY rows) of up to `WORKERS` batches each
+        run in threads (GEOS, PROJ, NumPy and Arrow release the GIL) while this thread
+        reads, runs the stateful stages in source order and writes.
         """
         processor: BatchProcessor | None = None
         copy = _CopySession(self.driver)
-        pending: deque[tuple[Prepared, Future[Projected | None]]] = deque()
+        inspecting: deque[Future[Inspected]] = deque()
+        projecting: deque[tuple[Prepared, Future[Encoded | None]]] = deque()
+
+        def advance(pool: ThreadPoolExecutor, processor: BatchProcessor) -> None:
+            prepared = processor.prepare(inspecting.popleft().result())
+            projecting.append((prepared, pool.submit(processor.encode, prepared)))
+            if len(projecting) > WORKERS:
+                self._finish(copy, processor, *projecting.popleft(), source)
+
         try:
             with ThreadPoolExecutor(WORKERS, thread_name_prefix="ingest") as pool:
                 for batch in batches(source):
                     if processor is None:
-                        frame = self._frame(source, source_crs, batch.schema)
-                        target = TargetType.from_declared(source.declared_type)
-                        processor = BatchProcessor(frame=frame, tracker=self.tracker,
-                                                   target=target)
-                    prepared = processor.prepare(batch)
-                    pending.append((prepared, pool.submit(processor.project, prepared)))
-                    while len(pending) > WORKERS:
-                        self._finish(copy, processor, *pending.popleft(), source)
-                while pending and processor is not None:
-                    self._finish(copy, processor, *pending.popleft(), source)
+                        processor = self._processor(source, source_crs, batch)
+                    inspecting.append(pool.submit(processor.inspect, batch))
+                    if len(inspecting) > WORKERS:
+                        advance(pool, processor)
+                while inspecting and processor is not None:
+                    advance(pool, processor)
+                while projecting and processor is not None:
+                    self._finish(copy, processor, *projecting.popleft(), source)
         except BaseException as exc:
-            for _prepared, future in pending:
+            for future in inspecting:
                 future.cancel()
+            for _prepared, pending in projecting:
+                pending.cancel()
             copy.abort(exc)
             raise
         copy.close()
         return processor
 
+    def _processor(self, source: Source, source_crs: str,
+                   batch: pa.RecordBatch) -> BatchProcessor:
+        frame = self._frame(source, source_crs, batch.schema)
+        target = TargetType.from_declared(source.declared_type)
+        return BatchProcessor(frame=frame, tracker=self.tracker, target=target)
+
     def _finish(self, copy: _CopySession, processor: BatchProcessor, prepared: Prepared,
-                future: Future[Projected | None], source: Source) -> None:
+                future: Future[Encoded | None], source: Source) -> None:
         self._write(copy, processor, processor.finish(prepared, future.result()))
         if self.progress:
             done = int(prepared.fids[-1]) if len(prepared.fids) else 0
@@ -295,11 +364,12 @@ class _Load:
                 self._execute(statement)
         copy.write(sql.copy_rows(self.staging, processor.frame.columns), rows.data)
 
-    def _drop_duplicates(self, processor: BatchProcessor) -> None:
-        """Later features repeating an id are rejected (SQL over the staged rows)."""
+    def _drop_duplicates(self, processor: BatchProcessor) -> int:
+        """Later features repeating an id are rejected (SQL over the staged rows); returns
+        how many."""
         column = processor.frame.id_column
         if column is None:
-            return
+            return 0
         name = next(c.name for c in processor.frame.columns if c.source == column)
         duplicates = self._execute(sql.duplicate_ids(self.staging, name))
         for fid, value in duplicates:
@@ -309,14 +379,23 @@ class _Load:
         if duplicates:
             self._execute(sql.delete_rows(self.staging), ([fid for fid, _ in duplicates],))
             self.tracker.report.features_loaded -= len(duplicates)
+        return len(duplicates)
 
-    def _stats(self, geometry_type: str, report: QualityReport) -> dict[str, Any]:
-        row = self._execute(sql.extents(self.staging))[0]
-        count, extent, extent_4326 = row[0], list(row[1:5]), list(row[5:9])
+    def _stats(self, processor: BatchProcessor, report: QualityReport,
+               extents: tuple[Any, ...] | None) -> dict[str, Any]:
+        """Count and extents: tracked while streaming, or ``extents`` (`sql.extents`) when
+        rows were removed since."""
+        assert processor.target is not None
+        if extents is not None:
+            count, extent, extent_4326 = extents[0], list(extents[1:5]), list(extents[5:9])
+        else:
+            count = report.features_loaded
+            extent, extent_4326 = processor.extent.storage, processor.extent.wgs84
         west, south, east, north = extent_4326
         return {
-            "feature_count": int(count), "geometry_type": geometry_type, "extent": extent,
-            "extent_4326": extent_4326, "quality": report.model_dump(mode="json"),
+            "feature_count": int(count), "geometry_type": processor.target.name,
+            "extent": extent, "extent_4326": extent_4326,
+            "quality": report.model_dump(mode="json"),
             "footprint": func.ST_MakeEnvelope(west, south, east, north, 4326),
         }
 

@@ -3,9 +3,9 @@
 A binary COPY row is an int16 field count, then for every field an int32 length (-1 for NULL)
 and the value in the type's binary form (big-endian integers and floats, UTF-8 text, EWKB for
 PostGIS geometries, dates and timestamps counted from 2000-01-01). Each column of the batch
-becomes an Arrow binary array of "length + value" fields; one element-wise join makes the
+becomes a pair of Arrow binary arrays (lengths, values); one element-wise join makes the
 rows, whose bytes are already contiguous in the result's data buffer. No Python loop touches
-a row (JSON columns aside), and geometries travel as raw EWKB: half the bytes of hex text,
+a row (JSON columns aside), and geometries travel as raw WKB: half the bytes of hex text,
 and no text parsing in the server.
 """
 
@@ -86,18 +86,23 @@ def payload(array: pa.Array, sql_type: str) -> pa.Array:
     return array.cast(pa.binary())  # text (UTF-8), bytea: the bytes themselves
 
 
-def field(value: pa.Array) -> pa.Array:
-    """``length + value`` for every element; a null becomes the length -1 alone."""
+Field = tuple[pa.Array, pa.Array]
+
+
+def field(value: pa.Array) -> Field:
+    """The int32 length prefix and the bytes of every element (a null: -1 and no bytes).
+
+    Kept apart until `rows` joins every field of a row at once: one copy of the bytes."""
     lengths = pc.binary_length(value).fill_null(NULL_LENGTH).to_numpy(zero_copy_only=False)
     prefix = _binary(lengths.astype(">i4").tobytes(), 4, len(value))
-    return pc.binary_join_element_wise(prefix, value.fill_null(b""), b"")
+    return prefix, value.fill_null(b"") if value.null_count else value
 
 
-def rows(fields: list[pa.Array]) -> pa.Buffer:
+def rows(fields: list[Field]) -> pa.Buffer:
     """The rows of a batch: field count, then the fields, concatenated."""
-    count = len(fields[0])
+    count = len(fields[0][0])
     head = _binary(np.full(count, len(fields), dtype=">i2").tobytes(), 2, count)
-    joined = pc.binary_join_element_wise(head, *fields, b"")
+    joined = pc.binary_join_element_wise(head, *(part for f in fields for part in f), b"")
     offsets = np.frombuffer(joined.buffers()[1], dtype=np.int32)
     start, end = int(offsets[joined.offset]), int(offsets[joined.offset + count])
     data: pa.Buffer = joined.buffers()[2]

@@ -1,14 +1,18 @@
-"""The same geometries in another CRS, written by patching their EWKB instead of rebuilding them.
+"""The same geometries in another CRS, written by patching their WKB instead of rebuilding them.
 
-A reprojected geometry has exactly the structure of the original: only its SRID and its
-coordinate values change. So one EWKB encoding of a batch serves as a template: we locate
-the byte runs holding coordinates once (a vectorised walk over the WKB headers, level by
-level), and for every target CRS copy the template, write the SRID and drop the transformed
-coordinates into those runs with one boolean-mask assignment. This avoids building two more
-arrays of GEOS geometries per batch (the costliest step of the ingest otherwise).
+A reprojected geometry has exactly the structure of the original: only its coordinate values
+change. So one WKB encoding of a batch serves as a template: we locate the byte runs holding
+coordinates once (a vectorised walk over the WKB headers, level by level), and for every
+target CRS copy the template and drop the transformed coordinates into those runs with one
+boolean-mask assignment. This avoids building two more arrays of GEOS geometries per batch.
+When the checks changed nothing, the template is the source's own WKB (as GDAL read it), so
+the geometries are not even encoded once.
 
-Only what the ingest produces is handled: little-endian 2D EWKB with an SRID, of the types
-Point, LineString, Polygon and their Multi forms.
+The WKB carries no SRID: PostGIS gives a geometry without one the SRID of its typed column
+(``geometry(Polygon, 31370)``), which every column we COPY into is.
+
+Only what the ingest produces is handled: little-endian 2D WKB of the types Point,
+LineString, Polygon and their Multi forms (`plain_wkb` tells whether source WKB is such).
 """
 
 from __future__ import annotations
@@ -23,17 +27,16 @@ import shapely
 Bytes = npt.NDArray[np.uint8]
 Ints = npt.NDArray[np.int64]
 
-POINT, LINESTRING, POLYGON = 1, 2, 3
-HEADER = 9  # byte order, type, SRID
-PART_HEADER = 5  # byte order, type (parts of a Multi carry no SRID)
+POINT, LINESTRING, POLYGON, MULTIPOLYGON = 1, 2, 3, 6
+HEADER = 5  # byte order, type
 PAIR = 16  # two little-endian doubles
 
 
 @dataclass(frozen=True)
 class Template:
-    """EWKB of a batch plus where its coordinates are."""
+    """WKB of a batch plus where its coordinates are."""
 
-    wkb: pa.Array  # binary, EWKB little-endian with SRID
+    wkb: pa.Array  # binary, little-endian 2D WKB, offsets from 0
     values: Bytes  # the data buffer of ``wkb``
     starts: Ints  # byte offset of every geometry in ``values``
     coordinates: npt.NDArray[np.bool_]  # which bytes of ``values`` are coordinates
@@ -74,33 +77,48 @@ def _runs_of_parts(values: Bytes, cursor: Ints, kind: Ints,
     return cursor
 
 
-def _ewkb(geoms: npt.NDArray[np.object_], srid: int) -> pa.Array:
-    """EWKB (little-endian, with SRID) of 2D geometries without SRID.
-
-    GEOS writes plain WKB; the SRID flag and the four SRID bytes are inserted here for the
-    whole batch at once (cheaper than cloning every geometry to set its SRID).
-    """
-    plain = pa.array(shapely.to_wkb(geoms, byte_order=1), type=pa.binary())
-    count = len(plain)
-    offsets = np.frombuffer(plain.buffers()[1], dtype=np.int32)[: count + 1].astype(np.int64)
-    source = np.frombuffer(plain.buffers()[2], dtype=np.uint8)[: offsets[-1]]
-    new_offsets = offsets + 4 * np.arange(count + 1)
-    out = np.empty(int(new_offsets[-1]), dtype=np.uint8)
-    srid_at = (new_offsets[:-1, None] + 5 + np.arange(4)).ravel()
-    rest = np.ones(len(out), dtype=bool)
-    rest[srid_at] = False
-    out[rest] = source
-    out[srid_at] = np.tile(np.frombuffer(np.array([srid], "<u4").tobytes(), np.uint8), count)
-    out[new_offsets[:-1] + 4] |= 0x20  # the EWKB "has SRID" flag, high byte of the type
-    return pa.Array.from_buffers(pa.binary(), count, [
-        None, pa.py_buffer(new_offsets.astype(np.int32)), pa.py_buffer(out)])
+def encode(geoms: npt.NDArray[np.object_]) -> pa.Array:
+    """Little-endian WKB of 2D geometries."""
+    return pa.array(shapely.to_wkb(geoms, byte_order=1), type=pa.binary())
 
 
-def template(geoms: npt.NDArray[np.object_], srid: int) -> Template:
-    """Encode ``geoms`` (2D, no SRID set) once and find their coordinate bytes."""
-    wkb = _ewkb(geoms, srid)
-    offsets = np.frombuffer(wkb.buffers()[1], dtype=np.int32)[: len(wkb) + 1].astype(np.int64)
-    values = np.frombuffer(wkb.buffers()[2], dtype=np.uint8)[: offsets[-1]]
+def _buffers(wkb: pa.Array) -> tuple[pa.Array, Ints, Bytes]:
+    """The array with offsets from 0 (rebuilt when sliced), its offsets and its bytes."""
+    if pa.types.is_large_binary(wkb.type):
+        wkb = wkb.cast(pa.binary())
+    count = len(wkb)
+    if count == 0:
+        return wkb, np.zeros(1, np.int64), np.zeros(0, np.uint8)
+    offsets = np.frombuffer(wkb.buffers()[1], dtype=np.int32)[
+        wkb.offset: wkb.offset + count + 1].astype(np.int64)
+    data = wkb.buffers()[2]
+    values = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+    values = values[offsets[0]: offsets[-1]]
+    if offsets[0] != 0 or wkb.offset != 0:
+        offsets = offsets - offsets[0]
+        wkb = pa.Array.from_buffers(pa.binary(), count, [
+            None, pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(values)])
+    return wkb, offsets, values
+
+
+def plain_wkb(wkb: pa.Array) -> bool:
+    """Whether source WKB can serve as a template: no nulls, little-endian, 2D types 1-6."""
+    if wkb.null_count:
+        return False
+    _wkb, offsets, values = _buffers(wkb)
+    starts = offsets[:-1]
+    if len(starts) == 0:
+        return True
+    if np.any(offsets[1:] - starts < HEADER) or np.any(values[starts] != 1):
+        return False
+    kinds = _u32(values, starts + 1)
+    return bool(np.all((kinds >= POINT) & (kinds <= MULTIPOLYGON)))
+
+
+def template(wkb: pa.Array) -> Template:
+    """Find the coordinate bytes of ``wkb`` (`encode` output, or source WKB that passed
+    `plain_wkb`)."""
+    wkb, offsets, values = _buffers(wkb)
     starts = offsets[:-1]
     kind = _u32(values, starts + 1) & 0xFFFF
     runs: list[tuple[Ints, Ints]] = []
@@ -111,8 +129,7 @@ def template(geoms: npt.NDArray[np.object_], srid: int) -> Template:
     for index in range(int(parts.max(initial=0))):
         active = parts > index
         at = cursor[active]
-        cursor[active] = _runs_of_parts(values, at + PART_HEADER, kind[multi][active] - 3,
-                                        runs)
+        cursor[active] = _runs_of_parts(values, at + HEADER, kind[multi][active] - 3, runs)
     return Template(wkb, values, starts, _mask(len(values), runs))
 
 
@@ -125,13 +142,16 @@ def _mask(length: int, runs: list[tuple[Ints, Ints]]) -> npt.NDArray[np.bool_]:
     return np.asarray(np.cumsum(delta[:-1], dtype=np.int8) > 0)
 
 
-def with_coordinates(base: Template, xy: npt.NDArray[np.float64], srid: int) -> pa.Array:
-    """The template's geometries with coordinates ``xy`` (in template order) and ``srid``."""
+def coordinates(base: Template) -> npt.NDArray[np.float64]:
+    """The template's coordinates (n x 2), in the order `with_coordinates` takes them (the
+    order of ``shapely.get_coordinates``)."""
+    return base.values[base.coordinates].view("<f8").reshape(-1, 2).astype(np.float64)
+
+
+def with_coordinates(base: Template, xy: npt.NDArray[np.float64]) -> pa.Array:
+    """The template's geometries with coordinates ``xy`` (in template order)."""
     values = base.values.copy()
     values[base.coordinates] = np.ascontiguousarray(xy, dtype="<f8").view(np.uint8).ravel()
-    srid_bytes = np.frombuffer(np.array([srid], dtype="<u4").tobytes(), dtype=np.uint8)
-    values[(base.starts[:, None] + 5 + np.arange(4)).ravel()] = np.tile(srid_bytes,
-                                                                        len(base.starts))
     buffers = base.wkb.buffers()
     return pa.Array.from_buffers(pa.binary(), len(base.wkb),
                                  [None, buffers[1], pa.py_buffer(values)])

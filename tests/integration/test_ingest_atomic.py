@@ -185,3 +185,37 @@ def test_database_stopping_mid_load_leaves_the_previous_version(
         assert [v[1] for v in versions(engine, layer_id)] == ["superseded", "failed", "current"]
     finally:
         engine.dispose()
+
+
+def test_a_failure_after_staging_drops_the_staged_table(
+    engine: Engine, layer_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The staged table is committed before its indexes are built: a failure from then on
+    must still leave the previous version alone and drop the staged table."""
+    load(engine, spec(layer_id), leuven_squares(tmp_path / "a.geojson"))
+
+    def broken(self: object) -> None:
+        raise IngestError("index", "index build failed")
+
+    monkeypatch.setattr(loader._Load, "_build_indexes", broken)
+    with pytest.raises(IngestError, match="index build failed"):
+        load(engine, spec(layer_id), leuven_squares(tmp_path / "b.geojson", n=3))
+    assert count(engine, layer_id) == 5
+    assert [v[1] for v in versions(engine, layer_id)] == ["current", "failed"]
+    assert rows(engine, "SELECT count(*) FROM pg_tables WHERE schemaname = 'staging' "
+                "AND tablename LIKE :p", p=f"{layer_id}%")[0][0] == 0
+
+
+def test_the_next_load_drops_what_a_killed_load_staged(
+    engine: Engine, layer_id: str, tmp_path: Path
+) -> None:
+    """Tables a killed load left in the staging schema go; another layer's stay."""
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE TABLE staging."{layer_id}__load999" (fid bigint)'))
+        conn.execute(text(f'CREATE TABLE staging."{layer_id}_b__load7" (fid bigint)'))
+    load(engine, spec(layer_id), leuven_squares(tmp_path / "a.geojson"))
+    left = {r[0] for r in rows(engine, "SELECT tablename FROM pg_tables WHERE schemaname = "
+                               "'staging' AND tablename LIKE :p", p=f"{layer_id}%")}
+    assert left == {f"{layer_id}_b__load7"}
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP TABLE staging."{layer_id}_b__load7"'))

@@ -44,3 +44,12 @@ def test_unknown_verb_is_a_usage_error() -> None:
     result = _run("frobnicate")
     assert result.returncode == 2
     assert "No such command" in result.stdout + result.stderr
+
+
+def test_a_vector_load_does_not_import_the_lidar_stack() -> None:
+    result = _run("ingest", "vector", "--help")
+    assert result.returncode == 0, result.stderr
+    assert "--layer" in result.stdout
+    assert "HEAVY=\n" in result.stdout
+    listing = _run("ingest", "--help")
+    assert all(name in listing.stdout for name in ("vector", "lidar", "all"))

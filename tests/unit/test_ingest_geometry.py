@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pyarrow as pa
 import pytest
 import shapely
 
@@ -90,7 +91,7 @@ def test_web_mercator_is_what_proj_computes() -> None:
 
 
 def test_wkb_template_patching_matches_geos() -> None:
-    """Every geometry type, holes and multi-parts: patched EWKB == EWKB GEOS writes."""
+    """Every geometry type, holes and multi-parts: patched WKB == the WKB GEOS writes."""
     from gis.ingest import wkb
 
     geoms = arr(
@@ -102,15 +103,33 @@ def test_wkb_template_patching_matches_geos() -> None:
         shapely.MultiPolygon([shapely.box(0, 0, 1, 1),
                               shapely.box(5, 5, 9, 9).difference(shapely.box(6, 6, 7, 7))]),
     )
-    base = wkb.template(geoms, 31370)
+    encoded = wkb.encode(geoms)
+    assert wkb.plain_wkb(encoded)
+    base = wkb.template(encoded)
     xy = shapely.get_coordinates(geoms)
+    assert np.array_equal(wkb.coordinates(base), xy)
     moved = xy * 2.5 + np.array([1000.0, -7.25])
-    patched = wkb.with_coordinates(base, moved, 3857).to_pylist()
-    expected = shapely.set_srid(shapely.transform(geoms, lambda c: c * 2.5 + [1000.0, -7.25]),
-                                3857)
-    assert patched == list(shapely.to_wkb(expected, include_srid=True, byte_order=1))
+    patched = wkb.with_coordinates(base, moved).to_pylist()
+    expected = shapely.transform(geoms, lambda c: c * 2.5 + [1000.0, -7.25])
+    assert patched == list(shapely.to_wkb(expected, byte_order=1))
     # the template itself is untouched by patching
-    assert wkb.with_coordinates(base, xy, 31370).to_pylist() == base.wkb.to_pylist()
+    assert wkb.with_coordinates(base, xy).to_pylist() == base.wkb.to_pylist()
+    # a slice of an Arrow array (offsets not from 0) is a template too
+    first, last = np.cumsum(shapely.get_num_coordinates(geoms))[[1, 4]]
+    sliced = wkb.template(encoded.slice(2, 3))
+    assert wkb.with_coordinates(sliced, moved[first:last]).to_pylist() == patched[2:5]
+
+
+def test_only_little_endian_2d_wkb_is_plain() -> None:
+    """Source WKB serves as a template only in the form `template` walks."""
+    from gis.ingest import wkb
+
+    square = shapely.box(0, 0, 1, 1)
+    assert wkb.plain_wkb(pa.array([shapely.to_wkb(square, byte_order=1)]))
+    assert not wkb.plain_wkb(pa.array([shapely.to_wkb(square, byte_order=0)]))
+    assert not wkb.plain_wkb(pa.array([shapely.to_wkb(shapely.Point(1, 2, 3))]))
+    assert not wkb.plain_wkb(pa.array([shapely.to_wkb(square), None], pa.binary()))
+    assert not wkb.plain_wkb(pa.array([b"\x01\x03"]))
 
 
 def test_bounds_from_coordinates() -> None:

@@ -1,14 +1,22 @@
-"""``twin ingest vector|lidar``: load sources into layers; a failure keeps the previous version."""
+"""``twin ingest vector|lidar|all``: load sources into layers; a failure keeps the previous
+version.
+
+Commands are imported when they run (`twin.cli.lazy`): a vector load does not pay for the
+LiDAR stack.
+"""
 
 from __future__ import annotations
 
 import typer
 
-from twin.cli import ingest_all, ingest_lidar, ingest_vector
+from twin.cli.lazy import CommandTable, lazy_group
+
+#: command -> (module, function); one line per source kind.
+COMMANDS: CommandTable = {
+    "lidar": ("twin.cli.ingest_lidar", "lidar"),
+    "vector": ("twin.cli.ingest_vector", "vector"),
+    "all": ("twin.cli.ingest_all", "all_layers"),
+}
 
 app = typer.Typer(help="Load sources into layers (atomic: a failure keeps the previous version).",
-                  no_args_is_help=True)
-# one line per source kind, e.g.: app.command("vector")(ingest_vector.vector)
-app.command("lidar")(ingest_lidar.lidar)
-app.command("vector")(ingest_vector.vector)
-app.command("all")(ingest_all.all_layers)
+                  no_args_is_help=True, cls=lazy_group(COMMANDS))
