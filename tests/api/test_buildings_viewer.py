@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import sys
@@ -97,3 +98,26 @@ def test_cesium_is_served_by_the_app_and_nothing_else_is(
     for escape in ("/viewer/cesium/../../package.json", "/viewer/static/..%2F..%2Fapp.py",
                    "/viewer/cesium/nothing.js"):
         assert client.get(escape).status_code == 404
+
+
+def test_sign_in_challenges_then_the_browser_credentials_open_closed_tilesets(
+    viewer_setup: tuple[TestClient, dict[str, str], dict[str, str]]
+) -> None:
+    """A browser cannot add headers to a page load: /sign-in asks for Basic credentials at
+    the root, which the browser then sends with the page and with every tile request."""
+    client, names, staff = viewer_setup
+    challenge = client.get("/sign-in", follow_redirects=False)
+    assert challenge.status_code == 401
+    assert challenge.headers["www-authenticate"].startswith("Basic realm=")
+    anonymous = _config(client.get("/viewer").text)
+    assert anonymous["signedIn"] is None
+    assert client.get(f"/3dtiles/{names['closed']}/tileset.json").status_code == 404
+    token = staff["X-API-Key"]
+    basic = {"Authorization": "Basic " + base64.b64encode(f"staff:{token}".encode()).decode()}
+    signed = client.get("/sign-in", headers=basic, follow_redirects=False)
+    assert (signed.status_code, signed.headers["location"]) == (303, "/viewer")
+    config = _config(client.get("/viewer", headers=basic).text)
+    assert config["signedIn"]["role"] == "staff"
+    assert names["closed"] in {layer["id"] for layer in config["layers"]}
+    assert client.get(f"/3dtiles/{names['closed']}/tileset.json",
+                      headers=basic).status_code == 200

@@ -4,6 +4,12 @@ The page lists only what the caller may see: building and point-cloud tilesets b
 ``tiles_dir/<layer>/`` for layers visible to the caller, and the visible vector layers as
 GeoJSON from the OGC API. CesiumJS itself comes from the npm ``cesium`` package (no CDN, no
 Cesium ion: no token, no ion imagery or terrain).
+
+Staff and partners sign in at ``/sign-in``: an HTTP Basic challenge (user: the key id,
+password: the secret, or any user and the whole token), answered once by the browser, which
+then sends the credentials with every request to this server -- the page and also the
+tilesets and GeoJSON CesiumJS fetches, with no token in URLs or scripts. The challenge is
+at the root so that the browser's protection space covers ``/3dtiles`` and ``/collections``.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from gis import registry
@@ -28,6 +34,7 @@ router = APIRouter(tags=["viewer"])
 CallerDep = Annotated[Caller, Depends(get_caller)]
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "viewer"
 VECTOR_FEATURE_LIMIT = 2000
+REALM = "digital twin of the commune"
 mimetypes.add_type("application/javascript", ".js")
 mimetypes.add_type("application/wasm", ".wasm")
 
@@ -72,8 +79,9 @@ def viewer_config(settings: Settings, layers: list[Layer], caller: Caller) -> di
     if extents:
         area = [min(e[0] for e in extents), min(e[1] for e in extents),
                 max(e[2] for e in extents), max(e[3] for e in extents)]
+    signed_in = None if caller.key_id is None else {"key": caller.key_id, "role": caller.role}
     return {"cesiumBase": "/viewer/cesium/", "layers": [e.as_json() for e in entries],
-            "extent": area}
+            "extent": area, "signedIn": signed_in}
 
 
 def _page(config: dict[str, Any]) -> str:
@@ -92,6 +100,17 @@ def _visible_config(request: Request, caller: Caller) -> dict[str, Any]:
 async def viewer(request: Request, caller: CallerDep) -> HTMLResponse:
     config = await run_in_threadpool(_visible_config, request, caller)
     return HTMLResponse(_page(config), headers={"Cache-Control": "no-store"})
+
+
+@router.get("/sign-in", include_in_schema=False)
+async def sign_in(caller: CallerDep) -> Response:
+    """Challenge anonymous callers for a key (HTTP Basic); signed-in ones go to the viewer."""
+    if caller.key_id is None:
+        return Response("Sign in with an API key: user = key id, password = secret.\n",
+                        status_code=401, media_type="text/plain",
+                        headers={"WWW-Authenticate": f'Basic realm="{REALM}", charset="UTF-8"',
+                                 "Cache-Control": "no-store"})
+    return RedirectResponse("/viewer", status_code=303)
 
 
 def _file_under(root: Path, relative: str) -> Path:

@@ -10,6 +10,11 @@
   Cesium.Ion.defaultAccessToken = "";
 
   const statusLine = document.getElementById("status");
+  if (config.signedIn) {
+    // The browser sends the Basic credentials of /sign-in with every request to this server.
+    document.getElementById("identity").textContent =
+      "Signed in with key " + config.signedIn.key + " (" + config.signedIn.role + ")";
+  }
   function report(message) {
     state.errors.push(message);
     statusLine.textContent = message;
