@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from ingest_support import BOWTIE_GEOJSON, DATA, count, leuven_squares, versions
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from gis import registry
@@ -113,3 +114,25 @@ def test_strict_refuses_an_invalid_geometry(cli: CliRunner, engine: Engine, laye
     assert lenient.exit_code == 0, lenient.output
     assert "invalid_geometry" in lenient.output
     assert "repaired" in lenient.output
+
+
+def test_an_unmigrated_database_gets_advice_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, engine: Engine, database_url: str
+) -> None:
+    empty = f"twin_empty_{abs(hash(database_url)) % 10_000_000}"
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{empty}"')
+        conn.exec_driver_sql(f'CREATE DATABASE "{empty}"')
+    url = make_url(database_url).set(database=empty).render_as_string(hide_password=False)
+    monkeypatch.setenv("TWIN_DATABASE_URL", url)
+    result = CliRunner().invoke(build_app(), ["layers", "list"])
+    assert result.exit_code == 1
+    assert "twin db migrate" in result.output
+    assert "Traceback" not in result.output
+    # and a server that is not there: how to start one
+    monkeypatch.setenv("TWIN_DATABASE_URL", "postgresql://twin@127.0.0.1:9/nowhere")
+    result = CliRunner().invoke(build_app(), ["layers", "list"])
+    assert result.exit_code == 1
+    assert "twin db up" in result.output
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql(f'DROP DATABASE "{empty}"')

@@ -7,9 +7,11 @@ from contextlib import contextmanager
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
+import psycopg
 import typer
 from rich.console import Console
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from gis.db import make_engine
 from gis.errors import GisError
@@ -46,8 +48,33 @@ def domain_errors(func: Callable[P, R]) -> Callable[P, R]:
         except (GisError, TilesError) as exc:
             err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(1) from exc
+        except DBAPIError as exc:
+            message = database_problem(exc)
+            if message is None:
+                raise
+            err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from exc
 
     return wrapper
+
+
+#: Errors meaning the database has not been migrated (a missing schema, table or type).
+NOT_MIGRATED = (psycopg.errors.UndefinedTable, psycopg.errors.InvalidSchemaName,
+                psycopg.errors.UndefinedObject, psycopg.errors.UndefinedFunction)
+
+
+def database_problem(exc: DBAPIError) -> str | None:
+    """What to do about a database that is down or not set up; None for anything else (a
+    bug keeps its traceback)."""
+    original = exc.orig
+    first_line = str(original).strip().splitlines()[0] if str(original).strip() else ""
+    if isinstance(original, psycopg.OperationalError):
+        return (f"cannot reach the database ({first_line}): start it with `twin db up` or "
+                "point TWIN_DATABASE_URL at a PostGIS server")
+    if isinstance(original, NOT_MIGRATED):
+        return (f"the database is not set up for the twin ({first_line}): run "
+                "`twin db migrate`")
+    return None
 
 
 def parcels_join(value: str | None) -> tuple[str, str] | None:
