@@ -4,14 +4,14 @@
    left in the staging schema (committed apart: a killed process leaves the 'loading' trace,
    which the next load marks failed).
 2. Stream the source into ``staging.<id>__load<n>`` by COPY (checked and reprojected batch
-   by batch) and remove duplicate ids, in one transaction; the staging schema is ours, so
-   committing it publishes nothing.
-3. Build the three spatial indexes and the key's index side by side on separate
-   connections (an index build uses one core; a committed table is what other sessions can
-   index).
-4. In ONE transaction: move the current ``data.<id>`` to ``history.<id>__v<n>``, move the
-   staged table to ``data.<id>``, publish the version (INSPIRE lifespan: begins now, the
-   previous one ends now), COMMIT.
+   by batch) and remove duplicate ids, in one transaction; for a large load, commit it (the
+   staging schema is ours, so committing publishes nothing).
+3. Build the three spatial indexes and the key's index: side by side on separate
+   connections for a large load (an index build uses one core; a committed table is what
+   other sessions can index), in the same transaction for a small one.
+4. In ONE transaction (still the first one for a small load): move the current
+   ``data.<id>`` to ``history.<id>__v<n>``, move the staged table to ``data.<id>``, publish
+   the version (INSPIRE lifespan: begins now, the previous one ends now), COMMIT.
 
 Whatever fails -- unreadable file, fatal quality, killed process, database stopping -- the
 swap never commits, so the previous version stays intact and queryable; the staged table is
@@ -63,6 +63,9 @@ WORKERS = 2
 
 #: Connections building the spatial indexes of a staged table at the same time.
 INDEX_BUILDERS = 2
+#: Below this many features the indexes are built in the loading transaction itself: a
+#: commit and two more connections would cost more than a second core saves.
+PARALLEL_INDEX_MIN_FEATURES = 50_000
 
 #: How long a load waits for another load of the same layer to end (or to be noticed dead).
 LOCK_WAIT_SECONDS = 30.0
@@ -217,26 +220,39 @@ class _Load:
         self.driver: psycopg.Connection[Any] = driver
 
     def run(self, declared_crs: str | None) -> tuple[int, dict[str, Any]]:
+        """Stage, index and publish. A large load commits its staged table so that other
+        connections can index it side by side; a small one does everything in one
+        transaction (a commit and more connections would cost more than they save)."""
         source = open_source(self.path, self.layer.spec)
         source_crs = self._source_crs(source, declared_crs)
         clock = time.monotonic()
-        with self.conn.begin():
+        transaction = self.conn.begin()
+        try:
             processor = self._stream(source, source_crs)
-            report = self.tracker.close()  # fatal when nothing was loaded
+            self.tracker.close()  # fatal when nothing was loaded
             assert processor is not None
-            assert processor.target is not None
             removed = self._drop_duplicates(processor)
-        report = self.tracker.close()
-        log.info("%s: %d features streamed in %.1f s", self.layer.id, report.features_loaded,
-                 time.monotonic() - clock)
-        clock = time.monotonic()
-        self._build_indexes()
-        with self.conn.begin():
+            report = self.tracker.close()
+            log.info("%s: %d features streamed in %.1f s", self.layer.id,
+                     report.features_loaded, time.monotonic() - clock)
+            clock = time.monotonic()
+            if report.features_loaded >= PARALLEL_INDEX_MIN_FEATURES:
+                transaction.commit()
+                self._build_indexes()
+                transaction = self.conn.begin()
+            else:
+                for statement in sql.staged_indexes(self.staging):
+                    self._execute(statement)
             for statement in sql.finish_staging(self.staging):
                 self._execute(statement)
             extents = self._execute(sql.extents(self.staging))[0] if removed else None
             stats = self._stats(processor, report, extents)
             version = self._swap(stats)
+            transaction.commit()
+        except BaseException:
+            if transaction.is_active:
+                transaction.rollback()
+            raise
         log.info("%s: indexed and swapped in %.1f s", self.layer.id, time.monotonic() - clock)
         return version, stats
 

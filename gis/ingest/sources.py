@@ -37,6 +37,10 @@ CSV_OPTIONS: dict[str, str] = {
     "EMPTY_STRING_AS_NULL": "YES",
 }
 OSM_SUFFIXES = (".osm", ".pbf", ".osm.gz", ".osm.bz2")
+#: Formats that hold exactly one layer: no need to list layers (GeoJSON is parsed whole on
+#: every open, so each open saved is a parse saved).
+SINGLE_LAYER_SUFFIXES = (".geojson", ".json", ".geojsonl", ".geojsons", ".shp", ".fgb",
+                         ".csv", ".tsv", ".csv.gz")
 
 #: GDAL 3.12's fast GeoPackage Arrow reader trusts the cached count of ``gpkg_ogr_contents``;
 #: when that count is stale it returns rows twice (Tenerife's parcel.gpkg: 264 rows for 186
@@ -160,6 +164,7 @@ def open_source(path: Path, spec: LayerSpec) -> Source:
     kind = source_kind(path)
     location = gdal_path(path)
     options = open_options(kind, path)
+    info: dict[str, Any] | None = None
     if kind == "osm":
         if spec.osm_mapping is None:
             raise IngestError(label, "an OpenStreetMap file needs osm_mapping: roads|facilities")
@@ -168,11 +173,16 @@ def open_source(path: Path, spec: LayerSpec) -> Source:
     else:
         if spec.osm_mapping is not None:
             raise IngestError(label, f"osm_mapping {spec.osm_mapping!r} needs an .osm/.pbf file")
-        layer = choose_layer(label, _layers(label, location), spec.source_layer)
-        parts = (ReadPart(layer=layer),)
-        stale = path.suffix.lower() == ".gpkg" and not _gpkg_count_is_right(path, layer)
-        pyogrio.set_gdal_config_options({GPKG_GENERIC_READER: "YES" if stale else "NO"})
-    info = _read_info(label, location, parts[0].layer, options)
+        if path.name.lower().endswith(SINGLE_LAYER_SUFFIXES) and spec.source_layer is None:
+            info = _read_info(label, location, None, options)
+            parts = (ReadPart(layer=str(info["layer_name"])),)
+        else:
+            layer = choose_layer(label, _layers(label, location), spec.source_layer)
+            parts = (ReadPart(layer=layer),)
+            stale = path.suffix.lower() == ".gpkg" and not _gpkg_count_is_right(path, layer)
+            pyogrio.set_gdal_config_options({GPKG_GENERIC_READER: "YES" if stale else "NO"})
+    if info is None:
+        info = _read_info(label, location, parts[0].layer, options)
     declared = osm.declared_type(spec.osm_mapping) if kind == "osm" else info.get("geometry_type")
     count = info.get("features")
     return Source(
@@ -197,7 +207,9 @@ def _gpkg_count_is_right(path: Path, layer: str) -> bool:
         return False  # not a table we can count: take the safe reader
 
 
-def _read_info(label: str, location: str, layer: str, options: dict[str, str]) -> dict[str, Any]:
+def _read_info(label: str, location: str, layer: str | None, options: dict[str, str]
+               ) -> dict[str, Any]:
+    """The layer's metadata (``layer`` None: the first layer)."""
     try:
         info: dict[str, Any] = pyogrio.read_info(location, layer=layer, **options)
     except UnicodeDecodeError as exc:
@@ -209,7 +221,8 @@ def _read_info(label: str, location: str, layer: str, options: dict[str, str]) -
             ": expected X/Y columns (x, lon, easting, ...) or a WKT column (wkt, geom, geometry)"
             if label.lower().endswith((".csv", ".tsv", ".csv.gz")) else ""
         )
-        raise IngestError(label, f"layer {layer!r} has no geometry{hint}")
+        name = layer if layer is not None else info.get("layer_name")
+        raise IngestError(label, f"layer {name!r} has no geometry{hint}")
     return info
 
 

@@ -197,6 +197,7 @@ def test_a_failure_after_staging_drops_the_staged_table(
     def broken(self: object) -> None:
         raise IngestError("index", "index build failed")
 
+    monkeypatch.setattr(loader, "PARALLEL_INDEX_MIN_FEATURES", 0)  # the large-load path
     monkeypatch.setattr(loader._Load, "_build_indexes", broken)
     with pytest.raises(IngestError, match="index build failed"):
         load(engine, spec(layer_id), leuven_squares(tmp_path / "b.geojson", n=3))
@@ -204,6 +205,24 @@ def test_a_failure_after_staging_drops_the_staged_table(
     assert [v[1] for v in versions(engine, layer_id)] == ["current", "failed"]
     assert rows(engine, "SELECT count(*) FROM pg_tables WHERE schemaname = 'staging' "
                 "AND tablename LIKE :p", p=f"{layer_id}%")[0][0] == 0
+
+
+def test_large_loads_index_side_by_side_and_keep_the_contract(
+    engine: Engine, layer_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The committed-staging path (indexes on other connections) ends in the same table."""
+    monkeypatch.setattr(loader, "PARALLEL_INDEX_MIN_FEATURES", 0)
+    load(engine, spec(layer_id), leuven_squares(tmp_path / "a.geojson"))
+    load(engine, spec(layer_id), leuven_squares(tmp_path / "b.geojson", n=3))
+    assert count(engine, layer_id) == 3
+    names = {r[0] for r in rows(engine, "SELECT indexname FROM pg_indexes WHERE "
+                                "schemaname = 'data' AND tablename = :t", t=layer_id)}
+    assert names == {f"{layer_id}_pkey", f"{layer_id}_geom_idx", f"{layer_id}_geom_4326_idx",
+                     f"{layer_id}_geom_3857_idx"}
+    key = rows(engine, "SELECT contype FROM pg_constraint WHERE conname = :n",
+               n=f"{layer_id}_pkey")
+    assert key == [("p",)]
+    assert rows(engine, f'SELECT count(*) FROM history."{layer_id}__v1"')[0][0] == 5  # noqa: S608
 
 
 def test_the_next_load_drops_what_a_killed_load_staged(
