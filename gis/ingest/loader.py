@@ -58,7 +58,7 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int | None], None]
 
 #: Batches projected in parallel (PROJ and EWKB encoding) while the main thread checks and
-#: writes; each holds one batch of `gis.ingest.sources.BATCH_SIZE` features in memory.
+#: writes; each holds one batch (`gis.ingest.sources.Source.batch_size`) in memory.
 WORKERS = 2
 
 #: Connections building the spatial indexes of a staged table at the same time.
@@ -238,7 +238,10 @@ class _Load:
             clock = time.monotonic()
             if report.features_loaded >= PARALLEL_INDEX_MIN_FEATURES:
                 transaction.commit()
+                log.info("%s: staged table committed in %.1f s", self.layer.id,
+                         time.monotonic() - clock)
                 self._build_indexes()
+                log.info("%s: indexes built in %.1f s", self.layer.id, time.monotonic() - clock)
                 transaction = self.conn.begin()
             else:
                 for statement in sql.staged_indexes(self.staging):

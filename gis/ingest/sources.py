@@ -24,9 +24,13 @@ from gis.errors import IngestError
 from gis.files import sha256_file
 from gis.model import LayerSpec
 
-#: Batch size of the Arrow stream: large enough to amortise per-batch work, small enough that
-#: a batch of detailed polygons stays in the tens of megabytes.
-BATCH_SIZE = 20_000
+#: Features per Arrow batch: about `BATCH_BYTES` of the source file, within these bounds.
+#: Large batches amortise per-batch work (a 1M-parcel load costs 10% less CPU at 50,000 than
+#: at 20,000); the byte budget keeps a batch of detailed polygons in the tens of megabytes.
+MIN_BATCH = 5_000
+MAX_BATCH = 50_000
+UNKNOWN_COUNT_BATCH = 20_000  # when the driver cannot count features (OSM)
+BATCH_BYTES = 24 * 1024 * 1024
 
 CSV_OPTIONS: dict[str, str] = {
     "X_POSSIBLE_NAMES": "x,lon,long,longitude,easting,east,xcoord,coord_x",
@@ -76,6 +80,14 @@ class Source:
     @property
     def name(self) -> str:
         return str(self.path)
+
+    @property
+    def batch_size(self) -> int:
+        """Features per batch: about `BATCH_BYTES` of the file (see `MAX_BATCH`)."""
+        if not self.feature_estimate:
+            return UNKNOWN_COUNT_BATCH
+        per_feature = max(1.0, self.path.stat().st_size / self.feature_estimate)
+        return int(min(MAX_BATCH, max(MIN_BATCH, BATCH_BYTES / per_feature)))
 
 
 def checksum(path: Path) -> str:
@@ -231,7 +243,7 @@ def _stream(source: Source, part: ReadPart) -> Iterator[pa.RecordBatchReader]:
     try:
         with raw.open_arrow(
             source.gdal_path, layer=part.layer, where=part.where, use_pyarrow=True,
-            batch_size=BATCH_SIZE, **source.open_options,
+            batch_size=source.batch_size, **source.open_options,
         ) as (_meta, reader):
             yield reader
     except UnicodeDecodeError as exc:
