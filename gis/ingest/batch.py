@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -26,7 +26,13 @@ from gis.ingest.quality import WRONG_CRS_SHARE, QualityTracker
 from gis.model import QualityIssue
 
 Area = tuple[float, float, float, float] | None
+_Rows = TypeVar("_Rows", pa.Array, pa.RecordBatch)
 Action = Literal["repaired", "rejected", "kept", "fatal"]
+
+
+def _kept(rows: _Rows, keep: geo.Mask) -> _Rows:
+    """The rows where ``keep`` holds (no copy when it always does, the common case)."""
+    return rows if bool(keep.all()) else rows.filter(pa.array(keep))
 
 
 @dataclass(frozen=True)
@@ -143,7 +149,7 @@ class BatchProcessor:
             geoms = geo.promote_to_multi(geoms, self.target.family)
         unchanged = geoms is decoded and not repaired  # no Z dropped, no repair, no promotion
         source = batch.column(self.frame.geometry_column)
-        kept_wkb = source.filter(pa.array(keep)) if unchanged else None
+        kept_wkb = _kept(source, keep) if unchanged else None
         if kept_wkb is not None and not wkb.plain_wkb(kept_wkb):
             kept_wkb = None
         return Prepared(batch, fids, keep, geoms[keep], label, widened, kept_wkb)
@@ -169,10 +175,9 @@ class BatchProcessor:
         count = int(keep.sum())
         if fatal is not None or count == 0:
             return Encoded(None, 0, issues, fatal, storage_bounds[:0], lonlat[:0])
-        attributes, text_issues = self._attributes(prepared.batch.filter(pa.array(keep)),
+        attributes, text_issues = self._attributes(_kept(prepared.batch, keep),
                                                    prepared.fids[keep])
-        inside_mask = pa.array(inside)
-        geometries = [pgbinary.field(wkb.with_coordinates(template, xy).filter(inside_mask))
+        geometries = [pgbinary.field(_kept(wkb.with_coordinates(template, xy), inside))
                       for xy in (storage, wgs84, geo.web_mercator_xy(wgs84))]
         fields = [pgbinary.field(pgbinary.payload(pa.array(prepared.fids[keep]), "bigint")),
                   *attributes, *geometries]
