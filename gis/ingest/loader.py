@@ -61,8 +61,10 @@ Progress = Callable[[int, int | None], None]
 #: writes; each holds one batch (`gis.ingest.sources.Source.batch_size`) in memory.
 WORKERS = 2
 
-#: Connections building the spatial indexes of a staged table at the same time.
-INDEX_BUILDERS = 2
+#: Connections building the indexes of a staged table at the same time: one per index (three
+#: GiST, one btree), so the server's cores stay busy until the last one is built (two at a
+#: time left a core idle while the third GiST built alone).
+INDEX_BUILDERS = 4
 #: Below this many features the indexes are built in the loading transaction itself: a
 #: commit and two more connections would cost more than a second core saves.
 PARALLEL_INDEX_MIN_FEATURES = 50_000
