@@ -57,8 +57,9 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int | None], None]
 
-#: Batches projected in parallel (PROJ and EWKB encoding) while the main thread checks and
-#: writes; each holds one batch (`gis.ingest.sources.Source.batch_size`) in memory.
+#: Worker threads for the stateless stages (GEOS checks; reprojection and encoding) while
+#: the main thread runs the stateful ones and writes; up to this many batches wait in each
+#: stage (`gis.ingest.sources.Source.batch_size` features each).
 WORKERS = 2
 
 #: Connections building the indexes of a staged table at the same time: one per index (three
@@ -66,7 +67,7 @@ WORKERS = 2
 #: time left a core idle while the third GiST built alone).
 INDEX_BUILDERS = 4
 #: Below this many features the indexes are built in the loading transaction itself: a
-#: commit and two more connections would cost more than a second core saves.
+#: commit and more connections would cost more than a second core saves.
 PARALLEL_INDEX_MIN_FEATURES = 50_000
 
 #: How long a load waits for another load of the same layer to end (or to be noticed dead).
