@@ -40,8 +40,9 @@ MIN_POINTS = 4096
 #: Interpolate only when the exactly transformed nodes and centres are at most this share of
 #: the points.
 MAX_LATTICE_SHARE = 0.25
-#: Largest lattice over a batch's bounding box (its occupancy is counted in one array).
-MAX_LATTICE_CELLS = 8_000_000
+#: Largest lattice over a batch's bounding box (occupancy and nodes are dense arrays: 48 MB).
+#: At 35 m that is 50 km square; a batch spread wider goes to PROJ whole.
+MAX_LATTICE_CELLS = 2_000_000
 EARTH_RADIUS = 6_371_000.0
 
 
