@@ -15,13 +15,14 @@ from typing import Any
 import laspy
 import numpy as np
 import pytest
-from lidar_support import DELFT, LIDARPROD, MONTPELLIER
+from lidar_support import DELFT, LIDARPROD, MONTPELLIER, truncated_copy
 from tileset_checks import schema_errors, semantic_errors, tiles
 
 from gis.geodesy import transformer
 from tiles.errors import BuildInputError
 from tiles.pointcloud.build import build_pointcloud, sources_from_headers
 from tiles.pointcloud.glb import read_glb
+from tiles.pointcloud.lasfile import read_layout
 from tiles.pointcloud.partition import PointSource
 
 NAP = "EPSG:28992+5709"
@@ -214,3 +215,16 @@ def _content(path: Path) -> Any:
     if path.suffix == ".json":
         return _rounded(json.loads(data))
     return data
+
+
+def test_a_damaged_file_fails_cleanly_naming_it(tmp_path: Path) -> None:
+    """Read errors surface from any lane (this process or a spawned one); the other tasks are
+    stopped before the staging folder goes, so nothing is left behind."""
+    damaged = truncated_copy(DELFT[0], tmp_path / "cut.laz", keep=0.5)
+    good = sources_from_headers([DELFT[1]], NAP)[0]
+    layout = read_layout(DELFT[0])
+    bad = PointSource(str(damaged), NAP, layout.point_count, (*layout.mins, *layout.maxs), None)
+    for workers in (2, 1):
+        with pytest.raises(BuildInputError, match=r"cut\.laz: cannot read points"):
+            build_pointcloud([good, bad], tmp_path / "out", workers=workers)
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["cut.laz"]

@@ -1,11 +1,12 @@
 """Build a point-cloud tileset: plan, partition, subtrees, ancestors, tileset.json.
 
 Every stage is a list of plain picklable tasks over files, run by any
-`concurrent.futures.Executor`: a local process pool by default, or a Dask cluster through
-``distributed.Client.get_executor()`` when the work directory is on a shared filesystem.
-Peak memory per task is bounded by ``CHUNK_POINTS`` (partition) and ``TASK_POINTS`` (subtrees);
-the coordinating process only holds counts and tile bounds. Output is written to a temporary
-folder and swapped in at the end, so a failed build leaves the previous tileset intact.
+`concurrent.futures.Executor`: this process plus spawned ones by default (`executor`), or a
+Dask cluster through ``distributed.Client.get_executor()`` when the work directory is on a
+shared filesystem. PROJ runs here only: tasks get numpy placement tables. Peak memory per task
+is bounded by ``CHUNK_POINTS`` (partition) and ``TASK_POINTS`` (subtrees); the coordinating
+process only holds cell runs and tile bounds. Output is written to a temporary folder and
+swapped in at the end, so a failed build leaves the previous tileset intact.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ import shutil
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, as_completed, wait
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -27,10 +29,11 @@ import numpy as np
 
 from gis.errors import GisError
 from gis.lidar.crs import check_area, parse_given_crs
-from gis.workers import process_pool
 from tiles.errors import BuildInputError, TilesetWriteError
 from tiles.pointcloud.cells import Cube
-from tiles.pointcloud.frame import LocalFrame, exact_ecef
+from tiles.pointcloud.executor import LocalExecutor
+from tiles.pointcloud.frame import LocalFrame, PlacementLattice, exact_ecef
+from tiles.pointcloud.lasfile import read_layout
 from tiles.pointcloud.octree import (
     AncestorJob,
     NodeInfo,
@@ -38,14 +41,17 @@ from tiles.pointcloud.octree import (
     SubtreeResult,
     build_ancestor,
     build_subtree,
-)
-from tiles.pointcloud.partition import (
-    PartitionResult,
-    PointSource,
-    partition,
-    split_jobs,
     warm_up,
 )
+from tiles.pointcloud.partition import (
+    PointSource,
+    Run,
+    job_count,
+    job_sizes,
+    partition,
+    split_jobs,
+)
+from tiles.pointcloud.placement import Placement
 from tiles.pointcloud.tileset import tileset_document
 
 log = logging.getLogger(__name__)
@@ -53,7 +59,8 @@ log = logging.getLogger(__name__)
 TASK_POINTS = 1_000_000
 MIN_TASK_POINTS = 150_000
 PARTITION_JOB_POINTS = 2_000_000
-MIN_PARTITION_JOB_POINTS = 250_000
+MIN_PARTITION_JOB_POINTS = 100_000  # jobs start on LAZ chunks: small ones waste no decoding
+PARTITION_JOBS_PER_WORKER = 5  # balance: lanes finish the stage within a small job
 FINE_CELL_BITS = 15  # fine cells are at least 2**15 mm (33 m) wide
 MAX_FINE_LEVEL = 5  # 2**15 fine cells at most: codes sort as uint16
 MARGIN_M = 2.0
@@ -108,24 +115,48 @@ def plan_frame(sources: Sequence[PointSource]) -> tuple[LocalFrame, Cube]:
 
 
 
-def _run(executor: Executor, function: Callable[[T], R], jobs: Sequence[T], stage: str,
-         progress: Progress | None) -> Iterator[R]:
-    futures: list[Future[R]] = [executor.submit(function, job) for job in jobs]
-    for done, future in enumerate(as_completed(futures), start=1):
-        if progress:
-            progress(stage, done, len(futures))
-        yield future.result()
+def _run(executor: Executor, function: Callable[[T], R], jobs: Iterable[T], total: int,
+         stage: str, progress: Progress | None, window: int | None = None) -> Iterator[R]:
+    """Results as they complete; at most ``window`` jobs submitted and not done at a time
+    (None: all at once), so lazily made jobs are only materialised when about to run.
+
+    When a job fails, the others are cancelled or waited for before the error goes up: none
+    may still write into the staging folder while the caller removes it.
+    """
+    pending: set[Future[R]] = set()
+    try:
+        done = 0
+        for job in jobs:
+            if window is not None and len(pending) >= window:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    done += 1
+                    if progress:
+                        progress(stage, done, total)
+                    yield future.result()
+            pending.add(executor.submit(function, job))
+        for future in as_completed(pending):
+            done += 1
+            if progress:
+                progress(stage, done, total)
+            yield future.result()
+    except BaseException:
+        for future in pending:
+            future.cancel()
+        wait(pending)
+        raise
 
 
-def plan_subtrees(counts: dict[int, int], owners: dict[int, list[int]], fine_level: int,
-                  task_points: int) -> list[tuple[int, int, list[tuple[int, int]]]]:
+def plan_subtrees(runs: dict[int, list[Run]], fine_level: int, task_points: int
+                  ) -> list[tuple[int, int, list[Run]]]:
     """Subtree tasks: the highest nodes holding at most ``task_points`` (or fine cells)."""
-    tasks: list[tuple[int, int, list[tuple[int, int]]]] = []
+    tasks: list[tuple[int, int, list[Run]]] = []
+    counts = {code: sum(run[2] for run in cell_runs) for code, cell_runs in runs.items()}
 
     def visit(level: int, code: int, fine_codes: list[int]) -> None:
         total = sum(counts[c] for c in fine_codes)
         if total <= task_points or level == fine_level:
-            tasks.append((level, code, [(c, o) for c in fine_codes for o in sorted(owners[c])]))
+            tasks.append((level, code, sorted(run for c in fine_codes for run in runs[c])))
             return
         groups: dict[int, list[int]] = defaultdict(list)
         for c in fine_codes:
@@ -162,48 +193,54 @@ def build_pointcloud(sources: Sequence[PointSource], out_dir: Path, *,
     return BuildResult(out_dir, sum(n.count for n in nodes), len(nodes), len(sources))
 
 
-def local_executor(workers: int) -> ProcessPoolExecutor:
-    """Local worker processes (spawned: see `gis.workers`)."""
-    return process_pool(workers, workers)
+def local_executor(workers: int) -> LocalExecutor:
+    """This process and ``workers - 1`` spawned ones (see `tiles.pointcloud.executor`)."""
+    return LocalExecutor(workers, warm_up=warm_up)
 
 
-def _share(total: int, workers: int, low: int, high: int) -> int:
-    """Points per task: about three tasks per worker, within [low, high] (memory bound)."""
-    return max(low, min(high, total // (3 * workers) + 1))
+def _share(total: int, workers: int, low: int, high: int, per_worker: int = 3) -> int:
+    """Points per task: about ``per_worker`` tasks per worker, within [low, high] (memory)."""
+    return max(low, min(high, total // (per_worker * workers) + 1))
 
 
 def _build_into(sources: Sequence[PointSource], staging: Path, pool: Executor,
                 progress: Progress | None, version: str, workers: int) -> list[NodeInfo]:
-    warming = [pool.submit(warm_up, sources[0].crs) for _ in range(workers)]
+    # PROJ runs here only (tasks get placement tables), while the local pool starts up
     frame, cube = plan_frame(sources)
-    for future in warming:
-        future.result()
     fine_level = max(0, min(MAX_FINE_LEVEL, cube.exponent - FINE_CELL_BITS))
     work = staging / "work"
     content = staging / "content"
     content.mkdir(parents=True)
     colour = any(s.rgb_divisor is not None for s in sources)
     expected = sum(s.point_count for s in sources)
-    jobs = split_jobs(list(sources), frame, cube, fine_level, str(work),
-                      _share(expected, workers, MIN_PARTITION_JOB_POINTS, PARTITION_JOB_POINTS))
-    counts: dict[int, int] = defaultdict(int)
-    owners: dict[int, list[int]] = defaultdict(list)
-    for result in _run(pool, partition, jobs, "partition", progress):
-        _merge(result, counts, owners)
-    if sum(counts.values()) != expected:
-        raise BuildInputError(f"read {sum(counts.values())} points, expected {expected}")
+    sizes = job_sizes(sources, _share(expected, workers, MIN_PARTITION_JOB_POINTS,
+                                      PARTITION_JOB_POINTS, PARTITION_JOBS_PER_WORKER))
+    jobs = split_jobs(sources, sizes, partial(_placement, frame, cube), cube, fine_level,
+                      str(work))
+    runs: dict[int, list[Run]] = defaultdict(list)
+    for result in _run(pool, partition, jobs, job_count(sources, sizes), "partition",
+                       progress, window=2 * workers + 1):
+        for code, cell_runs in result.runs.items():
+            runs[code].extend(cell_runs)
+    read = sum(run[2] for cell_runs in runs.values() for run in cell_runs)
+    if read != expected:
+        raise BuildInputError(f"read {read} points, expected {expected}")
     subtree_jobs = [SubtreeJob(level, code, tuple(cells), cube, str(work), str(content), colour)
                     for level, code, cells in plan_subtrees(
-                        counts, owners, fine_level,
+                        runs, fine_level,
                         _share(expected, workers, MIN_TASK_POINTS, TASK_POINTS))]
+    # largest first: the lanes then finish the stage at about the same time
+    subtree_jobs.sort(key=lambda job: -sum(run[2] for run in job.cells))
     nodes: list[NodeInfo] = []
     fragments: dict[tuple[int, int], list[str]] = defaultdict(list)
-    for subtree in _run(pool, build_subtree, subtree_jobs, "subtrees", progress):
+    for subtree in _run(pool, build_subtree, subtree_jobs, len(subtree_jobs), "subtrees",
+                        progress):
         _collect(subtree, nodes, fragments)
     # sorted inputs: output bytes do not depend on which task finished first
     ancestor_jobs = [AncestorJob(level, code, tuple(sorted(paths)), cube, str(content), colour)
                      for (level, code), paths in sorted(fragments.items())]
-    nodes.extend(_run(pool, build_ancestor, ancestor_jobs, "upper levels", progress))
+    nodes.extend(_run(pool, build_ancestor, ancestor_jobs, len(ancestor_jobs), "upper levels",
+                      progress))
     if sum(n.count for n in nodes) != expected:
         raise TilesetWriteError("point count not conserved across tiles")
     shutil.rmtree(work, ignore_errors=True)
@@ -212,10 +249,10 @@ def _build_into(sources: Sequence[PointSource], staging: Path, pool: Executor,
     return nodes
 
 
-def _merge(result: PartitionResult, counts: dict[int, int], owners: dict[int, list[int]]) -> None:
-    for code, count in result.counts.items():
-        counts[code] += count
-        owners[code].append(result.job_id)
+def _placement(frame: LocalFrame, cube: Cube, source: PointSource) -> Placement:
+    b = source.bounds
+    return PlacementLattice(source.crs, frame, (b[0], b[1], b[3], b[4]), (b[2], b[5]),
+                            cube.origin).placement
 
 
 def _collect(subtree: SubtreeResult, nodes: list[NodeInfo],
@@ -238,15 +275,9 @@ def _swap(staging: Path, out_dir: Path) -> None:
 def sources_from_headers(paths: Iterable[Path], crs: str,
                          rgb_divisor: int | None = None) -> list[PointSource]:
     """Sources read from LAS headers only (benchmarks, files not in the index)."""
-    import laspy
-
     sources = []
     for path in paths:
-        with laspy.open(path) as reader:
-            h = reader.header
-            sources.append(PointSource(str(path), crs, int(h.point_count),
-                                       (*map(float, h.mins), *map(float, h.maxs)),  # type: ignore[arg-type]
-                                       rgb_divisor))
+        layout = read_layout(path)
+        sources.append(PointSource(str(path), crs, layout.point_count,
+                                   (*layout.mins, *layout.maxs), rgb_divisor))
     return sources
-
-

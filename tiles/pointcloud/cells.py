@@ -21,6 +21,10 @@ GRID_BITS = 7
 GRID = 1 << GRID_BITS
 
 I64 = NDArray[np.int64]
+I32 = NDArray[np.int32]
+#: Bits of a byte spread three apart (b0 -> 0, b1 -> 3, b2 -> 6, ...), for Morton codes.
+_SPREAD = np.array([sum(((v >> b) & 1) << (3 * b) for b in range(8)) for v in range(256)],
+                   dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -37,18 +41,25 @@ class Cube:
     def node_size_m(self, level: int) -> float:
         return (1 << (self.exponent - level)) / 1000.0
 
-    def clipped(self, records: NDArray[np.void]) -> I64:
-        """(n, 3) int64 positions clipped into the cube (for cell arithmetic only)."""
-        xyz = np.column_stack([records["x"], records["y"], records["z"]]).astype(np.int64)
-        return np.clip(xyz, 0, self.side_mm - 1, out=xyz)
+    def clipped(self, records: NDArray[np.void]) -> I32:
+        """(3, n) int32 positions clipped into the cube (for cell arithmetic only)."""
+        xyz = np.empty((3, len(records)), dtype=np.int32)
+        for row, axis in enumerate(("x", "y", "z")):
+            np.clip(records[axis], 0, self.side_mm - 1, out=xyz[row])
+        return xyz
 
-    def morton(self, clipped: I64, level: int) -> I64:
-        """Morton code (3 bits per level: x | y << 1 | z << 2) of each point's node at level."""
-        cells = clipped >> (self.exponent - level)
-        code = np.zeros(len(clipped), dtype=np.int64)
-        for bit in range(level):
-            for axis in range(3):
-                code |= ((cells[:, axis] >> bit) & 1) << (3 * bit + axis)
+    def morton(self, clipped: I32, level: int) -> I64:
+        """Morton code (3 bits per level: x | y << 1 | z << 2) of each point's node at level.
+
+        Spread bits come from a lookup table a byte of cell index at a time.
+        """
+        shift = self.exponent - level
+        code = np.zeros(clipped.shape[1], dtype=np.int64)
+        for axis in range(3):
+            cells = clipped[axis] >> shift
+            for byte in range(0, level, 8):
+                part = (cells >> byte) & 0xFF if level > 8 else cells
+                code |= _SPREAD.take(part) << (3 * byte + axis)
         return code
 
     def node_min_mm(self, level: int, code: int) -> tuple[int, int, int]:
@@ -73,19 +84,21 @@ def node_name(level: int, code: int) -> str:
     return "r" + format(code, "o").zfill(level)
 
 
-def one_per_cell(cube: Cube, clipped: I64, level: int) -> NDArray[np.intp]:
+def one_per_cell(cube: Cube, clipped: I32, level: int) -> NDArray[np.intp]:
     """Indices of one point of each sampling cell of ONE node at ``level``.
 
     Callers shuffle points beforehand, so the winner is a uniform random pick per cell.
     """
     shift = cube.exponent - level - GRID_BITS
+    count = clipped.shape[1]
     if shift < 0:
-        return np.arange(len(clipped))
-    cells = clipped >> shift
-    key = (cells[:, 0] & (GRID - 1)) | ((cells[:, 1] & (GRID - 1)) << GRID_BITS) | (
-        (cells[:, 2] & (GRID - 1)) << (2 * GRID_BITS))
+        return np.arange(count)
+    mask = GRID - 1
+    key = (clipped[0] >> shift) & mask
+    key |= ((clipped[1] >> shift) & mask) << GRID_BITS
+    key |= ((clipped[2] >> shift) & mask) << (2 * GRID_BITS)
     # one winner per cell in O(n): scatter indices, keep those that survived in their slot
-    slot = np.empty(1 << (3 * GRID_BITS), dtype=np.int64)
-    index = np.arange(len(key))
+    slot = np.empty(1 << (3 * GRID_BITS), dtype=np.int32)
+    index = np.arange(count, dtype=np.int32)
     slot[key] = index
-    return np.flatnonzero(slot[key] == index)
+    return np.flatnonzero(slot.take(key) == index)

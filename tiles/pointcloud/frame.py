@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from gis.errors import GeodesyError
 from gis.geodesy import transformer
 from tiles.errors import BuildInputError
+from tiles.pointcloud.placement import Placement
 
 F64 = NDArray[np.float64]
 MAX_LATTICE_SPACING = 20.0
@@ -80,15 +81,21 @@ def exact_ecef(crs: str, x: F64, y: F64, z: F64) -> F64:
 
 
 class PlacementLattice:
-    """Bilinear lattice of A(x, y) and n(x, y) in a local frame over one bounding box."""
+    """Bilinear lattice of A(x, y) and n(x, y) in a local frame over one bounding box.
+
+    Built (with PROJ) where the build is planned; `placement` is what the workers evaluate,
+    in millimetres from the cube corner ``origin`` (local metres).
+    """
 
     def __init__(self, crs: str, frame: LocalFrame, bbox: tuple[float, float, float, float],
-                 z_range: tuple[float, float]) -> None:
+                 z_range: tuple[float, float],
+                 origin: tuple[float, float, float] = (0.0, 0.0, 0.0)) -> None:
         x0, y0, x1, y1 = bbox
         extent = max(x1 - x0, y1 - y0, 1.0)
         highest = max(abs(z_range[0]), abs(z_range[1]), 1.0)
         self.z_range = z_range
-        # nearest-node normal: error <= |H| * step * 0.71 / R; keep it under half a millimetre
+        self.origin = np.asarray(origin, dtype=np.float64)
+        # cell-centre normal: error <= |H| * step * 0.71 / R; keep it under half a millimetre
         self.step = min(MAX_LATTICE_SPACING, extent / LATTICE_CELLS, NORMAL_BUDGET / highest)
         self.x0, self.y0 = x0 - self.step, y0 - self.step
         self.nx = int(np.ceil((x1 - self.x0) / self.step)) + 2
@@ -100,29 +107,15 @@ class PlacementLattice:
         probe = frame.to_local(exact_ecef(crs, flat_x, flat_y, np.full_like(flat_x, UP_PROBE_M)))
         self.base = zero.reshape(self.ny, self.nx, 3)
         self.normal = ((probe - zero) / UP_PROBE_M).reshape(self.ny, self.nx, 3)
-        self._base = [np.ascontiguousarray(self.base[..., a].reshape(-1)) for a in range(3)]
-        self._normal = [np.ascontiguousarray(self.normal[..., a].reshape(-1)) for a in range(3)]
+        self.placement = Placement.from_nodes(self.x0, self.y0, self.step,
+                                              (self.base - self.origin) * 1000.0,
+                                              self.normal * 1000.0)
         self._check(crs, frame, bbox)
 
     def place(self, x: F64, y: F64, z: F64) -> F64:
         """Local coordinates (metres) of points given in the source CRS."""
-        fx = (x - self.x0) * (1.0 / self.step)
-        fy = (y - self.y0) * (1.0 / self.step)
-        ix = np.clip(fx.astype(np.int64), 0, self.nx - 2)
-        iy = np.clip(fy.astype(np.int64), 0, self.ny - 2)
-        tx, ty = fx - ix, fy - iy
-        corners = (iy * self.nx + ix, iy * self.nx + ix + 1,
-                   (iy + 1) * self.nx + ix, (iy + 1) * self.nx + ix + 1)
-        weights = ((1 - tx) * (1 - ty), tx * (1 - ty), (1 - tx) * ty, tx * ty)
-        result = np.empty((len(x), 3))
-        nearest = corners[0] + (ty > 0.5) * self.nx + (tx > 0.5)
-        for axis in range(3):
-            base = self._base[axis]
-            total = base.take(corners[0]) * weights[0]
-            for corner, weight in zip(corners[1:], weights[1:], strict=True):
-                total += base.take(corner) * weight
-            total += self._normal[axis].take(nearest) * z
-            result[:, axis] = total
+        mm = self.placement.place_mm(x, y, z)
+        result: F64 = np.column_stack(mm) / 1000.0 + self.origin
         return result
 
     def _check(self, crs: str, frame: LocalFrame, bbox: tuple[float, float, float, float]

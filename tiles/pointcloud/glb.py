@@ -43,32 +43,34 @@ def _pad(data: bytes, filler: bytes) -> bytes:
     return data + filler * ((4 - len(data) % 4) % 4)
 
 
-def _attributes(records: NDArray[np.void], colour: bool) -> tuple[bytes, int]:
-    """Interleaved intensity@0, classification@4, colour@8 with a 4-byte-multiple stride."""
+def _binary(y_up: NDArray[np.float32], records: NDArray[np.void], colour: bool
+            ) -> tuple[NDArray[np.uint8], int]:
+    """Positions, then interleaved intensity@0, classification@4, colour@8 (stride 8 or 12),
+    assembled in place in one buffer (no intermediate copies)."""
+    count = len(y_up)
     stride = 12 if colour else 8
-    block = np.zeros((len(records), stride), dtype=np.uint8)
+    binary = np.zeros(12 * count + stride * count, dtype=np.uint8)
+    binary[:12 * count].view("<f4").reshape(count, 3)[:] = y_up
+    block = binary[12 * count:].reshape(count, stride)
     block[:, 0:2] = records["intensity"].astype("<u2").view(np.uint8).reshape(-1, 2)
     block[:, 4] = records["classification"]
     if colour:
         block[:, 8] = records["red"]
         block[:, 9] = records["green"]
         block[:, 10] = records["blue"]
-    return block.tobytes(), stride
+    return binary, stride
 
 
-def glb_bytes(positions: NDArray[np.float32], records: NDArray[np.void],
-              translation: tuple[float, float, float], colour: bool) -> bytes:
-    """The glb of one tile: positions (n, 3) float32 local z-up metres about ``translation``."""
-    count = len(positions)
-    y_up = np.empty_like(positions)
-    y_up[:, 0], y_up[:, 1], y_up[:, 2] = positions[:, 0], positions[:, 2], -positions[:, 1]
-    position_bytes = y_up.astype("<f4").tobytes()
-    attribute_bytes, stride = _attributes(records, colour)
-    binary = position_bytes + attribute_bytes
+def _chunks(y_up: NDArray[np.float32], records: NDArray[np.void],
+            translation: tuple[float, float, float], colour: bool) -> list[bytes | memoryview]:
+    """The glb as consecutive pieces: header, JSON chunk, binary chunk (written as they are)."""
+    count = len(y_up)
+    binary, stride = _binary(y_up, records, colour)
+    position_length = 12 * count
     accessors: list[dict[str, Any]] = [
         {"bufferView": 0, "componentType": FLOAT, "count": count, "type": "VEC3",
-         "min": [float(v) for v in y_up.min(axis=0)],
-         "max": [float(v) for v in y_up.max(axis=0)]},
+         "min": [float(y_up[:, axis].min()) for axis in range(3)],
+         "max": [float(y_up[:, axis].max()) for axis in range(3)]},
         {"bufferView": 1, "byteOffset": 0, "componentType": UNSIGNED_SHORT, "count": count,
          "type": "SCALAR"},
         {"bufferView": 1, "byteOffset": 4, "componentType": UNSIGNED_BYTE, "count": count,
@@ -97,29 +99,36 @@ def glb_bytes(positions: NDArray[np.float32], records: NDArray[np.void],
         }]}],
         "buffers": [{"byteLength": len(binary)}],
         "bufferViews": [
-            {"buffer": 0, "byteOffset": 0, "byteLength": len(position_bytes),
+            {"buffer": 0, "byteOffset": 0, "byteLength": position_length,
              "target": ARRAY_BUFFER},
-            {"buffer": 0, "byteOffset": len(position_bytes), "byteLength": len(attribute_bytes),
-             "byteStride": stride, "target": ARRAY_BUFFER},
+            {"buffer": 0, "byteOffset": position_length,
+             "byteLength": len(binary) - position_length, "byteStride": stride,
+             "target": ARRAY_BUFFER},
         ],
         "accessors": accessors,
     }
     json_chunk = _pad(json.dumps(document, separators=(",", ":")).encode(), b" ")
-    bin_chunk = _pad(binary, b"\x00")
-    total = 12 + 8 + len(json_chunk) + 8 + len(bin_chunk)
-    return b"".join([
-        struct.pack("<4sII", b"glTF", 2, total),
-        struct.pack("<I4s", len(json_chunk), b"JSON"), json_chunk,
-        struct.pack("<I4s", len(bin_chunk), b"BIN\x00"), bin_chunk,
-    ])
+    # 12 bytes per position and a stride of 8 or 12: the binary chunk is already 4-aligned
+    total = 12 + 8 + len(json_chunk) + 8 + len(binary)
+    return [struct.pack("<4sII", b"glTF", 2, total),
+            struct.pack("<I4s", len(json_chunk), b"JSON"), json_chunk,
+            struct.pack("<I4s", len(binary), b"BIN\x00"), binary.data]
 
 
-def write_glb(path: Path, positions: NDArray[np.float32], records: NDArray[np.void],
+def glb_bytes(y_up: NDArray[np.float32], records: NDArray[np.void],
+              translation: tuple[float, float, float], colour: bool) -> bytes:
+    """The glb of one tile: positions (n, 3) float32 metres about ``translation`` in glTF's
+    y-up axes (east, up, -north); ``translation`` in the local z-up frame."""
+    return b"".join(_chunks(y_up, records, translation, colour))
+
+
+def write_glb(path: Path, y_up: NDArray[np.float32], records: NDArray[np.void],
               translation: tuple[float, float, float], colour: bool) -> int:
-    """Write a glb atomically enough for a build folder; returns its size in bytes."""
-    data = glb_bytes(positions, records, translation, colour)
-    path.write_bytes(data)
-    return len(data)
+    """Write a glb (see `glb_bytes`) without assembling it in memory; returns its size."""
+    chunks = _chunks(y_up, records, translation, colour)
+    with path.open("wb") as stream:
+        stream.writelines(chunks)
+    return sum(len(chunk) for chunk in chunks)
 
 
 def read_glb(path: Path) -> tuple[dict[str, Any], bytes]:

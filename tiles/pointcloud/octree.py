@@ -11,16 +11,20 @@ is ADD: every point is in exactly one tile.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import groupby
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
-from tiles.pointcloud.cells import RECORD, Cube, node_name, one_per_cell
+from tiles.errors import BuildInputError
+from tiles.pointcloud.cells import I32, RECORD, Cube, node_name, one_per_cell
 from tiles.pointcloud.glb import write_glb
-from tiles.pointcloud.partition import cell_file
+from tiles.pointcloud.partition import RAW, Run, cell_file
 
 LEAF_POINTS = 40_000
+#: glTF column of local east, north, up (glTF is y-up: east, up, -north).
+GLTF_COLUMN = (0, 2, 1)
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,7 @@ class NodeInfo:
 class SubtreeJob:
     level: int
     code: int
-    cells: tuple[tuple[int, int], ...]  # (fine code, partition job id) of its cell files
+    cells: tuple[Run, ...]  # where its points are in the partition tasks' files
     cube: Cube
     work_dir: str
     content_dir: str
@@ -62,69 +66,104 @@ class AncestorJob:
     colour: bool
 
 
+def warm_up() -> bool:
+    """Nothing; run first in a new worker process, it makes it import the task modules."""
+    return True
+
+
 def fragment_file(work_dir: str, level: int, code: int, owner: str) -> Path:
     return Path(work_dir) / "fragments" / f"{node_name(level, code)}-{owner}.bin"
 
 
 def write_node(cube: Cube, level: int, code: int, records: NDArray[np.void], content_dir: str,
                colour: bool) -> NodeInfo:
-    """Write one tile's glb; positions float32 about the node centre."""
-    centre = np.asarray(cube.node_centre_mm(level, code), dtype=np.int64)
-    xyz = np.column_stack([records["x"], records["y"], records["z"]]).astype(np.int64)
-    positions = ((xyz - centre).astype(np.float64) / 1000.0).astype(np.float32)
+    """Write one tile's glb; positions float32 about the node centre, in glTF's y-up axes."""
+    centre = cube.node_centre_mm(level, code)
+    y_up = np.empty((len(records), 3), dtype=np.float32)
+    low, high = [0, 0, 0], [0, 0, 0]
+    for axis, name in enumerate(("x", "y", "z")):
+        values = records[name]
+        low[axis], high[axis] = int(values.min()), int(values.max())
+        # (east, north, up) -> (east, up, -north); millimetre differences are exact integers
+        offset = values - np.int64(centre[axis])
+        if axis == 1:
+            np.negative(offset, out=offset)
+        y_up[:, GLTF_COLUMN[axis]] = offset / 1000.0
     # rounded to the micrometre: the same node gets the same bytes whichever process built it
     translation = tuple(round(o + c / 1000.0, 6) for o, c in zip(cube.origin, centre, strict=True))
-    write_glb(Path(content_dir) / f"{node_name(level, code)}.glb", positions, records,
+    write_glb(Path(content_dir) / f"{node_name(level, code)}.glb", y_up, records,
               (translation[0], translation[1], translation[2]), colour)
-    low, high = xyz.min(axis=0), xyz.max(axis=0)
-    return NodeInfo(level, code, len(records), (int(low[0]), int(low[1]), int(low[2])),
-                    (int(high[0]), int(high[1]), int(high[2])))
+    return NodeInfo(level, code, len(records), (low[0], low[1], low[2]),
+                    (high[0], high[1], high[2]))
+
+
+def _shuffled_points(job: SubtreeJob) -> NDArray[np.void]:
+    """The task's points from the partition files, in a random (but reproducible) order."""
+    raw = np.empty(sum(run[2] for run in job.cells), dtype=RAW)
+    filled = 0
+    for owner, group in groupby(sorted(job.cells), key=lambda run: run[0]):
+        with cell_file(job.work_dir, owner).open("rb") as stream:
+            for _, first, count in group:
+                stream.seek(first * RAW.itemsize)
+                if stream.readinto(raw[filled:filled + count].data) != count * RAW.itemsize:
+                    raise BuildInputError(f"partition file {owner} is shorter than announced")
+                filled += count
+    rng = np.random.default_rng(job.code * 1_000_003 + job.level)
+    # raw bytes, not the structured dtype: numpy gathers them five times faster
+    return raw.take(rng.permutation(len(raw)))
+
+
+def _without(raw: NDArray[np.void], clipped: I32, chosen: NDArray[np.intp]
+             ) -> tuple[NDArray[np.void], I32]:
+    keep = np.ones(len(raw), dtype=bool)
+    keep[chosen] = False
+    return raw[keep], clipped.compress(keep, axis=1)  # compress: 4x faster than [:, keep]
 
 
 def build_subtree(job: SubtreeJob) -> SubtreeResult:
     """Run one subtree task (plain picklable function, for any executor)."""
-    parts = [np.fromfile(cell_file(job.work_dir, code, owner), dtype=RECORD)
-             for code, owner in job.cells]
-    records = np.concatenate(parts) if parts else np.empty(0, dtype=RECORD)
-    rng = np.random.default_rng(job.code * 1_000_003 + job.level)
-    records = records[rng.permutation(len(records))]
+    raw = _shuffled_points(job)
+    clipped = job.cube.clipped(raw.view(RECORD))
     result = SubtreeResult()
     owner = node_name(job.level, job.code)
     (Path(job.work_dir) / "fragments").mkdir(parents=True, exist_ok=True)
     for level in range(job.level):
-        clipped = job.cube.clipped(records)
         chosen = one_per_cell(job.cube, clipped, level)
-        path = fragment_file(job.work_dir, level, job.code >> (3 * (job.level - level)), owner)
-        records[chosen].tofile(path)
-        result.fragments.append((level, job.code >> (3 * (job.level - level)), str(path)))
-        keep = np.ones(len(records), dtype=bool)
-        keep[chosen] = False
-        records = records[keep]
-    _build_node(job, job.level, job.code, records, result)
+        code = job.code >> (3 * (job.level - level))
+        path = fragment_file(job.work_dir, level, code, owner)
+        raw.take(chosen).tofile(path)
+        result.fragments.append((level, code, str(path)))
+        raw, clipped = _without(raw, clipped, chosen)
+    _build_node(job, job.level, job.code, raw, clipped, result)
     return result
 
 
-def _build_node(job: SubtreeJob, level: int, code: int, records: NDArray[np.void],
+def _build_node(job: SubtreeJob, level: int, code: int, raw: NDArray[np.void], clipped: I32,
                 result: SubtreeResult) -> None:
-    if len(records) == 0:
+    """This node's tile, then its children's: points grouped by octant, so children slice."""
+    if len(raw) == 0:
         return
     cube = job.cube
-    if len(records) <= job.leaf_points or cube.exponent - level - 1 < 0:
-        result.nodes.append(write_node(cube, level, code, records, job.content_dir, job.colour))
+    if len(raw) <= job.leaf_points or cube.exponent - level - 1 < 0:
+        result.nodes.append(write_node(cube, level, code, raw.view(RECORD), job.content_dir,
+                                       job.colour))
         return
-    clipped = cube.clipped(records)
     chosen = one_per_cell(cube, clipped, level)
-    result.nodes.append(write_node(cube, level, code, records[chosen], job.content_dir,
-                                   job.colour))
-    keep = np.ones(len(records), dtype=bool)
-    keep[chosen] = False
-    rest, rest_clipped = records[keep], clipped[keep]
+    result.nodes.append(write_node(cube, level, code, raw.take(chosen).view(RECORD),
+                                   job.content_dir, job.colour))
+    raw, clipped = _without(raw, clipped, chosen)
     bit = cube.exponent - level - 1
-    octant = (((rest_clipped[:, 0] >> bit) & 1) | (((rest_clipped[:, 1] >> bit) & 1) << 1)
-              | (((rest_clipped[:, 2] >> bit) & 1) << 2))
-    del clipped, rest_clipped
+    octant = ((clipped[0] >> bit) & 1).astype(np.uint8)
+    octant |= (((clipped[1] >> bit) & 1) << 1).astype(np.uint8)
+    octant |= (((clipped[2] >> bit) & 1) << 2).astype(np.uint8)
+    # stable (radix) sort: each child keeps the random order its points had
+    order = np.argsort(octant, kind="stable")
+    raw, clipped = raw.take(order), clipped.take(order, axis=1)
+    ends = np.cumsum(np.bincount(octant, minlength=8)).tolist()
     for child in range(8):
-        _build_node(job, level + 1, (code << 3) | child, rest[octant == child], result)
+        start = ends[child - 1] if child else 0
+        _build_node(job, level + 1, (code << 3) | child, raw[start:ends[child]],
+                    clipped[:, start:ends[child]], result)
 
 
 def build_ancestor(job: AncestorJob) -> NodeInfo:

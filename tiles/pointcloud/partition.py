@@ -1,26 +1,28 @@
 """Stage 1: stream each file (or a point range of it) into fine-cell files on disk.
 
 A task reads its range chunk by chunk (laspy + lazrs), places the points in the local frame
-(geoid applied), quantises them to millimetres from the cube corner and appends them to one
-temporary file per (fine cell, task). Peak memory is one chunk, whatever the file size.
+(geoid applied, through the source's `Placement` table made by the planner), quantises them to
+millimetres from the cube corner, sorts each chunk by fine cell and appends it to the task's
+one temporary file; the result says where each cell's runs of records are in it. Peak memory
+is one chunk, whatever the file size. Workers import numpy and lazrs only.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import BinaryIO
 
-import laspy
 import numpy as np
 from numpy.typing import NDArray
 
-from gis.geodesy import transformer
 from tiles.errors import BuildInputError
 from tiles.pointcloud.cells import RECORD, Cube
-from tiles.pointcloud.frame import LocalFrame, PlacementLattice
+from tiles.pointcloud.lasfile import LasLayout, PointReader, read_layout
+from tiles.pointcloud.placement import Placement
 
-CHUNK_POINTS = 500_000
+CHUNK_POINTS = 250_000
 RAW = np.dtype((np.void, RECORD.itemsize))
 
 
@@ -40,99 +42,119 @@ class PartitionJob:
     source: PointSource
     start: int
     count: int
-    frame: LocalFrame
+    placement: Placement
     cube: Cube
     fine_level: int
     work_dir: str
     job_id: int
 
 
+#: A run of one fine cell's records in a task's file: (job id, first record, record count).
+Run = tuple[int, int, int]
+
+
 @dataclass
 class PartitionResult:
     job_id: int
-    counts: dict[int, int]
+    runs: dict[int, list[Run]]  # fine code -> where its records are
 
 
-def cell_file(work_dir: str | Path, fine_code: int, job_id: int) -> Path:
-    return Path(work_dir) / "cells" / f"{fine_code:06d}-{job_id:05d}.bin"
-
-
-def warm_up(crs: str) -> bool:
-    """Create this worker's PROJ transformer while the coordinator plans (proj.db is slow)."""
-    transformer(crs, "EPSG:4978")
-    return True
+def cell_file(work_dir: str | Path, job_id: int) -> Path:
+    return Path(work_dir) / "cells" / f"{job_id:05d}.bin"
 
 
 def partition(job: PartitionJob) -> PartitionResult:
     """Run one partition task (a plain picklable function, for any executor)."""
     source = job.source
-    b = source.bounds
-    lattice = PlacementLattice(source.crs, job.frame, (b[0], b[1], b[3], b[4]), (b[2], b[5]))
-    counts: dict[int, int] = {}
+    runs: dict[int, list[Run]] = {}
     (Path(job.work_dir) / "cells").mkdir(parents=True, exist_ok=True)
     try:
-        # single-threaded LAZ decoding: we parallelise over processes, and lazrs' parallel
-        # decoder uses a rayon thread pool that a forked child inherits without its threads
-        with laspy.open(source.path, laz_backend=laspy.LazBackend.Lazrs) as reader:
+        # single-threaded LAZ decoding: tasks run in parallel already, one per lane
+        with PointReader(source.path) as reader, cell_file(job.work_dir, job.job_id).open(
+                "wb") as out:
             if job.start:
                 reader.seek(job.start)
             left = job.count
             while left > 0:
-                chunk = reader.read_points(min(CHUNK_POINTS, left))
+                chunk = reader.read(min(CHUNK_POINTS, left))
                 if len(chunk) == 0:
                     raise BuildInputError(f"{source.path}: fewer points than announced")
                 left -= len(chunk)
-                records = to_records(chunk, lattice, job.cube, source.rgb_divisor)
-                _append(records, job, counts)
+                records = to_records(chunk, reader.layout, job.placement, source.rgb_divisor)
+                _append(records, job, out, runs)
     except BuildInputError:
         raise
-    except Exception as exc:  # laspy/lazrs errors on a file changed or damaged since ingest
+    except Exception as exc:  # lazrs/format errors on a file changed or damaged since ingest
         raise BuildInputError(f"{source.path}: cannot read points: {exc}") from exc
-    return PartitionResult(job_id=job.job_id, counts=counts)
+    return PartitionResult(job_id=job.job_id, runs=runs)
 
 
-def to_records(chunk: Any, lattice: PlacementLattice, cube: Cube,
+def to_records(raw: NDArray[np.void], layout: LasLayout, placement: Placement,
                rgb_divisor: int | None) -> NDArray[np.void]:
-    """Points of a laspy chunk as cell records (local millimetres, attributes)."""
-    local = lattice.place(np.asarray(chunk.x), np.asarray(chunk.y), np.asarray(chunk.z))
-    local -= np.asarray(cube.origin)
-    mm = np.rint(local * 1000.0)
-    if not np.all(np.isfinite(mm)):
-        raise BuildInputError("non-finite coordinates after placement")
-    records = np.empty(len(local), dtype=RECORD)
-    records["x"], records["y"], records["z"] = mm[:, 0], mm[:, 1], mm[:, 2]
-    records["intensity"] = np.asarray(chunk.intensity)
-    records["classification"] = np.asarray(chunk.classification)
-    if rgb_divisor is None:
+    """Raw point records of a file as cell records (local millimetres, attributes)."""
+    records = np.empty(len(raw), dtype=RECORD)
+    placement.place_scaled(raw["X"], raw["Y"], raw["Z"], (layout.scales, layout.offsets),
+                           (records["x"], records["y"], records["z"]))
+    records["intensity"] = raw["intensity"]
+    records["classification"] = layout.classification(raw)
+    if rgb_divisor is None or "red" not in (raw.dtype.names or ()):
         records["red"] = records["green"] = records["blue"] = 0
     else:
         for band in ("red", "green", "blue"):
-            values = np.asarray(chunk[band]) // rgb_divisor
-            records[band] = np.minimum(values, 255)
+            if rgb_divisor == 256:  # 16-bit colour: the high byte (a shift, not a division)
+                records[band] = raw[band] >> 8
+            else:
+                records[band] = np.minimum(raw[band] // rgb_divisor, 255)
     return records
 
 
-def _append(records: NDArray[np.void], job: PartitionJob, counts: dict[int, int]) -> None:
-    codes = job.cube.morton(job.cube.clipped(records), job.fine_level)
+def _append(records: NDArray[np.void], job: PartitionJob, out: BinaryIO,
+            runs: dict[int, list[Run]]) -> None:
+    """Write a chunk sorted by fine cell in one go; note each cell's run."""
     # fine codes fit 16 bits (fine level <= 5): numpy sorts them by radix, in O(n)
-    order = np.argsort(codes.astype(np.uint16), kind="stable")
-    codes = codes[order]
-    records = records.view(RAW)[order].view(RECORD).reshape(-1)
-    unique, starts = np.unique(codes, return_index=True)
-    ends = np.append(starts[1:], len(codes))
-    for code, start, end in zip(unique.tolist(), starts.tolist(), ends.tolist(), strict=True):
-        with cell_file(job.work_dir, code, job.job_id).open("ab") as stream:
-            stream.write(records[start:end].tobytes())
-        counts[code] = counts.get(code, 0) + (end - start)
+    codes = job.cube.morton(job.cube.clipped(records), job.fine_level).astype(np.uint16)
+    order = np.argsort(codes, kind="stable")
+    first = out.tell() // RECORD.itemsize
+    out.write(records.view(RAW).take(order).data)
+    sizes = np.bincount(codes)
+    present = np.flatnonzero(sizes)
+    ends = np.cumsum(sizes)[present]
+    for code, end, size in zip(present.tolist(), ends.tolist(), sizes[present].tolist(),
+                               strict=True):
+        runs.setdefault(code, []).append((job.job_id, first + end - size, size))
 
 
-def split_jobs(sources: list[PointSource], frame: LocalFrame, cube: Cube, fine_level: int,
-               work_dir: str, points_per_job: int) -> list[PartitionJob]:
-    """Partition jobs: one per file, big files cut into point ranges (LAZ seeks by chunk)."""
-    jobs: list[PartitionJob] = []
+def job_sizes(sources: Sequence[PointSource], points_per_job: int) -> list[int]:
+    """Points per job of each file: ``points_per_job`` to the nearest whole LAZ chunks, so that
+    the seek at the start of a job lands on a chunk and decodes no point in vain."""
+    sizes = []
     for source in sources:
-        for start in range(0, source.point_count, points_per_job):
-            count = min(points_per_job, source.point_count - start)
-            jobs.append(PartitionJob(source, start, count, frame, cube, fine_level, work_dir,
-                                     len(jobs)))
-    return jobs
+        try:
+            chunk = read_layout(source.path).chunk_points or 1
+        except (OSError, ValueError) as exc:
+            raise BuildInputError(f"{source.path}: cannot read the header: {exc}") from exc
+        sizes.append(max(1, round(points_per_job / chunk)) * chunk)
+    return sizes
+
+
+def split_jobs(sources: Sequence[PointSource], sizes: Sequence[int],
+               placement_of: Callable[[PointSource], Placement], cube: Cube, fine_level: int,
+               work_dir: str) -> Iterator[PartitionJob]:
+    """Partition jobs: one per file, big files cut into point ranges of ``sizes`` points.
+
+    Lazy: a file's placement table (megabytes for a large tile) is made when its first job
+    is, so only the files in flight hold one.
+    """
+    job_id = 0
+    for source, size in zip(sources, sizes, strict=True):
+        placement = placement_of(source)
+        for start in range(0, source.point_count, size):
+            count = min(size, source.point_count - start)
+            yield PartitionJob(source, start, count, placement, cube, fine_level, work_dir,
+                               job_id)
+            job_id += 1
+
+
+def job_count(sources: Sequence[PointSource], sizes: Sequence[int]) -> int:
+    return sum(-(-source.point_count // size) for source, size in zip(sources, sizes,
+                                                                        strict=True))

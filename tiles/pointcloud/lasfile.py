@@ -1,0 +1,153 @@
+"""Just enough of LAS 1.0-1.4 to stream the points a build needs, decoded by lazrs.
+
+laspy (which ingest uses) imports pyproj and requests to read a header: over half a second of
+CPU in every build worker that only needs coordinates, intensity, class and colour. This
+reads the public header block and the LASzip VLR (ASPRS LAS 1.4 R15, sections 2.4-2.6) and
+hands the point data to lazrs (LAZ) or numpy (LAS), as one structured record per point with
+the fields at their offsets in the format (X, Y, Z, intensity, class byte, RGB).
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import BinaryIO
+
+import lazrs
+import numpy as np
+from numpy.typing import NDArray
+
+HEADER = struct.Struct("<4s20xBB64x4xHIIBHI20x3d3d6d")  # signature .. min/max z (227 bytes)
+VLR_HEADER = struct.Struct("<2x16sHH32x")
+LASZIP = (b"laszip encoded", 22204)
+#: Offset of the colour (red) in each point format that has one.
+RGB_OFFSET = {2: 20, 3: 28, 5: 28, 7: 30, 8: 30, 10: 30}
+#: Only what a tile keeps: layered formats (6-10) then skip GPS time, angles, ids, NIR, ...
+SELECTION = (lazrs.SELECTIVE_DECOMPRESS_XY_RETURNS_CHANNEL | lazrs.SELECTIVE_DECOMPRESS_Z
+             | lazrs.SELECTIVE_DECOMPRESS_CLASSIFICATION | lazrs.SELECTIVE_DECOMPRESS_INTENSITY
+             | lazrs.SELECTIVE_DECOMPRESS_RGB)
+
+
+class LasFormatError(ValueError):
+    """The file is not a LAS/LAZ file this reader understands (names the problem)."""
+
+
+@dataclass(frozen=True)
+class LasLayout:
+    """Where and how the points of one file are stored."""
+
+    point_format: int
+    record_length: int
+    point_count: int
+    offset_to_points: int
+    scales: tuple[float, float, float]
+    offsets: tuple[float, float, float]
+    mins: tuple[float, float, float]
+    maxs: tuple[float, float, float]
+    laszip: bytes | None  # the LASzip VLR's record data when the points are compressed
+
+    @property
+    def dtype(self) -> np.dtype[np.void]:
+        """X, Y, Z, intensity, ``class_byte`` (and red, green, blue) at their offsets."""
+        names: list[str] = ["X", "Y", "Z", "intensity", "class_byte"]
+        formats: list[str] = ["<i4", "<i4", "<i4", "<u2", "u1"]
+        offsets = [0, 4, 8, 12, 16 if self.point_format >= 6 else 15]
+        if self.point_format in RGB_OFFSET:
+            start = RGB_OFFSET[self.point_format]
+            names += ["red", "green", "blue"]
+            formats += ["<u2"] * 3
+            offsets += [start, start + 2, start + 4]
+        return np.dtype({"names": names, "formats": formats, "offsets": offsets,
+                         "itemsize": self.record_length})
+
+    @property
+    def chunk_points(self) -> int | None:
+        """Points per LAZ chunk when fixed (a seek to a multiple decodes nothing in vain)."""
+        if self.laszip is None or len(self.laszip) < 16:
+            return None
+        size: int = struct.unpack_from("<I", self.laszip, 12)[0]
+        return size if 0 < size < 0xFFFFFFFF else None
+
+    def classification(self, points: NDArray[np.void]) -> NDArray[np.uint8]:
+        """ASPRS class of each point (formats 0-5 keep flags in the top three bits)."""
+        values: NDArray[np.uint8] = points["class_byte"]
+        return values & np.uint8(0x1F) if self.point_format < 6 else values
+
+
+def read_layout(path: str | Path) -> LasLayout:
+    """The layout of a LAS/LAZ file from its header and VLRs."""
+    with open(path, "rb") as stream:
+        head = stream.read(375)
+        if len(head) < HEADER.size or head[:4] != b"LASF":
+            raise LasFormatError("not a LAS/LAZ file (no LASF signature)")
+        (_, major, minor, header_size, offset, vlr_count, point_format, record_length,
+         legacy_count, *numbers) = HEADER.unpack_from(head)
+        count = legacy_count
+        if (major, minor) >= (1, 4) and header_size >= 255 and len(head) >= 255:
+            count = struct.unpack_from("<Q", head, 247)[0] or legacy_count
+        maxs_mins = numbers[6:]
+        laszip = _laszip_vlr(stream, header_size, vlr_count) if point_format & 0x80 else None
+        if point_format & 0x80 and laszip is None:
+            raise LasFormatError("compressed points without a LASzip VLR")
+    return LasLayout(point_format & 0x3F, record_length, count, offset,
+                     (numbers[0], numbers[1], numbers[2]), (numbers[3], numbers[4], numbers[5]),
+                     (maxs_mins[1], maxs_mins[3], maxs_mins[5]),
+                     (maxs_mins[0], maxs_mins[2], maxs_mins[4]), laszip)
+
+
+def _laszip_vlr(stream: BinaryIO, header_size: int, vlr_count: int) -> bytes | None:
+    stream.seek(header_size)
+    for _ in range(vlr_count):
+        raw = stream.read(VLR_HEADER.size)
+        if len(raw) < VLR_HEADER.size:
+            raise LasFormatError("truncated VLR list")
+        user_id, record_id, length = VLR_HEADER.unpack(raw)
+        if (user_id.rstrip(b"\0"), record_id) == LASZIP:
+            return stream.read(length)
+        stream.seek(length, 1)
+    return None
+
+
+class PointReader:
+    """Sequential reads of raw point records from any point index (LAZ seeks by chunk)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.layout = read_layout(path)
+        self._stream: BinaryIO = open(path, "rb")  # noqa: SIM115 (closed by close())
+        self._stream.seek(self.layout.offset_to_points)
+        self._decompressor = None
+        if self.layout.laszip is not None:
+            try:  # reads the chunk table (at the end of the file) at once
+                self._decompressor = lazrs.LasZipDecompressor(
+                    self._stream, self.layout.laszip, lazrs.DecompressionSelection(SELECTION))
+            except BaseException:
+                self._stream.close()
+                raise
+
+    def seek(self, index: int) -> None:
+        if self._decompressor is not None:
+            self._decompressor.seek(index)
+        else:
+            self._stream.seek(self.layout.offset_to_points + index * self.layout.record_length)
+
+    def read(self, count: int) -> NDArray[np.void]:
+        """The next ``count`` records (fewer only at the end of an uncompressed file)."""
+        if self._decompressor is not None:
+            data = bytearray(count * self.layout.record_length)
+            self._decompressor.decompress_many(data)
+            return np.frombuffer(data, dtype=self.layout.dtype)
+        raw = self._stream.read(count * self.layout.record_length)
+        usable = len(raw) - len(raw) % self.layout.record_length
+        return np.frombuffer(raw[:usable], dtype=self.layout.dtype)
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def __enter__(self) -> PointReader:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.close()
