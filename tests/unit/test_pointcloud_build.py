@@ -70,6 +70,7 @@ def content_files(out: Path, document: dict[str, Any]) -> list[Path]:
 
 
 def test_tileset_validates_against_the_official_schemas(delft: Path) -> None:
+    assert delft.stat().st_mode & 0o777 == 0o755  # readable by a server of another user
     document = json.loads((delft / "tileset.json").read_text())
     assert schema_errors(document) == []
     assert document["asset"]["version"] == "1.1"

@@ -178,6 +178,7 @@ def build_pointcloud(sources: Sequence[PointSource], out_dir: Path, *,
         raise BuildInputError("the files of one tileset must share one CRS")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    staging.chmod(0o755)  # mkdtemp's 0700 would hide the tileset from a server of another user
     own_executor = executor is None
     workers = workers or os.cpu_count() or 1
     pool = executor or local_executor(workers)
