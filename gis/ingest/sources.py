@@ -25,12 +25,13 @@ from gis.files import sha256_file
 from gis.model import LayerSpec
 
 #: Features per Arrow batch: about `BATCH_BYTES` of the source file, within these bounds.
-#: Large batches amortise per-batch work (a 1M-parcel load costs 10% less CPU at 50,000 than
-#: at 20,000); the byte budget keeps a batch of detailed polygons in the tens of megabytes.
+#: Large batches amortise per-batch work (a 1M-parcel load costs ~10% less CPU at 30,000
+#: than at 20,000); the byte budget keeps the five batches in flight (see
+#: `gis.ingest.loader.WORKERS`) of a 1M-parcel load near 600 MB, detailed polygons included.
 MIN_BATCH = 5_000
-MAX_BATCH = 50_000
+MAX_BATCH = 40_000
 UNKNOWN_COUNT_BATCH = 20_000  # when the driver cannot count features (OSM)
-BATCH_BYTES = 24 * 1024 * 1024
+BATCH_BYTES = 12 * 1024 * 1024
 
 CSV_OPTIONS: dict[str, str] = {
     "X_POSSIBLE_NAMES": "x,lon,long,longitude,easting,east,xcoord,coord_x",
