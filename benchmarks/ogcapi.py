@@ -175,7 +175,8 @@ def uvicorn(app: str, port: int) -> list[str]:
 def ours(url: str, work: Path) -> Iterator[Server]:
     port = free_port()
     env = {"TWIN_DATABASE_URL": url, "TWIN_PORT": str(port), "TWIN_HOST": "127.0.0.1",
-           "TWIN_CONFIG_DIR": str(REPO / "config")}
+           "TWIN_CONFIG_DIR": str(REPO / "config"),
+           "TWIN_ACCESS_LOG": "false"}  # as the peers' --no-access-log
     command = [sys.executable, "-c", "from twin.cli import main; main()", "serve"]
     base = f"http://127.0.0.1:{port}"
     with started(command, env, f"{base}/collections", work / "twin.log"):

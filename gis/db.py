@@ -19,10 +19,17 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def make_engine(url: str, pool_size: int = 5) -> Engine:
-    """An engine with sane pool settings; connections are checked before use."""
+def make_engine(url: str, pool_size: int = 5, *, pre_ping: bool = True,
+                autocommit: bool = False) -> Engine:
+    """An engine with sane pool settings; connections are checked before use.
+
+    ``pre_ping=False, autocommit=True`` is for hot read paths that cannot afford the check's
+    round trip nor a BEGIN and ROLLBACK around each statement; they must retry a statement
+    that fails on a connection the server dropped (see `twin.ogc.reads`).
+    """
     return create_engine(
-        normalise_url(url), pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True
+        normalise_url(url), pool_size=pool_size, max_overflow=pool_size * 2,
+        pool_pre_ping=pre_ping, isolation_level="AUTOCOMMIT" if autocommit else None,
     )
 
 

@@ -146,6 +146,7 @@ def _after(conn: Connection, layer: Layer, fid: int, operation: str, key_id: str
     if operation != "delete":
         rows = _run(conn, q.locked_row(layer.table), {"fid": fid})
         after = dict(rows[0][1])
+    _run(conn, q.bump_edit_seq(), {"layer": layer.id})
     _run(conn, q.log_change(), {
         "layer": layer.id, "fid": fid, "operation": operation, "key": key_id,
         "before": Jsonb(before) if before is not None else None,

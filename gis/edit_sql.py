@@ -92,9 +92,19 @@ def locked_row(layer_id: str) -> sql.Composed:
         "WHERE t.fid = %(fid)s FOR UPDATE").format(_table(layer_id))
 
 
+#: The row version that is a feature's ETag (see `locked_row`); readers elsewhere (the OGC
+#: single-item path) select the same column.
+ROW_VERSION = "xmin"
+
+
 def row_etag(layer_id: str) -> sql.Composed:
-    return sql.SQL("SELECT t.xmin::text FROM {} AS t WHERE t.fid = %(fid)s").format(
-        _table(layer_id))
+    return sql.SQL("SELECT t.{}::text FROM {} AS t WHERE t.fid = %(fid)s").format(
+        sql.Identifier(ROW_VERSION), _table(layer_id))
+
+
+def bump_edit_seq() -> str:
+    """Count one more edit of the layer (vector-tile ETags follow it, see 0006_edit_seq)."""
+    return "UPDATE twin.layer SET edit_seq = edit_seq + 1 WHERE id = %(layer)s"
 
 
 def log_change() -> str:

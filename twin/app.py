@@ -71,11 +71,13 @@ async def readyz(request: Request) -> JSONResponse:
 def create_app(settings: Settings) -> FastAPI:
     """The whole service for one deployment's settings."""
     engine = make_engine(settings.url, pool_size=10)
+    reads = make_engine(settings.url, pool_size=10, pre_ping=False, autocommit=True)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
         engine.dispose()
+        reads.dispose()
 
     app = FastAPI(title="Commune geodata and digital twin", lifespan=lifespan,
                   openapi_url=None, docs_url=None, redoc_url=None)
@@ -83,7 +85,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.schema_heads = frozenset(ScriptDirectory(str(MIGRATIONS)).get_heads())
-    app.state.ogc = OgcContext(settings, engine, catalog, PygeoapiCore(settings, catalog))
+    app.state.ogc = OgcContext(settings, engine, catalog, PygeoapiCore(settings, catalog), reads)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD"],
                        allow_headers=["*"], expose_headers=["ETag", "Content-Crs", "Link"])
     install_error_handlers(app)

@@ -81,6 +81,12 @@ class LevelCache:
         self.ttl = ttl
         self._levels: dict[str, tuple[str | None, float]] = {}
 
+    def known_unaudited(self, layer_id: str) -> bool:
+        """Whether the cache already says the layer is open (or gone): nothing to record, and
+        no need to leave the event loop to find out."""
+        found = self._levels.get(layer_id)
+        return found is not None and found[1] > time.monotonic() and found[0] in (None, "open")
+
     def level(self, layer_id: str) -> str | None:
         found = self._levels.get(layer_id)
         if found is not None and found[1] > time.monotonic():
@@ -133,4 +139,8 @@ async def audited(app: ASGIApp, engine: Engine, levels: LevelCache, scope: Scope
         method=scope["method"], path=scope["path"],
         query=scope.get("query_string", b"").decode("latin-1"), status=status[0],
         caller=state.get("caller"), feature_count=state.get("audit_feature_count"))
+    target = audited_operation(finished.method, finished.path)
+    if finished.caller is None or target is None or finished.status >= 400 or \
+            levels.known_unaudited(target[0]):
+        return  # open-data traffic: decided inline, no thread hop
     await run_in_threadpool(record_request, engine, levels, finished)

@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     public_url: str | None = None
+    access_log: bool = Field(default=True, description="uvicorn's per-request access log")
     # publication: catalogue publisher, anonymisation key
     pseudonym_key: SecretStr | None = Field(
         default=None, description="HMAC key of pseudonymised fields (shared layers only).")
@@ -47,6 +48,9 @@ class Settings(BaseSettings):
     ogc_registry_ttl: float = Field(default=2.0, ge=0, description="seconds between checks")
     tile_max_features: int = Field(default=20_000, ge=1, description="cap per tile below z14")
     tile_cache_seconds: int = Field(default=300, ge=0, description="Cache-Control max-age")
+    tile_exact_geometry: bool = Field(
+        default=False, description="send every feature of z14+ tiles through ST_AsMVTGeom's "
+        "clipper and repair, not only those crossing the tile border (tiles.mvt)")
     # viewer: CesiumJS build served by the app (npm `cesium`; no CDN)
     cesium_dir: Path = Field(
         default=Path(__file__).resolve().parent.parent / "node_modules/cesium/Build/Cesium",

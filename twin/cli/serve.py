@@ -28,4 +28,4 @@ def serve(
                         ("health", "/healthz"), ("readiness", "/readyz")):
         console.print(f"  {label:<13} {base}{path}")
     uvicorn.run(create_app(config), host=config.host, port=config.port, log_level="info",
-                proxy_headers=True)
+                proxy_headers=True, access_log=config.access_log)

@@ -56,6 +56,8 @@ class OgcContext:
     engine: Engine
     catalog: Catalog
     core: PygeoapiCore
+    #: the autocommit, no-pre-ping engine of the hot reads (`twin.ogc.reads`)
+    reads: Engine
 
     @property
     def counting(self) -> Counting:
@@ -66,7 +68,8 @@ class OgcContext:
         return Limits(self.settings.ogc_default_limit, self.settings.ogc_max_limit)
 
 
-def ogc_context(request: Request) -> OgcContext:
-    """FastAPI dependency: the OGC context of the running app (set by the factory)."""
+async def ogc_context(request: Request) -> OgcContext:
+    """FastAPI dependency: the OGC context of the running app (set by the factory; async, so
+    FastAPI does not hop to a worker thread to fetch an attribute)."""
     context: OgcContext = request.app.state.ogc
     return context

@@ -102,7 +102,8 @@ def collection_resource(collection: Collection, catalog: Catalog, settings: Sett
                      "relation": [collection.schema, collection.table]},
             "options": {"zoom": {"min": mvt.MIN_ZOOM, "max": mvt.MAX_ZOOM},
                         "schemes": ["WebMercatorQuad"],
-                        "max_features": settings.tile_max_features},
+                        "max_features": settings.tile_max_features,
+                        "exact_geometry": settings.tile_exact_geometry},
             "format": {"name": "pbf", "mimetype": "application/vnd.mapbox-vector-tile"},
         }],
     }

@@ -20,11 +20,12 @@ from urllib.parse import urlencode
 import orjson
 import psycopg
 from psycopg import errors as pg_errors
-from sqlalchemy import ColumnElement, Connection, and_, func, literal
+from sqlalchemy import ColumnElement, Connection, Engine, and_, func, literal
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DataError, InternalError, ProgrammingError
 
 from twin.errors import BadRequest, InvalidFilter, ItemNotFound
-from twin.ogc import sql
+from twin.ogc import reads, sql
 from twin.ogc.catalog import Collection
 from twin.ogc.cql2 import Compiler
 from twin.ogc.crs import OutputCrs
@@ -100,15 +101,14 @@ _PREPARED: dict[tuple[Any, ...], sql.Prepared] = {}
 _PREPARED_MAX = 512
 
 
-def _prepared(conn: Connection, key: tuple[Any, ...],
-              build: Callable[[], Any]) -> sql.Prepared:
+def prepared(dialect: Dialect, key: tuple[Any, ...], build: Callable[[], Any]) -> sql.Prepared:
     """The compiled form of a hot statement (rebuilt when its key -- relation, shape, sort --
     was not seen yet; the cache is bounded)."""
     found = _PREPARED.get(key)
     if found is None:
         if len(_PREPARED) >= _PREPARED_MAX:
             _PREPARED.clear()
-        found = _PREPARED[key] = sql.prepare(build(), conn.dialect)
+        found = _PREPARED[key] = sql.prepare(build(), dialect)
     return found
 
 
@@ -135,11 +135,11 @@ def items_page(conn: Connection, rel: Any, collection: Collection, query: ItemsQ
     shape = sql.FeatureShape(query.properties, query.crs, collection.layer.storage_srid,
                              query.skip_geometry)
     if where is None:
-        prepared = _prepared(conn, ("page", collection.schema, collection.table, shape,
-                                    query.sortby),
+        statement = prepared(conn.dialect, ("page", collection.schema, collection.table, shape,
+                                            query.sortby),
                              lambda: sql.page_statement(rel, None, order, sql.PAGE_LIMIT,
                                                         sql.PAGE_OFFSET, shape))
-        features, returned = _execute(conn, prepared, page_limit=query.limit,
+        features, returned = _execute(conn, statement, page_limit=query.limit,
                                       page_offset=query.offset)
     else:
         features, returned = _execute(
@@ -183,9 +183,10 @@ def _planned_cost(conn: Connection, statement: Any) -> float:
     return float(plan[0]["Plan"]["Total Cost"])
 
 
-def item(conn: Connection, rel: Any, collection: Collection, item_id: str,
-         query: ItemsQuery, links: LinkBuilder) -> Page:
-    """One GeoJSON Feature with its links, or 404 (ids are integers: anything else is unknown)."""
+def item(engine: Engine, rel: Any, collection: Collection, item_id: str,
+         query: ItemsQuery, links: LinkBuilder) -> tuple[Page, str | None]:
+    """One GeoJSON Feature with its links and its Part 4 ETag, or 404 (ids are integers:
+    anything else is unknown). One round trip (`twin.ogc.reads`)."""
     try:
         fid = int(item_id)
     except ValueError:
@@ -194,14 +195,16 @@ def item(conn: Connection, rel: Any, collection: Collection, item_id: str,
         raise ItemNotFound(collection.id, item_id)
     shape = sql.FeatureShape(query.properties, query.crs, collection.layer.storage_srid,
                              query.skip_geometry)
-    prepared = _prepared(conn, ("item", collection.schema, collection.table, shape),
-                         lambda: sql.item_statement(rel, sql.ITEM_ID, shape))
-    row = prepared.run(conn, item_id=fid)
+    statement = prepared(
+        engine.dialect, ("item", collection.schema, collection.table, shape),
+        lambda: sql.item_statement(rel, sql.ITEM_ID, shape,
+                                   sql.stored_table(collection.layer.table)))
+    row = reads.fetch_one(engine, statement.sql, {**statement.params, "item_id": fid})
     if row is None:
         raise ItemNotFound(collection.id, item_id)
     text: str = row[0]
     body = text[:-1].encode() + b',"links":' + orjson.dumps(links.item_links(item_id)) + b"}"
-    return Page(body, query.crs)
+    return Page(body, query.crs), row[1]
 
 
 class LinkBuilder:

@@ -34,6 +34,7 @@ class TwinMVTProvider(BaseMVTProvider):  # type: ignore[misc]
             raise ProviderItemNotFoundError(user_msg="collection not found")
         self.collection: Collection = found
         self.max_features = int((self.options or {}).get("max_features", 20_000))
+        self.unclipped_inside = not (self.options or {}).get("exact_geometry", False)
 
     def __repr__(self) -> str:
         return f"<TwinMVTProvider> {self.collection.id}"
@@ -64,7 +65,7 @@ class TwinMVTProvider(BaseMVTProvider):  # type: ignore[misc]
         c = self.collection
         statement = mvt.tile_statement(mvt.TileRequest(
             c.schema, c.table, c.id, list(c.attributes), int(z), int(x), int(y),
-            self.max_features))
+            self.max_features, self.unclipped_inside))
         with self.catalog.engine.connect() as conn:
             data = conn.execute(statement).scalar_one()
         return bytes(data) or None

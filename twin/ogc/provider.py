@@ -83,9 +83,8 @@ class TwinFeatureProvider(BaseProvider):  # type: ignore[misc]
         query = ItemsQuery(limit=1, properties=tuple(self.collection.attributes))
         links = features.LinkBuilder(self.collection_url, {})
         try:
-            with self.catalog.engine.connect() as conn:
-                page = features.item(conn, self._relation(), self.collection, str(identifier),
-                                     query, links)
+            page, _ = features.item(self.catalog.engine, self._relation(), self.collection,
+                                    str(identifier), query, links)
         except TwinError as exc:
             raise ProviderItemNotFoundError(user_msg=str(exc)) from exc
         result: dict[str, Any] = orjson.loads(page.body)

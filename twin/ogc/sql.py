@@ -36,6 +36,8 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql.elements import BindParameter, ColumnClause
 
+from gis.edit_sql import ROW_VERSION
+from gis.schema import DATA_SCHEMA
 from twin.ogc.catalog import GEOMETRY_COLUMNS, ID_COLUMN, Attribute
 from twin.ogc.crs import OutputCrs
 
@@ -126,8 +128,39 @@ def page_statement(
 
 
 def item_statement(rel: TableClause, fid: int | BindParameter[int],
-                   shape: FeatureShape) -> Select[Any]:
-    return select(feature_text(rel, shape)).where(rel.c.fid == fid)
+                   shape: FeatureShape, stored: TableClause | None = None) -> Select[Any]:
+    """``(feature, etag)`` of one item: the ETag is the version of the row in ``stored`` (the
+    raw table the edits write, whatever relation the caller reads), as `gis.edit.etag`."""
+    if stored is None:
+        return select(feature_text(rel, shape), literal_column("NULL")).where(rel.c.fid == fid)
+    edited = stored.alias("edited")
+    version = (select(literal_column(f"edited.{ROW_VERSION}::text"))
+               .select_from(edited).where(edited.c.fid == fid).correlate(None)
+               .scalar_subquery())
+    return select(feature_text(rel, shape), version).where(rel.c.fid == fid)
+
+
+def stored_table(table_name: str) -> TableClause:
+    """The raw table of a layer (``data."<id>"``), which edits write."""
+    return table(table_name, column(ID_COLUMN, BigInteger), schema=DATA_SCHEMA)
+
+
+#: The registry row of a layer, as far as served tiles depend on it.
+_LAYER = table("layer", column("id"), column("current_version"), column("edit_seq"),
+               schema="twin")
+LAYER_ID = bindparam("layer_id", type_=Text)
+
+
+def layer_stamp() -> Select[Any]:
+    """``(current_version, edit_seq)`` of a layer: a new load or any edit changes it."""
+    return select(_LAYER.c.current_version, _LAYER.c.edit_seq).where(_LAYER.c.id == LAYER_ID)
+
+
+def stamped_tile(tile: Select[Any]) -> Select[Any]:
+    """``(tile, current_version, edit_seq)``: the tile and the stamp its ETag is made of, read
+    in one snapshot (no row when the layer is gone)."""
+    return select(tile.scalar_subquery().label("tile"), _LAYER.c.current_version,
+                  _LAYER.c.edit_seq).where(_LAYER.c.id == LAYER_ID)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
 """Vector tiles of every visible collection: OGC API Tiles (WebMercatorQuad), TileJSON 3.0 and
 a MapLibre style, which is what QGIS and MapLibre load today.
 
-Tiles are encoded by PostGIS (`tiles.mvt`). Their ETag is derived from the layer's version,
-so a client revalidating an unchanged tile gets a 304 without touching the database.
+Tiles are encoded by PostGIS (`tiles.mvt`), one round trip each (`twin.ogc.reads`). Their
+ETag is made of the layer's version and edit counter (``twin.layer.edit_seq``, bumped by every
+Part 4 edit), read in the same statement as the tile; a client revalidating a tile costs one
+indexed lookup of that stamp and gets a 304 when nothing changed.
 """
 
 from __future__ import annotations
@@ -16,10 +18,14 @@ from starlette.concurrency import run_in_threadpool
 
 from tiles import mvt
 from twin.access import Caller, get_caller
-from twin.errors import NotFound
+from twin.errors import CollectionNotFound, NotFound
+from twin.ogc import sql
 from twin.ogc.catalog import Collection
 from twin.ogc.context import OgcContext, ogc_context
 from twin.ogc.delegate import call_pygeoapi, wants
+from twin.ogc.features import prepared
+from twin.ogc.reads import fetch_one
+from twin.ogc.sql import Prepared
 
 router = APIRouter(tags=["OGC API Tiles"])
 CallerDep = Annotated[Caller, Depends(get_caller)]
@@ -102,10 +108,25 @@ async def tileset(collection_id: str, request: Request, caller: CallerDep,
     return JSONResponse(_tileset(context, collection))
 
 
-def _etag(collection: Collection, z: int, x: int, y: int) -> str:
+def _etag(collection: Collection, stamp: tuple[Any, ...], z: int, x: int, y: int) -> str:
+    """Changes with the layer's load and version, every edit (``edit_seq``) and the relation
+    the caller reads (the rule-applied view and the raw table hold different values)."""
     layer = collection.layer
-    loaded = layer.last_load.timestamp() if layer.last_load else 0
-    return f'W/"{layer.id}-{layer.current_version}-{int(loaded)}-{z}-{x}-{y}"'
+    loaded = int(layer.last_load.timestamp()) if layer.last_load else 0
+    version, edits = stamp
+    return f'W/"{layer.id}-{collection.schema}-{version}-{loaded}-{edits}-{z}-{x}-{y}"'
+
+
+def _tile_statement(context: OgcContext, collection: Collection, z: int) -> Prepared:
+    """The compiled tile statement of a collection's zoom class, with its stamp columns."""
+    detail = z >= mvt.DETAIL_ZOOM
+    unclipped = not context.settings.tile_exact_geometry
+    return prepared(context.reads.dialect,
+                    ("tile", collection.schema, collection.table, collection.id,
+                     tuple(collection.attributes), detail, unclipped),
+                    lambda: sql.stamped_tile(mvt.tile_template(
+                        collection.schema, collection.table, collection.id,
+                        list(collection.attributes), detail, unclipped)))
 
 
 def _tile(context: OgcContext, caller: Caller, collection_id: str, z: int, y: int, x: int,
@@ -113,22 +134,34 @@ def _tile(context: OgcContext, caller: Caller, collection_id: str, z: int, y: in
     collection = context.catalog.get(caller, collection_id)
     if not mvt.valid_tile(z, x, y):
         raise NotFound(f"tile {z}/{y}/{x} is outside {TMS} (zoom {mvt.MIN_ZOOM}-{mvt.MAX_ZOOM})")
-    headers = {"ETag": _etag(collection, z, x, y),
-               "Cache-Control": f"public, max-age={context.settings.tile_cache_seconds}"}
-    if if_none_match and headers["ETag"] in (t.strip() for t in if_none_match.split(",")):
-        return Response(status_code=304, headers=headers)
-    statement = mvt.tile_statement(mvt.TileRequest(
-        collection.schema, collection.table, collection.id, list(collection.attributes), z, x, y,
-        context.settings.tile_max_features))
-    with context.engine.connect() as conn:
-        data = conn.execute(statement).scalar_one()
-    return Response(bytes(data or b""), media_type=MVT_MEDIA_TYPE, headers=headers)
+    key = {"layer_id": collection.id}
+    if if_none_match:  # revalidation: the stamp alone decides, no tile is built
+        query = prepared(context.reads.dialect, ("stamp",), sql.layer_stamp)
+        stamp = fetch_one(context.reads, query.sql, {**query.params, **key})
+        if stamp is None:
+            raise CollectionNotFound(collection_id)
+        etag = _etag(collection, stamp, z, x, y)
+        if etag in (t.strip() for t in if_none_match.split(",")):
+            return Response(status_code=304, headers=_headers(context, etag))
+    statement = _tile_statement(context, collection, z)
+    values = mvt.tile_values(z, x, y, context.settings.tile_max_features)
+    row = fetch_one(context.reads, statement.sql, {**statement.params, **values, **key})
+    if row is None:
+        raise CollectionNotFound(collection_id)
+    return Response(bytes(row[0] or b""), media_type=MVT_MEDIA_TYPE,
+                    headers=_headers(context, _etag(collection, row[1:], z, x, y)))
+
+
+def _headers(context: OgcContext, etag: str) -> dict[str, str]:
+    return {"ETag": etag,
+            "Cache-Control": f"public, max-age={context.settings.tile_cache_seconds}"}
 
 
 @router.get(f"/collections/{{collection_id}}/tiles/{TMS}/{{z}}/{{y}}/{{x}}",
             include_in_schema=False)
-async def tile(collection_id: str, z: int, y: int, x: int, request: Request, caller: CallerDep,
-               context: ContextDep) -> Response:
+async def tile(collection_id: str, z: int, y: int, x: int, request: Request) -> Response:
+    # a hot route: caller and context inline, not through FastAPI's dependency machinery
+    caller, context = await get_caller(request), await ogc_context(request)
     return await run_in_threadpool(_tile, context, caller, collection_id, z, y, x,
                                    request.headers.get("if-none-match"))
 

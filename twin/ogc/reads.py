@@ -1,0 +1,33 @@
+"""The hot reads of the OGC service (single items, vector tiles): one round trip each.
+
+They run on their own engine (``OgcContext.reads``): autocommit, so no BEGIN and ROLLBACK
+wrap a lone SELECT, and no pre-ping, so checking out a pooled connection costs no round trip.
+Their SQL is compiled once (`twin.ogc.sql.Prepared`) and handed to the driver as is, where
+psycopg prepares it server-side after a few runs. What the pre-ping would have caught -- a
+pooled connection the server has dropped (restart, idle timeout) -- fails the statement
+here once; the connection is discarded and the read runs again on a fresh one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import psycopg
+from sqlalchemy import Engine
+
+
+def fetch_one(engine: Engine, statement: str, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """The first row of a read-only statement (None when it returns none)."""
+    for attempt in range(2):
+        with engine.connect() as conn:
+            driver: psycopg.Connection[Any] = conn.connection.driver_connection  # type: ignore[assignment]
+            try:
+                row: tuple[Any, ...] | None = driver.execute(statement, values).fetchone()
+            except psycopg.OperationalError:
+                if attempt or not driver.broken:  # a query error, or broken twice: say so
+                    raise
+                conn.invalidate()  # dropped by the server: discard it, read again
+                continue
+            return row
+    raise AssertionError("unreachable")  # pragma: no cover
