@@ -15,6 +15,7 @@ from pygeoapi.plugin import load_plugin
 from shapely.geometry import shape
 from sqlalchemy import Engine
 
+from gis.access import create_key
 from twin.access import ANONYMOUS
 from twin.app import create_app
 
@@ -84,6 +85,21 @@ def test_tiles_revalidate_with_etag(ogc_client: TestClient, ogc_layers: OgcLayer
     assert again.content == b""
     other = ogc_client.get(url.replace(f"/{x}", f"/{x + 1}"), headers={"If-None-Match": etag})
     assert other.status_code == 200
+
+
+def test_keyed_callers_tiles_stay_out_of_shared_caches(
+    engine: Engine, ogc_client: TestClient, ogc_layers: OgcLayers, centre: tuple[float, float]
+) -> None:
+    """Staff read the raw table at the same URL as everyone else: their tile is private."""
+    with engine.begin() as conn:
+        _, token = create_key(conn, "staff", label="tile cache test")
+    x, y = _tile_of(*centre, 15)
+    url = f"/collections/{ogc_layers.open}/tiles/WebMercatorQuad/15/{y}/{x}"
+    staff = ogc_client.get(url, headers={"X-API-Key": token})
+    assert staff.status_code == 200
+    assert staff.headers["cache-control"].startswith("private, max-age=")
+    assert "x-api-key" in staff.headers["vary"].lower()
+    assert ogc_client.get(url).headers["cache-control"].startswith("public, max-age=")
 
 
 def test_empty_and_out_of_range_tiles(ogc_client: TestClient, ogc_layers: OgcLayers) -> None:

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from lidar_support import DELFT, lidar_spec
 from sqlalchemy import Engine
 
+from gis.access import create_key
 from gis.lidar.crs import parse_given_crs
 from gis.lidar.ingest import ingest_lidar
 from tiles.pointcloud.layer import build_layer_tileset
@@ -49,7 +50,7 @@ def test_tileset_json_is_served_with_cors_and_cache_headers(world: World) -> Non
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/json")
     assert response.headers["access-control-allow-origin"] == "*"
-    assert response.headers["cache-control"] == "no-cache"
+    assert response.headers["cache-control"] == "public, no-cache"
     assert response.headers["etag"].startswith('W/"')
     document = response.json()
     assert document["asset"]["version"] == "1.1"
@@ -81,6 +82,20 @@ def test_contents_are_glb_gzip_and_cacheable(world: World) -> None:
     path = world.settings.tiles_dir / world.open_id / uri
     assert raw.content == path.read_bytes()
     assert len(gzip.compress(path.read_bytes())) < len(path.read_bytes())
+
+
+def test_a_closed_layers_tiles_are_private_to_the_caller(engine: Engine, world: World) -> None:
+    """A shared cache must not hand a closed layer's tiles, fetched with a key, to anyone."""
+    with engine.begin() as conn:
+        _, token = create_key(conn, "staff", label="tiles3d cache test")
+    key = {"X-API-Key": token}
+    document = world.client.get(f"/3dtiles/{world.closed_id}/tileset.json", headers=key)
+    assert document.status_code == 200
+    assert document.headers["cache-control"] == "private, no-cache"
+    assert "x-api-key" in document.headers["vary"].lower()
+    uri = document.json()["root"]["content"]["uri"]
+    content = world.client.get(f"/3dtiles/{world.closed_id}/{uri}", headers=key)
+    assert content.headers["cache-control"] == "private, max-age=86400"
 
 
 def test_closed_layer_tileset_does_not_exist_for_anonymous(world: World) -> None:

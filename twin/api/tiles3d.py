@@ -5,6 +5,8 @@ who may see that layer (404 otherwise, like an unknown name, so existence never 
 Responses carry CORS, a weak ETag (304 on If-None-Match), Cache-Control and gzip when asked.
 tileset.json is revalidated on every use (a rebuild changes it); contents are cached for a day
 because CesiumJS requests them with ``?v=<asset.tilesetVersion>``, which changes per build.
+Only an open layer's tiles are ``public``: those of shared and closed layers are ``private``,
+so no shared cache hands what one keyed caller fetched to the next.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from gis import registry
 from gis.errors import LayerNotFound
+from gis.model import Layer
 from twin.access import Caller, can_see, get_caller
 from twin.errors import NotFound
 
@@ -72,19 +75,24 @@ def resolve_file(tiles_dir: Path, tileset: str, path: str) -> TileFile | None:
     return TileFile(target, f'W/"{stat.st_size:x}-{stat.st_mtime_ns:x}"', MEDIA_TYPES[suffix])
 
 
-def _visible(request: Request, caller: Caller, tileset: str) -> bool:
+def _visible_layer(request: Request, caller: Caller, tileset: str) -> Layer | None:
+    """The tileset's layer when the caller may see it."""
     try:
         with request.app.state.engine.connect() as conn:
             layer = registry.get_layer(conn, tileset)
     except LayerNotFound:
-        return False
-    return can_see(caller, layer)
+        return None
+    return layer if can_see(caller, layer) else None
 
 
-def _headers(found: TileFile) -> dict[str, str]:
-    cache = ("no-cache" if found.path.name == "tileset.json" else "public, max-age=86400")
-    return {"ETag": found.etag, "Cache-Control": cache, "Access-Control-Allow-Origin": "*",
-            "Vary": "Accept-Encoding"}
+def _headers(found: TileFile, layer: Layer) -> dict[str, str]:
+    """Shared caches may keep an open layer's tiles; anything else is the caller's alone (a
+    proxy must not hand a closed layer's tiles, fetched with a key, to the next caller)."""
+    scope = "public" if layer.spec.access_level == "open" else "private"
+    freshness = "no-cache" if found.path.name == "tileset.json" else "max-age=86400"
+    return {"ETag": found.etag, "Cache-Control": f"{scope}, {freshness}",
+            "Access-Control-Allow-Origin": "*",
+            "Vary": "Accept-Encoding, Authorization, X-API-Key"}
 
 
 def _body(found: TileFile, accept_encoding: str) -> tuple[bytes, dict[str, str]]:
@@ -100,9 +108,11 @@ async def tiles3d(tileset: str, path: str, request: Request, caller: CallerDep) 
     """A tileset.json or one of its contents, for callers who may see its layer."""
     tiles_dir: Path = request.app.state.settings.tiles_dir
     found = await run_in_threadpool(resolve_file, tiles_dir, tileset, path)
-    if found is None or not await run_in_threadpool(_visible, request, caller, tileset):
+    layer = None if found is None else await run_in_threadpool(
+        _visible_layer, request, caller, tileset)
+    if found is None or layer is None:
         raise TileNotFound(tileset, path)
-    headers = _headers(found)
+    headers = _headers(found, layer)
     if found.etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
     body, extra = await run_in_threadpool(_body, found,

@@ -142,19 +142,22 @@ def _tile(context: OgcContext, caller: Caller, collection_id: str, z: int, y: in
             raise CollectionNotFound(collection_id)
         etag = _etag(collection, stamp, z, x, y)
         if etag in (t.strip() for t in if_none_match.split(",")):
-            return Response(status_code=304, headers=_headers(context, etag))
+            return Response(status_code=304, headers=_headers(context, caller, etag))
     statement = _tile_statement(context, collection, z)
     values = mvt.tile_values(z, x, y, context.settings.tile_max_features)
     row = fetch_one(context.reads, statement.sql, {**statement.params, **values, **key})
     if row is None:
         raise CollectionNotFound(collection_id)
     return Response(bytes(row[0] or b""), media_type=MVT_MEDIA_TYPE,
-                    headers=_headers(context, _etag(collection, row[1:], z, x, y)))
+                    headers=_headers(context, caller, _etag(collection, row[1:], z, x, y)))
 
 
-def _headers(context: OgcContext, etag: str) -> dict[str, str]:
-    return {"ETag": etag,
-            "Cache-Control": f"public, max-age={context.settings.tile_cache_seconds}"}
+def _headers(context: OgcContext, caller: Caller, etag: str) -> dict[str, str]:
+    """Anonymous callers read the published view of open layers: shared caches may keep it.
+    A keyed caller's tile (a shared layer, a raw table) is for that caller only."""
+    scope = "public" if caller.key_id is None else "private"
+    return {"ETag": etag, "Vary": "Authorization, X-API-Key",
+            "Cache-Control": f"{scope}, max-age={context.settings.tile_cache_seconds}"}
 
 
 @router.get(f"/collections/{{collection_id}}/tiles/{TMS}/{{z}}/{{y}}/{{x}}",
