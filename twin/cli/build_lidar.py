@@ -5,22 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
+from rich.progress import TaskID
 
 from gis.raster.build import build_dem
-from twin.cli.common import console, domain_errors, engine_for, settings
-
-
-def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=console)
+from twin.cli.common import console, domain_errors, engine_for, settings, stage_progress
 
 
 @domain_errors
@@ -33,7 +21,7 @@ def dem(
     """Terrain (ground points) and surface (highest points) models as COGs, registered."""
     config = settings()
     rasters = config.data_dir.resolve() / "rasters"
-    with engine_for(config) as engine, _progress() as progress:
+    with engine_for(config) as engine, stage_progress() as progress:
         for product in [p.strip() for p in products.split(",") if p.strip()]:
             if product not in ("dtm", "dsm"):
                 raise typer.BadParameter(f"unknown product {product!r} (dtm or dsm)")

@@ -9,42 +9,21 @@ from __future__ import annotations
 from typing import Annotated, Optional
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
+from rich.progress import TaskID
 
-from tiles.errors import TilesError
 from tiles.pointcloud.layer import build_layer_tileset
-from twin.cli.common import console, domain_errors, engine_for, err_console, settings
+from twin.cli.common import console, domain_errors, engine_for, settings, stage_progress
 
 
-def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=console)
-
-
+@domain_errors
 def pointcloud(
     layer: Annotated[str, typer.Argument(help="LiDAR layer id")],
     workers: Annotated[Optional[int], typer.Option(help="worker processes")] = None,  # noqa: UP045
     force: Annotated[bool, typer.Option(help="rebuild even when the source is unchanged")] = False,
 ) -> None:
     """Point-cloud 3D Tiles 1.1 of a LiDAR layer under TWIN_DATA_DIR/tiles/LAYER."""
-    try:
-        _pointcloud(layer, workers, force)
-    except TilesError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from exc
-
-
-@domain_errors
-def _pointcloud(layer: str, workers: int | None, force: bool) -> None:
     config = settings()
-    with engine_for(config) as engine, _progress() as progress:
+    with engine_for(config) as engine, stage_progress() as progress:
         tasks: dict[str, TaskID] = {}
 
         def advance(stage: str, done: int, total: int) -> None:

@@ -10,6 +10,13 @@ from typing import ParamSpec, TypeVar
 import psycopg
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
@@ -23,6 +30,12 @@ err_console = Console(stderr=True)
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+def stage_progress() -> Progress:
+    """A progress display with one bar per named stage (builds report stage by stage)."""
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=console)
 
 
 def settings() -> Settings:
