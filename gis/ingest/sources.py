@@ -42,10 +42,13 @@ CSV_OPTIONS: dict[str, str] = {
     "EMPTY_STRING_AS_NULL": "YES",
 }
 OSM_SUFFIXES = (".osm", ".pbf", ".osm.gz", ".osm.bz2")
-#: Formats that hold exactly one layer: no need to list layers (GeoJSON is parsed whole on
-#: every open, so each open saved is a parse saved).
+#: Files that usually hold exactly one layer, and the GDAL drivers that make sure they do:
+#: no need to list layers (GeoJSON is parsed whole on every open, so each open saved is a
+#: parse saved). A .json GDAL reads as TopoJSON may hold several: those are listed.
 SINGLE_LAYER_SUFFIXES = (".geojson", ".json", ".geojsonl", ".geojsons", ".shp", ".fgb",
                          ".csv", ".tsv", ".csv.gz")
+SINGLE_LAYER_DRIVERS = frozenset({"GeoJSON", "GeoJSONSeq", "ESRI Shapefile", "FlatGeobuf",
+                                  "CSV"})
 
 #: GDAL 3.12's fast GeoPackage Arrow reader trusts the cached count of ``gpkg_ogr_contents``;
 #: when that count is stale it returns rows twice (Tenerife's parcel.gpkg: 264 rows for 186
@@ -188,6 +191,9 @@ def open_source(path: Path, spec: LayerSpec) -> Source:
             raise IngestError(label, f"osm_mapping {spec.osm_mapping!r} needs an .osm/.pbf file")
         if path.name.lower().endswith(SINGLE_LAYER_SUFFIXES) and spec.source_layer is None:
             info = _read_info(label, location, None, options)
+            if info.get("driver") not in SINGLE_LAYER_DRIVERS:
+                info = None
+        if info is not None:
             parts = (ReadPart(layer=str(info["layer_name"])),)
         else:
             layer = choose_layer(label, _layers(label, location), spec.source_layer)

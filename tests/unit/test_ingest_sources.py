@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import warnings
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -60,6 +62,21 @@ def test_osm_facilities_stream_points_with_unique_ids() -> None:
     assert {r["osm_id"].split("/")[0] for r in rows} == {"node", "way", "relation"}
     assert all(r["category"] in osm.AMENITIES + osm.LEISURES for r in rows)
     assert all(r["wkb_geometry"][1] == 1 for r in rows)  # WKB type 1: Point
+
+
+def test_a_json_file_with_several_layers_asks_which(tmp_path: Path) -> None:
+    """A .json file is not always one GeoJSON layer: a TopoJSON holds several objects, and
+    loading the first one silently would lose the others."""
+    topology = tmp_path / "quarters.json"
+    topology.write_text(json.dumps({"type": "Topology", "arcs": [], "objects": {
+        name: {"type": "GeometryCollection",
+               "geometries": [{"type": "Point", "coordinates": [4.7, 50.88]}]}
+        for name in ("north", "south")}}), encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # pyogrio: "more than one layer found"
+        with pytest.raises(IngestError, match=r"2 layers \(north, south\): set source_layer"):
+            open_source(topology, _spec())
+        assert open_source(topology, _spec(source_layer="south")).parts[0].layer == "south"
 
 
 def test_open_source_errors_name_the_file(tmp_path: Path) -> None:
