@@ -10,11 +10,13 @@ Two sources, each loaded by both tools into the same database in one run:
 storage geometry plus the derived EPSG:4326 and EPSG:3857 columns, three GIST indexes and a
 primary key, atomically. ogr2ogr (``PG_USE_COPY=YES``) writes one geometry column with one
 GIST index and checks nothing. Each load runs as a child process; its peak memory is that
-child's ``ru_maxrss`` (``os.wait4``).
+child's ``ru_maxrss`` (``os.wait4``). ``twin`` is the one of a user's install, without the test
+tools (see ``benchmarks/installed.py``).
 
 Usage::
 
     python benchmarks/ingest.py [--database-url URL] [--features 1000000] [--repeat 1]
+                                [--current-venv]
 
 The database defaults to TWIN_DATABASE_URL (or the private cluster of ``twin db up``); it is
 migrated first.
@@ -36,6 +38,7 @@ import numpy as np
 import pyarrow as pa
 import pyogrio
 import shapely
+from installed import installed_bin  # benchmarks/installed.py (this folder is on sys.path)
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -139,9 +142,8 @@ def pg_dsn(url: str) -> str:
     return "PG:" + " ".join(parts)
 
 
-def run_twin(url: str, layer: str, path: Path, storage_crs: str, features: int,
+def run_twin(twin: Path, url: str, layer: str, path: Path, storage_crs: str, features: int,
              dataset: str) -> Run:
-    twin = Path(sys.executable).with_name("twin")
     argv = [str(twin), "ingest", "vector", str(path), "--layer", layer, "--json",
             "--storage-crs", storage_crs, "--title", f"Benchmark {dataset}", "--licence", "CC0",
             "--producer", "benchmark", "--contact-name", "bench",
@@ -193,7 +195,11 @@ def main() -> None:
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--features", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--current-venv", action="store_true",
+                        help="time the twin of this venv (test tools included) instead of a "
+                             "user's install (benchmarks/installed.py)")
     args = parser.parse_args()
+    twin = (Path(sys.executable).parent if args.current_venv else installed_bin()) / "twin"
     url = args.database_url or Settings().url
     engine = make_engine(url)
     migrate.upgrade(engine)
@@ -208,7 +214,7 @@ def main() -> None:
         for attempt in range(args.repeat):
             layer = f"bench_ingest_{number}"
             print(f"{dataset}: twin ingest (attempt {attempt + 1})", flush=True)
-            runs.append(run_twin(url, layer, path, storage, features, dataset))
+            runs.append(run_twin(twin, url, layer, path, storage, features, dataset))
             assert count_rows(url, f'data."{layer}"') == features
             print(f"{dataset}: ogr2ogr (attempt {attempt + 1})", flush=True)
             runs.append(run_ogr2ogr(url, f"bench_ogr_{number}", path, ogr_target, features,

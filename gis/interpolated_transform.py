@@ -25,7 +25,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from gis.geodesy import parse_crs, transformer
+from gis.geodesy import bounds_of, parse_crs, transformer
 
 XY = npt.NDArray[np.float64]
 
@@ -68,7 +68,8 @@ def exact(xy: XY, source: str, target: str) -> XY:
         return xy.copy()
     if len(xy) == 1:  # pyproj would take its scalar path for one-element arrays
         return exact(np.repeat(xy, 2, axis=0), source, target)[:1]
-    x, y = transformer(source, target).transform(xy[:, 0], xy[:, 1], errcheck=False)
+    to_target = transformer(source, target, within=bounds_of(xy[:, 0], xy[:, 1]))
+    x, y = to_target.transform(xy[:, 0], xy[:, 1], errcheck=False)
     return np.column_stack([np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)])
 
 

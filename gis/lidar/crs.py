@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pyproj
 
 from gis.errors import GeodesyError, IngestError
-from gis.geodesy import area_of_use, epsg_code, parse_crs, transformer
+from gis.geodesy import approximate_lonlat, area_of_use, epsg_code, parse_crs
 
 
 @dataclass(frozen=True)
@@ -94,12 +94,13 @@ def check_area(crs: LidarCrs, bounds: tuple[float, float, float, float], source:
     Without this, Lambert-93 coordinates read as Dutch RD project to a valid-looking place
     at sea and a tileset "floats in space" with no error anywhere.
     """
-    area = area_of_use(parse_crs(f"EPSG:{crs.horizontal}"))
+    horizontal = parse_crs(f"EPSG:{crs.horizontal}")
+    area = area_of_use(horizontal)
     if area is None:
         return
     x = [bounds[0], bounds[2], bounds[0], bounds[2]]
     y = [bounds[1], bounds[1], bounds[3], bounds[3]]
-    lon, lat = transformer(f"EPSG:{crs.horizontal}", "EPSG:4326").transform(x, y)
+    lon, lat = approximate_lonlat(horizontal, x, y)
     west, south, east, north = area
     m = AREA_MARGIN_DEGREES
     inside = all(

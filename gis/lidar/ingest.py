@@ -131,7 +131,7 @@ def _apply(conn: Connection, layer_id: str, crs: LidarCrs, stats: list[LidarFile
 
 def _to_4326(geometry: shapely.Geometry, crs: LidarCrs) -> shapely.Geometry:
     """Footprint in WGS 84 through the accurate (grid-based) transformation."""
-    to_wgs84 = transformer(f"EPSG:{crs.horizontal}", "EPSG:4326")
+    to_wgs84 = transformer(f"EPSG:{crs.horizontal}", "EPSG:4326", within=geometry.bounds)
     return shapely.transform(geometry, lambda xy: _stack(to_wgs84.transform(xy[:, 0], xy[:, 1])))
 
 

@@ -57,7 +57,8 @@ def _extent_4326(bounds: tuple[float, float, float, float], srid: int) -> list[f
     x = np.linspace(bounds[0], bounds[2], 5)
     y = np.linspace(bounds[1], bounds[3], 5)
     gx, gy = np.meshgrid(x, y)
-    lon, lat = transformer(f"EPSG:{srid}", "EPSG:4326").transform(gx.ravel(), gy.ravel())
+    lon, lat = transformer(f"EPSG:{srid}", "EPSG:4326", within=bounds).transform(gx.ravel(),
+                                                                                 gy.ravel())
     return [float(np.min(lon)), float(np.min(lat)), float(np.max(lon)), float(np.max(lat))]
 
 

@@ -53,3 +53,19 @@ def test_a_vector_load_does_not_import_the_lidar_stack() -> None:
     assert "HEAVY=\n" in result.stdout
     listing = _run("ingest", "--help")
     assert all(name in listing.stdout for name in ("vector", "lidar", "all"))
+
+
+def test_imports_run_with_the_collector_paused_then_frozen() -> None:
+    import gc
+
+    from twin.cli.lazy import collector_paused
+
+    assert gc.isenabled()
+    try:
+        with collector_paused():
+            assert not gc.isenabled()
+            allocated = [[index] for index in range(1000)]
+        assert gc.isenabled()
+        assert gc.get_freeze_count() >= len(allocated)
+    finally:
+        gc.unfreeze()

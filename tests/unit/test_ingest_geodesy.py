@@ -41,16 +41,20 @@ def test_missing_grid_is_refused_not_silently_degraded(tmp_path: Path) -> None:
         "import json\n"
         "from gis.geodesy import transformer\n"
         "from gis.errors import GeodesyError\n"
+        "import sys\n"
+        "within = json.loads(sys.argv[1])\n"
         "try:\n"
-        "    xy = transformer('EPSG:31370', 'EPSG:3812').transform(150000, 170000)\n"
+        "    xy = transformer('EPSG:31370', 'EPSG:3812', within).transform(150000, 170000)\n"
         "    print(json.dumps({'xy': list(xy)}))\n"
         "except GeodesyError as exc:\n"
         "    print(json.dumps({'error': str(exc)}))\n"
     )
     env = {**os.environ, "TWIN_PROJ_GRID_DIR": str(empty), "PYTHONWARNINGS": "ignore"}
-    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
-                          text=True, timeout=120, check=True)
-    answer = json.loads(done.stdout.strip().splitlines()[-1])
-    assert "xy" not in answer, f"fell back to {answer['xy']} (13 cm off is {FALLBACK})"
-    assert "refusing the less accurate fallback" in answer["error"]
-    assert str(empty) in answer["error"]
+    # with and without the box that lets `transformer` skip PROJ's operation search
+    for within in (None, [149000, 169000, 151000, 171000]):
+        done = subprocess.run([sys.executable, "-c", probe, json.dumps(within)], env=env,
+                              capture_output=True, text=True, timeout=120, check=True)
+        answer = json.loads(done.stdout.strip().splitlines()[-1])
+        assert "xy" not in answer, f"fell back to {answer['xy']} (13 cm off is {FALLBACK})"
+        assert "refusing the less accurate fallback" in answer["error"]
+        assert str(empty) in answer["error"]

@@ -17,7 +17,7 @@ import numpy as np
 import shapely
 from numpy.typing import NDArray
 
-from gis.geodesy import transformer
+from gis.geodesy import bounds_of, transformer
 from tiles.buildings.extrude import PrismMesh, assemble_prisms, prism_topology
 from tiles.buildings.glb import ARRAY_BUFFER, ELEMENT_ARRAY_BUFFER, GlbBuilder
 from tiles.buildings.metadata import PropertySpec, add_property_table, schema
@@ -84,7 +84,8 @@ def ecef_mesh(task: ContentTask) -> tuple[PrismMesh, Region]:
     ground = task.ground[topology.feature]
     rise = task.roof[topology.feature] - ground
     x, y = topology.xy[:, 0], topology.xy[:, 1]
-    lon, lat, h_ground = transformer(task.crs, "EPSG:4979").transform(x, y, ground)
+    lon, lat, h_ground = transformer(task.crs, "EPSG:4979", within=bounds_of(x, y)).transform(
+        x, y, ground)
     h_roof = h_ground + rise  # the geoid separation does not depend on the height
     mesh = assemble_prisms(
         topology, geodetic_to_ecef(lon, lat, h_ground), geodetic_to_ecef(lon, lat, h_roof),

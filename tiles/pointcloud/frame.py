@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from gis.errors import GeodesyError
-from gis.geodesy import transformer
+from gis.geodesy import bounds_of, transformer
 from tiles.errors import BuildInputError
 from tiles.pointcloud.placement import Placement
 
@@ -67,7 +67,7 @@ class LocalFrame:
 def exact_ecef(crs: str, x: F64, y: F64, z: F64) -> F64:
     """ECEF by PROJ (geoid applied); non-finite results become a `BuildInputError`."""
     try:
-        to_ecef = transformer(crs, "EPSG:4978")
+        to_ecef = transformer(crs, "EPSG:4978", within=bounds_of(x, y))
     except GeodesyError as exc:
         raise BuildInputError(str(exc)) from exc
     ex, ey, ez = to_ecef.transform(x, y, z)

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy import Engine
 
 from gis import registry
 from gis.errors import InvalidLayerSpec, LayerNotFound
@@ -41,11 +42,11 @@ def _flag_fields(title: str | None, licence: str | None, access: str | None,
     return {key: value for key, value in fields.items() if value is not None}
 
 
-def resolve_spec(config: Settings, layer_id: str, manifest: Path | None,
+def resolve_spec(config: Settings, engine: Engine, layer_id: str, manifest: Path | None,
                  flags: dict[str, Any]) -> LayerSpec:
     """Registry first, then the manifest, then the flags alone; flags override fields."""
     base: dict[str, Any] | None = None
-    with engine_for(config) as engine, engine.connect() as conn:
+    with engine.connect() as conn:
         try:
             base = registry.get_layer(conn, layer_id).spec.model_dump(mode="json")
         except LayerNotFound:
@@ -85,12 +86,11 @@ def quality_table(result: LoadResult) -> Table:
     return table
 
 
-def _load(config: Settings, spec: LayerSpec, path: Path, crs: str | None,
+def _load(config: Settings, engine: Engine, spec: LayerSpec, path: Path, crs: str | None,
           strict: bool) -> LoadResult:
     columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("features"), TimeElapsedColumn())
-    with Progress(*columns, console=err_console, transient=True) as bar, \
-            engine_for(config) as engine:
+    with Progress(*columns, console=err_console, transient=True) as bar:
         task = bar.add_task(f"loading {spec.id}", total=None)
 
         def advance(done: int, total: int | None) -> None:
@@ -124,8 +124,9 @@ def vector(
     config = settings()
     flags = _flag_fields(title, licence, access, frequency, producer, contact_name,
                          contact_email, storage_crs, id_field, source_layer, osm_mapping)
-    spec = resolve_spec(config, layer, manifest, flags)
-    result = _load(config, spec, path, crs, strict)
+    with engine_for(config) as engine:  # one pool: the lookup's connection serves the load
+        spec = resolve_spec(config, engine, layer, manifest, flags)
+        result = _load(config, engine, spec, path, crs, strict)
     if as_json:
         payload = {key: value for key, value in result.__dict__.items() if key != "quality"}
         payload["quality"] = result.quality.model_dump(mode="json")

@@ -6,7 +6,10 @@ for the building and terrain stacks (scipy, rasterio: seconds of imports) it nev
 
 from __future__ import annotations
 
+import gc
 import importlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import typer
@@ -28,7 +31,29 @@ def lazy_group(table: CommandTable) -> type[TyperGroup]:
                 return None
             module, attribute = table[cmd_name]
             single = typer.Typer(add_completion=False)
-            single.command(cmd_name)(getattr(importlib.import_module(module), attribute))
+            with collector_paused():
+                function = getattr(importlib.import_module(module), attribute)
+            single.command(cmd_name)(function)
             return typer.main.get_command(single)
 
     return LazyCommands
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Import with the cyclic garbage collector paused, then freeze what was imported.
+
+    A command's imports (SQLAlchemy, pyproj, pyarrow, pydantic models...) allocate hundreds of
+    thousands of objects that live as long as the process. The collector traversed them again
+    and again as they piled up: a quarter of ``twin ingest vector``'s start-up (0.55 s of
+    2.1 s). Frozen, they stay out of every later collection as well; what the command then
+    creates is collected as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
