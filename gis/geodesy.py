@@ -93,41 +93,83 @@ def transformer(source: str | int, target: str | int, within: Box | None = None
 
     ``within``, the box (source coordinates) the points to transform lie in, saves PROJ's
     search for candidate operations (0.06 s for BD72 -> Lambert 2008, 0.15 to 0.27 s for a
-    compound CRS -> ECEF, per thread): when the best installed operation's area of use holds
-    the box, that operation is used directly. For those points it is what ``from_crs`` would
-    run anyway, which picks, point by point, the first candidate whose area holds the point
-    (bit-identical, tested); a box reaching out of the area gets the full transformer.
+    compound CRS -> ECEF, per thread) when one operation is what ``from_crs``'s transformer
+    would run for every point of the box (`_Candidates.for_box`): that operation's pipeline
+    then runs directly, bit-identical (tested). Otherwise the full transformer is used.
     """
     use_shipped_grids()
     if within is not None:
-        best = _checked_operation(source, target)
-        if best.covers(lonlat_box(source, within)):
-            return _pipeline_transformer(best.definition, threading.get_ident())
+        definition = _checked_candidates(source, target).for_box(lonlat_box(source, within))
+        if definition is not None:
+            return _pipeline_transformer(definition, threading.get_ident())
     return _cached_transformer(source, target, threading.get_ident())
 
 
+#: How far (degrees) a box must stay inside an area of use, and how near one it counts as
+#: touching it: boxes come from `approximate_lonlat`, a few hundred metres off.
+AREA_MARGIN = 0.02
+
+
 @dataclass(frozen=True)
-class _Operation:
-    definition: str  # PROJ pipeline of the best installed operation
-    area: Box | None  # its area of use, degrees
+class _Candidate:
+    definition: str  # PROJ pipeline
+    area: Box | None  # area of use, degrees (None: unknown, taken as the world)
+    accuracy: float  # metres; negative: unknown
+    offshore: bool
 
-    #: how far inside the area of use (degrees) a box must stay: boxes come from
-    #: `approximate_lonlat`, a few hundred metres off
-    MARGIN = 0.02
-
-    def covers(self, box: Box | None) -> bool:
-        if self.area is None or box is None or not self.definition:
-            return False
+    def touches(self, box: Box) -> bool:
+        if self.area is None:
+            return True
         west, south, east, north = self.area
-        m = self.MARGIN
+        m = AREA_MARGIN
+        return (box[0] <= east + m and west - m <= box[2]
+                and box[1] <= north + m and south - m <= box[3])
+
+    def holds(self, box: Box) -> bool:
+        if self.area is None:
+            return True
+        west, south, east, north = self.area
+        m = AREA_MARGIN
         return (west + m <= box[0] and box[2] <= east - m
                 and south + m <= box[1] and box[3] <= north - m)
+
+
+@dataclass(frozen=True)
+class _Candidates:
+    """The installed operations between two CRSs, in PROJ's order."""
+
+    operations: tuple[_Candidate, ...]
+
+    def for_box(self, box: Box | None) -> str | None:
+        """The pipeline ``from_crs``'s transformer runs for every point of ``box``, when it is
+        one and the same operation; else None.
+
+        PROJ picks per point, among the candidates whose area holds it, the first one, replaced
+        by any later one of known and strictly better accuracy (not an offshore one), or of
+        equal accuracy and smaller area. Only boxes that every candidate touching them holds
+        whole get an answer (so every point has the same candidates), and only when no
+        offshore or equal-accuracy subtlety arises (then the full transformer decides).
+        """
+        if box is None:
+            return None
+        relevant = [op for op in self.operations if op.touches(box)]
+        if not relevant or not all(op.holds(box) for op in relevant):
+            return None
+        best = relevant[0]
+        for op in relevant[1:]:
+            if 0 <= op.accuracy < best.accuracy:
+                if op.offshore:
+                    return None
+                best = op
+            elif op.accuracy == best.accuracy and op.area != best.area:
+                return None
+        return best.definition or None
 
 
 @lru_cache(maxsize=256)
 def _cached_transformer(source: str | int, target: str | int, _thread: int) -> pyproj.Transformer:
     src, dst = parse_crs(source), parse_crs(target)
-    _checked_operation(source, target)
+    _checked_candidates(source, target)
     try:
         return pyproj.Transformer.from_crs(src, dst, always_xy=True, only_best=True)
     except ProjError as exc:
@@ -139,9 +181,9 @@ def _pipeline_transformer(definition: str, _thread: int) -> pyproj.Transformer:
     return pyproj.Transformer.from_pipeline(definition)
 
 
-def _checked_operation(source: str | int, target: str | int) -> _Operation:
+def _checked_candidates(source: str | int, target: str | int) -> _Candidates:
     try:
-        return _best_operation(source, target, str(grid_dir()))
+        return _installed_operations(source, target, str(grid_dir()))
     except ProjError as exc:
         raise _missing_grid(source, target, exc) from exc
 
@@ -155,19 +197,23 @@ def _missing_grid(source: str | int, target: str | int, exc: ProjError) -> Geode
 
 
 @lru_cache(maxsize=256)
-def _best_operation(source: str | int, target: str | int, _grids: str) -> _Operation:
-    """The best installed operation, once per pair of CRSs and grid directory, whichever
-    thread asks (it depends on the installed grids, not on the thread), after
-    `_refuse_degraded`; a refusal raises, so it is never cached."""
+def _installed_operations(source: str | int, target: str | int, _grids: str) -> _Candidates:
+    """The installed operations, once per pair of CRSs and grid directory, whichever thread
+    asks (they depend on the installed grids, not on the thread), after `_refuse_degraded`;
+    a refusal raises, so it is never cached."""
     group = pyproj.transformer.TransformerGroup(parse_crs(source), parse_crs(target),
                                                 always_xy=True)
     _refuse_degraded(group)
-    if not group.transformers:
-        return _Operation("", None)
-    best = group.transformers[0]
-    area = best.area_of_use
-    box = None if area is None else (area.west, area.south, area.east, area.north)
-    return _Operation(best.definition, box)
+    candidates = []
+    for operation in group.transformers:
+        area = operation.area_of_use
+        candidates.append(_Candidate(
+            definition=operation.definition,
+            area=None if area is None else (area.west, area.south, area.east, area.north),
+            accuracy=operation.accuracy,
+            offshore=area is not None and "offshore" in area.name.lower(),
+        ))
+    return _Candidates(tuple(candidates))
 
 
 def bounds_of(x: Any, y: Any) -> Box | None:
