@@ -63,12 +63,16 @@ def decode(wkb: npt.NDArray[np.object_]) -> Geometries:
     return np.asarray(shapely.from_wkb(wkb, on_invalid="ignore"), dtype=object)
 
 
+#: `FAMILY_OF_TYPE` as an array indexed by type id, '' last (for missing geometries); a
+#: fixed-width string array, so that looking up a million ids builds no Python objects.
+_FAMILY_LOOKUP = np.array([FAMILY_OF_TYPE[i] for i in range(8)] + [""])
+
+
 def families(geoms: Geometries) -> npt.NDArray[np.str_]:
     """The type family of each geometry ('' for missing ones)."""
     ids = shapely.get_type_id(geoms)
-    lookup = np.array(["Point", "LineString", "LineString", "Polygon", "Point", "LineString",
-                       "Polygon", "GeometryCollection", ""], dtype=object)
-    return np.asarray(lookup[np.where(ids < 0, 8, ids)], dtype=str)
+    result: npt.NDArray[np.str_] = _FAMILY_LOOKUP[np.where(ids < 0, 8, ids)]
+    return result
 
 
 def infer_target(geoms: Geometries) -> TargetType | None:
