@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from ogc_support import OgcLayers, ingest, layer_sql
+from ogc_support import OgcLayers, ingest, layer_sql, spec
 from sqlalchemy import Engine, text
+
+from gis import edit, registry
 
 pytestmark = pytest.mark.api
 
@@ -234,17 +236,36 @@ def test_health_and_readiness(ogc_client: TestClient) -> None:
 
 def test_number_matched_follows_edits(ogc_client: TestClient, engine: Engine,
                                       layer_id: str) -> None:
-    """After a Part 4 edit (a row in data + its twin.feature_change entry, as gis.edit writes
-    them), numberMatched is the table's count again, not the load's."""
+    """After Part 4 edits (through gis.edit, as the API makes them), numberMatched is the
+    table's count again, not the load's."""
     ingest(engine, layer_id)
     url = f"/collections/{layer_id}/items"
     assert ogc_client.get(url, params={"limit": 5}).json()["numberMatched"] == 321
-    with engine.begin() as conn:
-        removed = conn.execute(layer_sql(
-            "DELETE FROM {table} WHERE fid IN (1, 2) RETURNING fid", layer_id)).all()
-        for (fid,) in removed:
-            conn.execute(text("INSERT INTO twin.feature_change (layer_id, fid, operation) "
-                              "VALUES (:layer, :fid, 'delete')"), {"layer": layer_id, "fid": fid})
+    for fid in (1, 2):
+        with engine.begin() as conn:
+            edit.delete_feature(conn, registry.get_layer(conn, layer_id), fid, None, None)
     page = ogc_client.get(url, params={"limit": 5}).json()
     assert page["numberMatched"] == 319
     assert ogc_client.get(url, params={"limit": 500}).json()["numberReturned"] == 319
+
+
+def test_a_registry_change_committed_late_is_still_noticed(
+    ogc_client: TestClient, engine: Engine, layer_id: str,
+) -> None:
+    """Closing a layer in a transaction that began before another registry change was seen
+    (so its updated_at is older than the newest one) must still hide it at once: a stamp made
+    of max(updated_at) kept serving it as open."""
+    other = f"{layer_id}_other"
+    ingest(engine, layer_id)
+    ingest(engine, other)
+    assert ogc_client.get(f"/collections/{layer_id}").status_code == 200
+    with engine.connect() as early:
+        early.execute(text("SELECT now()"))  # the transaction's now() is fixed from here
+        with engine.begin() as later:
+            registry.register(later, spec(other), "EPSG:31370")
+        assert ogc_client.get(f"/collections/{other}").status_code == 200  # seen
+        registry.register(early, spec(layer_id, access="closed"), "EPSG:31370")
+        early.commit()
+    assert ogc_client.get(f"/collections/{layer_id}").status_code == 404
+    assert layer_id not in {c["id"] for c in ogc_client.get("/collections").json()[
+        "collections"]}

@@ -22,7 +22,7 @@ from fastapi.responses import JSONResponse, Response
 from pygeoapi.util import render_j2_template
 from starlette.concurrency import run_in_threadpool
 
-from twin.access import Caller, get_caller
+from twin.access import Caller, can_write, get_caller
 from twin.ogc import features, sql
 from twin.ogc.catalog import Attribute, Collection
 from twin.ogc.context import CONFORMANCE, OgcContext, ogc_context
@@ -76,7 +76,8 @@ async def openapi(request: Request, caller: CallerDep, context: ContextDep) -> R
     if wants(request) == "html":
         return await _pygeoapi(context, caller, request, core_api.openapi_)
     visible = await run_in_threadpool(context.catalog.visible, caller)
-    document = openapi_document(context.settings, visible)
+    editable = frozenset(cid for cid, c in visible.items() if can_write(caller, c.layer))
+    document = openapi_document(context.settings, visible, editable)
     return Response(orjson.dumps(document), media_type=OPENAPI_MEDIA_TYPE)
 
 

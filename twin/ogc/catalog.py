@@ -1,8 +1,9 @@
 """The served collections: the registry's vector layers, refreshed cheaply while running.
 
 A layer ingested while the server runs appears within ``ogc_registry_ttl`` seconds: the
-catalogue re-reads the registry only when its stamp (layer count, last update, last load)
-changed, and reflects the attribute columns of each current table once per version.
+catalogue re-reads the registry only when its stamp changed, and reflects the attribute
+columns of each current table once per version. Feature edits (Part 4) are noticed within the
+same delay through ``twin.layer.edit_seq``; they only invalidate the counted totals.
 """
 
 from __future__ import annotations
@@ -25,13 +26,11 @@ ID_COLUMN = "fid"
 #: Schemas a read may use: raw tables (staff) and the rule-applied views (everyone else).
 READ_SCHEMAS = (DATA_SCHEMA, PUBLISH_SCHEMA)
 
+#: Every vector layer's (id, version, last registry update, edit counter); see `_poll`.
 _STAMP = text(
-    "SELECT count(*), max(l.updated_at), "
-    "(SELECT max(load_id) FROM twin.layer_version WHERE status = 'current') FROM twin.layer l"
+    "SELECT id, current_version, updated_at, edit_seq FROM twin.layer "
+    "WHERE kind = 'vector' ORDER BY id"
 )
-_HAS_EDITS = text("SELECT to_regclass('twin.feature_change') IS NOT NULL")
-#: the last change of every edited layer (OGC API Features Part 4 writes twin.feature_change)
-_EDITS = text("SELECT layer_id, max(id) FROM twin.feature_change GROUP BY layer_id")
 _COLUMNS = text(
     "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns "
     "WHERE table_schema = ANY(:schemas) AND table_name = ANY(:tables) "
@@ -105,8 +104,10 @@ class Catalog:
         self._lock = threading.Lock()
         self._checked = 0.0
         self._stamp: tuple[Any, ...] | None = None
+        self._generation = 0
         self._layers: dict[str, Layer] = {}
         self._columns: dict[Relation, dict[str, Attribute]] = {}
+        #: edit_seq of every layer (bumped by each Part 4 edit in the edit's transaction)
         self._edits: dict[str, int] = {}
         self._totals: dict[tuple[str, Relation], tuple[Any, int]] = {}
 
@@ -116,7 +117,9 @@ class Catalog:
 
     @property
     def stamp(self) -> tuple[Any, ...] | None:
-        return self._stamp
+        """Changes whenever the layers or their columns were re-read (a cheap cache key: one
+        number, not a row per layer); None before the first read."""
+        return None if self._stamp is None else (self._generation,)
 
     def layers(self) -> dict[str, Layer]:
         """Every vector layer with a current version (re-read when the registry changed)."""
@@ -126,19 +129,37 @@ class Catalog:
                     self._refresh()
         return self._layers
 
+    @staticmethod
+    def _poll(conn: Connection) -> tuple[tuple[Any, ...], dict[str, int]]:
+        """(registry stamp, edit counter per layer) from one read of ``twin.layer``.
+
+        Why this signal: ``twin.layer`` holds one row per layer, and everything the served
+        collections depend on moves a column of that row in the changing transaction itself:
+        a (re-)registration -- spec, access level, shared groups -- sets ``updated_at``, a load
+        sets ``current_version`` (and ``updated_at``), an edit bumps ``edit_seq``, a new or
+        dropped layer adds or removes a row. Comparing the rows themselves, not aggregates,
+        leaves no hole: a ``max(updated_at)`` misses a change committed by a transaction that
+        began before one already seen (its ``now()`` is older), and would keep serving a layer
+        as open after it was closed. The former ``max(id) ... GROUP BY layer_id`` over
+        ``twin.feature_change`` read the whole change log every poll, growing with each edit
+        ever made; this read is as small as the registry (primary-key order, no join).
+        """
+        rows = conn.execute(_STAMP).all()
+        stamp = tuple((layer_id, version, updated) for layer_id, version, updated, _ in rows)
+        return stamp, {layer_id: int(seq) for layer_id, _, _, seq in rows}
+
     def _refresh(self) -> None:
+        """Re-read layers and columns when the registry changed; an edit only moves counts."""
         with self.engine.connect() as conn:
-            edits: dict[str, int] = {}
-            if conn.execute(_HAS_EDITS).scalar():
-                edits = {layer_id: int(last) for layer_id, last in conn.execute(_EDITS)}
-            stamp = (*conn.execute(_STAMP).one(), tuple(sorted(edits.items())))
+            stamp, edits = self._poll(conn)
             if stamp != self._stamp:
                 layers = [la for la in registry.list_layers(conn, kinds=["vector"])
                           if la.current_version is not None]
                 self._columns = _reflect(conn, layers)
                 self._layers = {la.id: la for la in layers}
-                self._edits = edits
                 self._stamp = stamp
+                self._generation += 1
+            self._edits = edits
         self._checked = time.monotonic()
 
     def collection_in(self, layer: Layer, relation: Relation) -> Collection | None:
@@ -151,9 +172,10 @@ class Catalog:
 
     def _total(self, layer: Layer, relation: Relation) -> int | None:
         """The load's feature count; once a layer was edited, a count cached per change."""
-        if layer.id not in self._edits:
+        edit_seq = self._edits.get(layer.id, 0)
+        if not edit_seq:
             return layer.feature_count
-        marker = (layer.current_version, self._edits[layer.id])
+        marker = (layer.current_version, edit_seq)
         cached = self._totals.get((layer.id, relation))
         if cached is None or cached[0] != marker:
             statement = select(func.count()).select_from(table(relation[1], schema=relation[0]))

@@ -3,8 +3,9 @@
 It lists one set of paths per collection the caller may see (the official test suite discovers
 its test points from these explicit paths), defines every parameter the server accepts with
 the constraints the suite checks (``limit``: form, not exploded, integer with minimum, maximum
-and default; ``bbox``: 4 to 6 numbers) and documents the 400/404 answers. No external $ref:
-validators and schemathesis work offline.
+and default; ``bbox``: 4 to 6 numbers) and documents the 400/404 answers. The collections the
+caller may edit also get their Part 4 operations (`twin.ogc.openapi_edit`); nobody else sees
+them. No external $ref: validators and schemathesis work offline.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from twin.ogc.catalog import Collection
 from twin.ogc.crs import supported_uris
+from twin.ogc.openapi_edit import edit_components, edit_operations, edit_schemas
 from twin.settings import Settings
 
 OPENAPI_MEDIA_TYPE = "application/vnd.oai.openapi+json;version=3.0"
@@ -189,8 +191,24 @@ def _collection_paths(c: Collection, title: str) -> dict[str, Any]:
     }
 
 
-def openapi_document(settings: Settings, visible: dict[str, Collection]) -> dict[str, Any]:
-    """The OpenAPI 3.0 document for a caller who sees ``visible``."""
+def _add_edits(document: dict[str, Any], editable: list[Collection]) -> None:
+    """Merge the Part 4 operations of ``editable`` (and what they refer to) into the document."""
+    if not editable:
+        return
+    paths, components = document["paths"], document["components"]
+    for collection in editable:
+        for path, operations in edit_operations(collection,
+                                                collection.layer.spec.label()).items():
+            paths.setdefault(path, {}).update(operations)
+    components["schemas"].update(edit_schemas())
+    for kind, entries in edit_components().items():
+        components.setdefault(kind, {}).update(entries)
+
+
+def openapi_document(settings: Settings, visible: dict[str, Collection],
+                     editable: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The OpenAPI 3.0 document for a caller who sees ``visible`` and may edit ``editable``
+    (ids; only visible ones count)."""
     p = _parameter_ref
 
     def simple(summary: str, op_id: str, ok: str, schema: str,
@@ -208,7 +226,7 @@ def openapi_document(settings: Settings, visible: dict[str, Collection]) -> dict
     }
     for collection in visible.values():
         paths.update(_collection_paths(collection, collection.layer.spec.label()))
-    return {
+    document: dict[str, Any] = {
         "openapi": "3.0.2",
         "info": {"title": "Commune geodata: OGC API Features and Tiles", "version": "1.0.0",
                  "license": {"name": "EUPL-1.2"}},
@@ -224,3 +242,5 @@ def openapi_document(settings: Settings, visible: dict[str, Collection]) -> dict
             },
         },
     }
+    _add_edits(document, [c for cid, c in visible.items() if cid in editable])
+    return document
