@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -132,3 +133,13 @@ def layer_sql(query: str, layer: str, where: str = "TRUE") -> TextClause:
     """A ground-truth query over a layer table: ``{table}`` becomes its quoted name and
     ``{where}`` the test's own (trusted) condition."""
     return text(query.replace("{table}", f'data."{layer}"').replace("{where}", where))
+
+
+def resolve_ref(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """``node`` of an OpenAPI ``document`` with its internal ``$ref``s followed."""
+    while "$ref" in node:
+        target: Any = document
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from ogc_support import OgcLayers, ingest, layer_sql, spec
+from ogc_support import OgcLayers, ingest, layer_sql, resolve_ref, spec
 from sqlalchemy import Engine, text
 
 from gis import edit, registry
@@ -62,15 +62,6 @@ def _external_refs(node: Any) -> list[str]:
     return []
 
 
-def _resolve(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in node:
-        target: Any = document
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
-
-
 def test_openapi_is_self_contained_with_the_parameters_the_suite_checks(
     ogc_client: TestClient, ogc_layers: OgcLayers,
 ) -> None:
@@ -78,7 +69,7 @@ def test_openapi_is_self_contained_with_the_parameters_the_suite_checks(
     assert document["openapi"].startswith("3.0")
     assert _external_refs(document) == []
     items = document["paths"][f"/collections/{ogc_layers.open}/items"]["get"]
-    params = {p["name"]: p for p in (_resolve(document, p) for p in items["parameters"])}
+    params = {p["name"]: p for p in (resolve_ref(document, p) for p in items["parameters"])}
     limit = params["limit"]
     assert (limit["in"], limit["required"], limit["style"], limit["explode"]) == (
         "query", False, "form", False)

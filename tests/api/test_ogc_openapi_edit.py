@@ -16,6 +16,7 @@ import schemathesis
 from access_support import make_cadastral_layer
 from fastapi.testclient import TestClient
 from httpx import Response
+from ogc_support import resolve_ref
 from pygeoapi.openapi import validate_openapi_document
 from sqlalchemy import Engine
 
@@ -71,15 +72,6 @@ def _document(world: World, headers: dict[str, str] | None = None) -> dict[str, 
     return document
 
 
-def _resolve(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in node:
-        target: Any = document
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
-
-
 def _refs(node: Any) -> list[str]:
     if isinstance(node, dict):
         own = [node["$ref"]] if isinstance(node.get("$ref"), str) else []
@@ -110,7 +102,7 @@ def test_the_document_is_valid_openapi_3_0_for_every_caller(world: World, who: s
     schemathesis.openapi.from_dict(document).validate()  # and schemathesis' own check
     assert all(ref.startswith("#/") for ref in _refs(document)), "external $ref"
     for ref in _refs(document):
-        _resolve(document, {"$ref": ref})  # every internal $ref resolves
+        resolve_ref(document, {"$ref": ref})  # every internal $ref resolves
 
 
 def test_an_editing_caller_sees_the_four_operations(world: World) -> None:
@@ -130,7 +122,7 @@ def test_an_editing_caller_sees_the_four_operations(world: World) -> None:
             bad_request = {"400"} if method != "delete" else set()
             assert set(operation["responses"]) == {"204", "401", "403", "404", "412",
                                                    *bad_request}
-            names = {_resolve(document, p)["name"] for p in operation["parameters"]}
+            names = {resolve_ref(document, p)["name"] for p in operation["parameters"]}
             assert {"featureId", "If-Match"} <= names
             assert operation["security"]
         assert "application/geo+json" in item["put"]["requestBody"]["content"]
@@ -233,7 +225,7 @@ def _check_answer(document: dict[str, Any], operation: dict[str, Any], attempt: 
     status = str(response.status_code)
     where = f"{attempt.why}: {response.status_code} {response.text[:200]}"
     assert status in operation["responses"], f"undocumented answer to {where}"
-    documented = _resolve(document, operation["responses"][status])
+    documented = resolve_ref(document, operation["responses"][status])
     for header in documented.get("headers", {}):
         assert header.lower() in response.headers, f"{header} missing in {where}"
     content = documented.get("content")
