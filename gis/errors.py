@@ -27,6 +27,10 @@ class LayerNotFound(GisError):
         self.layer_id = layer_id
 
 
+class LayerBusy(GisError):
+    """Another operation holds the layer (a load in progress); try again when it is done."""
+
+
 class InvalidLayerSpec(GisError):
     """A layer description (manifest entry or CLI flags) breaks the registry's rules."""
 

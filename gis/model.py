@@ -176,7 +176,7 @@ class LayerVersion(BaseModel):
     layer_id: str
     load_id: int
     version: int | None
-    status: Literal["loading", "current", "superseded", "failed"]
+    status: Literal["loading", "current", "superseded", "pruned", "failed"]
     source: str | None
     checksum: str | None
     started_at: datetime

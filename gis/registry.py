@@ -144,6 +144,26 @@ def list_layers(conn: Connection, kinds: Iterable[str] | None = None) -> list[La
     return [_row_to_layer(row) for row in conn.execute(query)]
 
 
+def superseded_versions(conn: Connection, layer_id: str) -> list[int]:
+    """The superseded (not yet pruned) version numbers of a layer, newest first."""
+    rows = conn.execute(
+        select(layer_version.c.version)
+        .where(layer_version.c.layer_id == layer_id, layer_version.c.status == "superseded")
+        .order_by(layer_version.c.version.desc())
+    )
+    return [int(row[0]) for row in rows]
+
+
+def mark_pruned(conn: Connection, layer_id: str, versions: Iterable[int]) -> None:
+    """Record that these versions' data is gone (their lifespans and statistics stay)."""
+    conn.execute(
+        update(layer_version)
+        .where(layer_version.c.layer_id == layer_id,
+               layer_version.c.version.in_(list(versions)))
+        .values(status="pruned")
+    )
+
+
 def history(conn: Connection, layer_id: str) -> list[LayerVersion]:
     """Every load of a layer, newest first, failed ones included (with their reason)."""
     get_layer(conn, layer_id)

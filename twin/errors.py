@@ -84,6 +84,7 @@ _DOMAIN_MAPPING: list[tuple[type[Exception], int, str, str | None]] = [
     (gis_errors.LayerNotFound, 404, "NotFound", None),
     (gis_errors.DatabaseUnavailable, 503, "ServiceUnavailable", "the data store is unavailable"),
     (gis_errors.InvalidLayerSpec, 400, "InvalidParameterValue", None),
+    (gis_errors.LayerBusy, 409, "Conflict", None),
     (gis_errors.GeodesyError, 400, "InvalidParameterValue", None),
     (gis_errors.GisError, 500, "NoApplicableCode", "internal error"),
     (tiles_errors.BuildInputError, 400, "InvalidParameterValue", None),

@@ -425,7 +425,7 @@ class _Load:
         layer_id = self.layer.id
         exists = self._execute(sql.table_exists(), (DATA_SCHEMA, layer_id))[0][0]
         if exists:
-            history_table = f"{layer_id}__v{self.layer.current_version or 0}"
+            history_table = sql.history_table(layer_id, self.layer.current_version or 0)
             if self._execute(sql.table_exists(), (HISTORY_SCHEMA, history_table))[0][0]:
                 raise IngestError(str(self.path), f"history.{history_table} already exists")
             for statement in sql.retire_current(layer_id, history_table):

@@ -47,6 +47,13 @@ def wait_lock() -> sql.Composed:
     return sql.SQL("SELECT pg_advisory_lock({}, hashtext(%s))").format(sql.Literal(LOCK_CLASS))
 
 
+def wait_xact_lock() -> sql.Composed:
+    """The layer's lock for the rest of the transaction (it conflicts with a load's session
+    lock on the same key), waited for at most ``lock_timeout``."""
+    return sql.SQL("SELECT pg_advisory_xact_lock({}, hashtext(%s))").format(
+        sql.Literal(LOCK_CLASS))
+
+
 def lock_timeout() -> sql.SQL:
     return sql.SQL("SELECT set_config('lock_timeout', %s, true)")
 
@@ -179,6 +186,16 @@ def _rename_objects(schema: str, old: str, new: str) -> list[sql.Composed]:
         sql.Identifier(schema, object_name(old, "fid_seq")),
         sql.Identifier(object_name(new, "fid_seq"))))
     return statements
+
+
+def history_table(layer_id: str, version: int) -> str:
+    """The table in ``history`` holding version ``version`` of a layer once superseded."""
+    return f"{layer_id}__v{version}"
+
+
+def drop_history(layer_id: str, version: int) -> sql.Composed:
+    return sql.SQL("DROP TABLE IF EXISTS {}").format(
+        sql.Identifier(HISTORY_SCHEMA, history_table(layer_id, version)))
 
 
 def retire_current(layer_id: str, history_table: str) -> list[sql.Composed]:

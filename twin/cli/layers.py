@@ -1,4 +1,4 @@
-"""``twin layers list|show|register|history``: the registry from the command line."""
+"""``twin layers list|show|register|history|prune``: the registry from the command line."""
 
 from __future__ import annotations
 
@@ -109,3 +109,26 @@ def register(
         for spec in specs:
             registry.register(conn, spec, config.storage_crs)
     console.print(f"{len(specs)} layers declared")
+
+
+@app.command()
+@domain_errors
+def prune(
+    layer_ids: Annotated[Optional[list[str]], typer.Argument(help="layers to prune")] = None,  # noqa: UP045
+    keep: Annotated[int, typer.Option(min=0, help="superseded versions to keep")] = 1,
+    all_layers: Annotated[bool, typer.Option("--all", help="every vector layer")] = False,
+) -> None:
+    """Drop the data of old versions (all but the --keep newest superseded ones); their
+    history rows stay, marked pruned."""
+    from gis.ingest.prune import prune_history  # the ingest stack, for this command only
+
+    if bool(layer_ids) == all_layers:
+        raise typer.BadParameter("name the layers or give --all (not both)")
+    with engine_for(settings()) as engine:
+        if all_layers:
+            with engine.connect() as conn:
+                layer_ids = [la.id for la in registry.list_layers(conn, kinds=["vector"])]
+        for layer_id in layer_ids or []:
+            pruned = prune_history(engine, layer_id, keep)
+            listed = ", ".join(f"v{v}" for v in pruned) or "nothing"
+            console.print(f"{layer_id}: pruned {listed}")
