@@ -2,8 +2,8 @@
 
 Every load keeps the version it replaces as ``history."<layer>__v<n>"`` (INSPIRE-style
 lifespans: what the layer said when). That is the point of versioning, but it is unbounded: a
-cadastre reloaded every week doubles its footprint in a week and keeps growing. Pruning drops
-the tables of all but the newest ``keep`` superseded versions; their registry rows stay,
+cadastre reloaded every week grows by a full copy every week, for ever. Pruning drops the
+tables of all but the newest ``keep`` superseded versions; their registry rows stay,
 marked ``pruned``, so the layer's history (valid from/to, counts, extents, quality) is still
 told in full.
 """
@@ -50,7 +50,10 @@ def _lock_timeout(exc: Exception) -> bool:
 
 def _prune(engine: Engine, layer_id: str, keep: int, wait_seconds: float) -> list[int]:
     with engine.begin() as conn:
-        registry.get_layer(conn, layer_id)  # LayerNotFound names it
+        layer = registry.get_layer(conn, layer_id)  # LayerNotFound names it
+        if layer.spec.kind != "vector":
+            raise InvalidLayerSpec(f"layer {layer_id!r} is a {layer.spec.kind} layer: only vector "
+                                   "layers keep their old versions in history tables")
         driver = conn.connection.driver_connection
         assert driver is not None
         with driver.cursor() as cursor:

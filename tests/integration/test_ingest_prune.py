@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
+from gis import registry
 from gis.errors import InvalidLayerSpec, LayerBusy, LayerNotFound
 from gis.ingest import sql
 from gis.ingest.prune import prune_history
@@ -53,6 +54,10 @@ def test_prune_refuses_bad_requests(engine: Engine, layer_id: str) -> None:
         prune_history(engine, layer_id, keep=1)
     with pytest.raises(InvalidLayerSpec, match="keep must be 0 or more"):
         prune_history(engine, layer_id, keep=-1)
+    with engine.begin() as conn:
+        registry.register(conn, spec(layer_id, kind="lidar"), "EPSG:28992")
+    with pytest.raises(InvalidLayerSpec, match="only vector layers"):
+        prune_history(engine, layer_id, keep=0)
 
 
 def test_prune_waits_for_a_load_then_says_the_layer_is_busy(
