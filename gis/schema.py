@@ -56,6 +56,8 @@ layer = Table(
     Column("current_version", Integer),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    #: bumped by every feature edit (OGC API Features Part 4), in the edit's transaction
+    Column("edit_seq", BigInteger, nullable=False, server_default="0"),
 )
 
 layer_version = Table(

@@ -38,6 +38,7 @@ from sqlalchemy.sql.elements import BindParameter, ColumnClause
 
 from gis.edit_sql import ROW_VERSION
 from gis.schema import DATA_SCHEMA
+from gis.schema import layer as layer_table
 from twin.ogc.catalog import GEOMETRY_COLUMNS, ID_COLUMN, Attribute
 from twin.ogc.crs import OutputCrs
 
@@ -145,22 +146,20 @@ def stored_table(table_name: str) -> TableClause:
     return table(table_name, column(ID_COLUMN, BigInteger), schema=DATA_SCHEMA)
 
 
-#: The registry row of a layer, as far as served tiles depend on it.
-_LAYER = table("layer", column("id"), column("current_version"), column("edit_seq"),
-               schema="twin")
 LAYER_ID = bindparam("layer_id", type_=Text)
 
 
 def layer_stamp() -> Select[Any]:
     """``(current_version, edit_seq)`` of a layer: a new load or any edit changes it."""
-    return select(_LAYER.c.current_version, _LAYER.c.edit_seq).where(_LAYER.c.id == LAYER_ID)
+    return select(layer_table.c.current_version, layer_table.c.edit_seq).where(
+        layer_table.c.id == LAYER_ID)
 
 
 def stamped_tile(tile: Select[Any]) -> Select[Any]:
     """``(tile, current_version, edit_seq)``: the tile and the stamp its ETag is made of, read
     in one snapshot (no row when the layer is gone)."""
-    return select(tile.scalar_subquery().label("tile"), _LAYER.c.current_version,
-                  _LAYER.c.edit_seq).where(_LAYER.c.id == LAYER_ID)
+    return select(tile.scalar_subquery().label("tile"), layer_table.c.current_version,
+                  layer_table.c.edit_seq).where(layer_table.c.id == LAYER_ID)
 
 
 @dataclass(frozen=True)
