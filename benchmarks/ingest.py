@@ -4,7 +4,9 @@ Two sources, each loaded by both tools into the same database in one run:
 
 * the 4,241 cadastral parcels of Épinay-sur-Orge (GeoJSON, EPSG:4326 -> stored in EPSG:2154);
 * a generated GeoPackage of 1,000,000 parcels (5-20 vertex polygons, EPSG:31370), written
-  once into ``benchmarks/out/`` and reused.
+  once into ``benchmarks/out/`` and reused;
+* its first 200,000 parcels as GeoJSON (183 MB; ``--geojson-features``), the format GDAL
+  parses whole on open.
 
 `twin ingest` runs with every check on (validity, types, ids, CRS area, text) and writes the
 storage geometry plus the derived EPSG:4326 and EPSG:3857 columns, three GIST indexes and a
@@ -16,7 +18,7 @@ tools (see ``benchmarks/installed.py``).
 Usage::
 
     python benchmarks/ingest.py [--database-url URL] [--features 1000000] [--repeat 1]
-                                [--current-venv]
+                                [--geojson-features 200000] [--current-venv]
 
 The database defaults to TWIN_DATABASE_URL (or the private cluster of ``twin db up``); it is
 migrated first.
@@ -120,6 +122,18 @@ def generated_geopackage(features: int) -> Path:
     return path
 
 
+def generated_geojson(geopackage: Path, features: int) -> Path:
+    """The first ``features`` parcels of ``geopackage`` as GeoJSON, written once."""
+    path = OUT / f"parcels_{features}.geojson"
+    if not path.exists():
+        partial = path.with_suffix(".partial.geojson")
+        partial.unlink(missing_ok=True)
+        subprocess.run(["ogr2ogr", "-f", "GeoJSON", str(partial), str(geopackage),
+                        "-limit", str(features)], check=True)
+        partial.rename(path)
+    return path
+
+
 def timed_child(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     """Wall time, peak RSS (MB) and stdout of one child process; fails loudly if it fails."""
     started = time.perf_counter()
@@ -209,6 +223,8 @@ def main() -> None:
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--features", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--geojson-features", type=int, default=200_000,
+                        help="parcels in the GeoJSON dataset (0: leave it out)")
     parser.add_argument("--current-venv", action="store_true",
                         help="time the twin of this venv (test tools included) instead of a "
                              "user's install (benchmarks/installed.py)")
@@ -223,6 +239,10 @@ def main() -> None:
         ("epinay (4,241)", EPINAY, "EPSG:2154", "EPSG:2154", 4241),
         (f"generated ({args.features:,})", big, "EPSG:31370", None, args.features),
     ]
+    if args.geojson_features:
+        datasets.append((f"GeoJSON ({args.geojson_features:,})",
+                         generated_geojson(big, args.geojson_features), "EPSG:31370", None,
+                         args.geojson_features))
     runs: list[Run] = []
     for number, (dataset, path, storage, ogr_target, features) in enumerate(datasets):
         for attempt in range(args.repeat):

@@ -183,7 +183,9 @@ def history(conn: Connection, layer_id: str) -> list[LayerVersion]:
 
 
 def start_load(conn: Connection, layer_id: str, source: str, checksum: str | None) -> int:
-    """Record a load in progress (committed apart, so a crash leaves a trace)."""
+    """Record a load in progress (committed apart, so a crash leaves a trace). ``checksum``
+    may be None while it is still being computed: `publish_version` (a ``checksum`` in its
+    stats) or `fail_load` records it."""
     return int(
         conn.execute(
             insert(layer_version)
@@ -193,12 +195,13 @@ def start_load(conn: Connection, layer_id: str, source: str, checksum: str | Non
     )
 
 
-def fail_load(conn: Connection, load_id: int, error: str, quality: dict[str, Any] | None) -> None:
-    conn.execute(
-        update(layer_version)
-        .where(layer_version.c.load_id == load_id)
-        .values(status="failed", error=error, quality=quality, finished_at=func.now())
-    )
+def fail_load(conn: Connection, load_id: int, error: str, quality: dict[str, Any] | None,
+              checksum: str | None = None) -> None:
+    values: dict[str, Any] = {"status": "failed", "error": error, "quality": quality,
+                              "finished_at": func.now()}
+    if checksum is not None:
+        values["checksum"] = checksum
+    conn.execute(update(layer_version).where(layer_version.c.load_id == load_id).values(values))
 
 
 def abandon_stale_loads(conn: Connection, layer_id: str) -> int:

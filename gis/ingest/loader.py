@@ -107,32 +107,46 @@ def ingest_vector(
     """
     path = Path(path).resolve()
     started = time.monotonic()
-    digest = checksum(path) if path.is_file() else None
-    with engine.connect() as conn, _layer_lock(conn, spec.id, str(path)):
+    # The file's SHA-256 is computed beside the load, not before it: 1.3 s for a 400 MB
+    # GeoPackage (hashlib releases the GIL), recorded with the version when it is published.
+    with ThreadPoolExecutor(1, thread_name_prefix="checksum") as hashing, \
+            engine.connect() as conn, _layer_lock(conn, spec.id, str(path)):
+        digest = hashing.submit(checksum, path) if path.is_file() else None
         with conn.begin():
             layer = registry.register(conn, spec, default_storage_crs)
             stale = registry.abandon_stale_loads(conn, spec.id)
             if stale:
                 log.warning("layer %s: %d interrupted load(s) marked failed", spec.id, stale)
             _drop_leftovers(conn, spec.id)
-            load_id = registry.start_load(conn, spec.id, str(path), digest)
+            load_id = registry.start_load(conn, spec.id, str(path), None)
         tracker = QualityTracker(str(path), strict)
         job = _Load(engine, conn, layer, load_id, path, tracker, progress)
         try:
-            version, stats = job.run(source_crs or spec.source_crs)
+            version, stats = job.run(source_crs or spec.source_crs, digest)
         except BaseException as exc:
             job.drop_staging()
             error = _as_ingest_error(exc, str(path))
-            _record_failure(engine, load_id, error or exc, tracker.report)
+            _record_failure(engine, load_id, error or exc, tracker.report, _digest_of(digest))
             if error is None:
                 raise
             raise error from exc
     return LoadResult(
         layer_id=spec.id, load_id=load_id, version=version, table=f"{DATA_SCHEMA}.{spec.id}",
         storage_srid=layer.storage_srid, feature_count=stats["feature_count"],
-        geometry_type=stats["geometry_type"], checksum=digest or "", quality=tracker.report,
-        seconds=time.monotonic() - started,
+        geometry_type=stats["geometry_type"], checksum=stats["checksum"] or "",
+        quality=tracker.report, seconds=time.monotonic() - started,
     )
+
+
+def _digest_of(digest: Future[str] | None) -> str | None:
+    """The checksum of a failed load's file, when it could be read (the failure may be
+    that it could not)."""
+    if digest is None:
+        return None
+    try:
+        return digest.result()
+    except OSError:
+        return None
 
 
 @contextmanager
@@ -195,12 +209,13 @@ def _as_ingest_error(exc: BaseException, source: str) -> GisError | None:
 
 
 def _record_failure(
-    engine: Engine, load_id: int, error: BaseException, report: QualityReport
+    engine: Engine, load_id: int, error: BaseException, report: QualityReport,
+    digest: str | None,
 ) -> None:
     message = str(error) or type(error).__name__
     try:
         with engine.begin() as conn:
-            registry.fail_load(conn, load_id, message, report.model_dump(mode="json"))
+            registry.fail_load(conn, load_id, message, report.model_dump(mode="json"), digest)
     except (SQLAlchemyError, psycopg.Error) as exc:
         log.warning("load %d failed (%s) and could not be recorded: %s", load_id, message, exc)
 
@@ -222,11 +237,19 @@ class _Load:
         assert driver is not None
         self.driver: psycopg.Connection[Any] = driver
 
-    def run(self, declared_crs: str | None) -> tuple[int, dict[str, Any]]:
+    def run(self, declared_crs: str | None, digest: Future[str] | None
+            ) -> tuple[int, dict[str, Any]]:
         """Stage, index and publish. A large load commits its staged table so that other
         connections can index it side by side; a small one does everything in one
         transaction (a commit and more connections would cost more than they save)."""
         source = open_source(self.path, self.layer.spec)
+        try:
+            return self._load(source, declared_crs, digest)
+        finally:
+            source.close()
+
+    def _load(self, source: Source, declared_crs: str | None, digest: Future[str] | None
+              ) -> tuple[int, dict[str, Any]]:
         source_crs = self._source_crs(source, declared_crs)
         clock = time.monotonic()
         transaction = self.conn.begin()
@@ -253,6 +276,7 @@ class _Load:
                 self._execute(statement)
             extents = self._execute(sql.extents(self.staging))[0] if removed else None
             stats = self._stats(processor, report, extents)
+            stats["checksum"] = digest.result() if digest is not None else None
             version = self._swap(stats)
             transaction.commit()
         except BaseException:

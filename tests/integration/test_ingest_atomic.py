@@ -26,6 +26,7 @@ from gis import migrate, registry
 from gis.cluster import Cluster
 from gis.db import make_engine
 from gis.errors import IngestError
+from gis.files import sha256_file
 from gis.ingest import loader
 from gis.ingest import sql as ingest_sql
 
@@ -66,9 +67,11 @@ def test_every_load_is_a_version_with_lifespans(engine: Engine, layer_id: str,
     third = load(engine, spec(layer_id), source)
     assert (first.version, second.version, third.version) == (1, 2, 3)
     assert first.checksum == third.checksum != second.checksum
+    assert first.checksum == sha256_file(source)  # computed beside the load, recorded with it
     assert count(engine, layer_id) == 5
     with engine.connect() as conn:
         history = list(reversed(registry.history(conn, layer_id)))
+    assert [v.checksum for v in history] == [first.checksum, second.checksum, third.checksum]
     assert [v.status for v in history] == ["superseded", "superseded", "current"]
     assert history[0].end_lifespan == history[1].begin_lifespan
     assert history[1].end_lifespan == history[2].begin_lifespan
@@ -199,10 +202,13 @@ def test_a_failure_after_staging_drops_the_staged_table(
 
     monkeypatch.setattr(loader, "PARALLEL_INDEX_MIN_FEATURES", 0)  # the large-load path
     monkeypatch.setattr(loader._Load, "_build_indexes", broken)
+    failing = leuven_squares(tmp_path / "b.geojson", n=3)
     with pytest.raises(IngestError, match="index build failed"):
-        load(engine, spec(layer_id), leuven_squares(tmp_path / "b.geojson", n=3))
+        load(engine, spec(layer_id), failing)
     assert count(engine, layer_id) == 5
     assert [v[1] for v in versions(engine, layer_id)] == ["current", "failed"]
+    with engine.connect() as conn:
+        assert registry.history(conn, layer_id)[0].checksum == sha256_file(failing)
     assert rows(engine, "SELECT count(*) FROM pg_tables WHERE schemaname = 'staging' "
                 "AND tablename LIKE :p", p=f"{layer_id}%")[0][0] == 0
 

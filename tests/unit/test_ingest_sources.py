@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pyarrow as pa
+import pyogrio
 import pytest
 
 from gis.errors import IngestError
@@ -18,6 +19,7 @@ from gis.ingest.sql import object_name
 from gis.model import LayerSpec
 
 DATA = Path(__file__).resolve().parents[2] / "data"
+EPINAY = DATA / "epinay_fr" / "epinay-sur-orge_cadastre-91216-parcelles.json"
 
 
 def _spec(**extra: object) -> LayerSpec:
@@ -53,6 +55,39 @@ def test_open_source_reads_metadata_only() -> None:
     assert source.crs == "EPSG:3812"
     assert source.parts[0].layer == "Cadastral_parcel"
     assert source.open_options == {"WRITE_GFS": "NO"}
+
+
+def test_a_geojson_file_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """GDAL parses a GeoJSON file whole on every open: the metadata comes from the stream
+    that then reads the features, not from a separate ``read_info``."""
+    def second_open(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the GeoJSON file was opened twice")
+
+    monkeypatch.setattr(pyogrio, "read_info", second_open)
+    monkeypatch.setattr(pyogrio, "list_layers", second_open)
+    source = open_source(EPINAY, _spec())
+    assert (source.crs, source.declared_type, source.feature_estimate) == (
+        "EPSG:4326", "Polygon", None)
+    assert source.parts[0].layer is None
+    assert sum(batch.num_rows for batch in batches(source)) == 4241
+    with pytest.raises(RuntimeError, match="read or closed already"):
+        list(batches(source))
+    source.close()  # idempotent once read
+
+
+def test_an_unread_geojson_source_closes() -> None:
+    source = open_source(EPINAY, _spec())
+    source.close()
+    source.close()
+    with pytest.raises(RuntimeError, match="read or closed already"):
+        list(batches(source))
+
+
+def test_an_unreadable_geojson_file_is_named(tmp_path: Path) -> None:
+    broken = tmp_path / "parcels.geojson"
+    broken.write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
+    with pytest.raises(IngestError, match=r"parcels\.geojson: not a readable vector file"):
+        open_source(broken, _spec())
 
 
 def test_osm_facilities_stream_points_with_unique_ids() -> None:
