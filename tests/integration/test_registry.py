@@ -116,3 +116,23 @@ def test_storage_crs_cannot_change_under_data(engine: Engine, layer_id: str) -> 
 
 def test_test_cluster_transforms_with_the_grid(engine: Engine) -> None:
     assert server_geodesy_problem(engine) is None
+
+
+def test_the_last_edit_of_a_layer_is_one_index_lookup(engine: Engine, layer_id: str) -> None:
+    """The catalogue asks for the latest edit of each layer on every request: it must not
+    read the layer's whole change log."""
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO twin.feature_change (layer_id, fid, operation, at) "
+            "SELECT :layer, n, 'update', now() - n * interval '1 minute' "
+            "FROM generate_series(1, 500) n"), {"layer": layer_id})
+        conn.execute(text("ANALYZE twin.feature_change"))
+        conn.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(row[0] for row in conn.execute(text(
+            "EXPLAIN SELECT max(at) FROM twin.feature_change WHERE layer_id = :layer"),
+            {"layer": layer_id}))
+        latest = conn.execute(text(
+            "SELECT max(at) = now() - interval '1 minute' FROM twin.feature_change "
+            "WHERE layer_id = :layer"), {"layer": layer_id}).scalar_one()
+    assert "Index Only Scan Backward using feature_change_layer_at" in plan, plan
+    assert latest
