@@ -5,7 +5,8 @@ trees; 16-bit RGB; RD New + NAP) written to benchmarks/out/. Each tool runs as a
 peak memory is the largest sum over its process tree (PSS, so pages shared by forked workers
 count once), sampled every 50 ms. Run by hand, never as a timed test:
 
-    /work/venv/bin/python benchmarks/pointcloud.py [--sizes 1000000,10000000] [--skip-py3dtiles]
+    /work/venv/bin/python benchmarks/pointcloud.py [--sizes 1000000,10000000] [--repeat 1]
+                                                   [--skip-py3dtiles]
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ import argparse
 import contextlib
 import json
 import shutil
+import statistics
 import subprocess
 import sys
 import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import laspy
@@ -109,39 +112,88 @@ def py3dtiles(files: list[Path], out: Path, colour: bool) -> list[str]:
     return command
 
 
+@dataclass
+class ToolRun:
+    seconds: float
+    points_per_s: int
+    peak_mb: int
+
+
+@dataclass
+class Pair:
+    """One run of each tool on one input."""
+
+    input: str
+    points: int
+    ours: ToolRun
+    py3dtiles: ToolRun | None = None
+
+    @property
+    def speed_ratio(self) -> float | None:
+        return self.py3dtiles.seconds / self.ours.seconds if self.py3dtiles else None
+
+    @property
+    def memory_ratio(self) -> float | None:
+        return self.ours.peak_mb / self.py3dtiles.peak_mb if self.py3dtiles else None
+
+
+def run_tool(tool: str, files: list[Path], colour: bool, points: int, name: str) -> ToolRun:
+    target = OUT / f"tiles_{tool}_{points}"
+    shutil.rmtree(target, ignore_errors=True)
+    seconds, peak = measure((ours if tool == "ours" else py3dtiles)(files, target, colour))
+    print(f"{name:22} {tool:10} {points:>11,} pts {seconds:7.1f} s "
+          f"{points / seconds:>11,.0f} pts/s {peak:7.0f} MB", flush=True)
+    return ToolRun(round(seconds, 2), round(points / seconds), round(peak))
+
+
+def run_pair(name: str, files: list[Path], colour: bool, points: int,
+             skip_py3dtiles: bool) -> Pair:
+    pair = Pair(name, points, run_tool("ours", files, colour, points, name))
+    if not skip_py3dtiles:
+        pair.py3dtiles = run_tool("py3dtiles", files, colour, points, name)
+        print(f"{'':22} ratio: {pair.speed_ratio:.2f}x points/s, "
+              f"{pair.memory_ratio:.2f}x peak memory", flush=True)
+    return pair
+
+
+def summary(pairs: list[Pair]) -> None:
+    """Per input over the repeats: the median and range of the ratios, and the ratio of the
+    median times (a single run of either tool swings by 10-15% on small inputs)."""
+    print()
+    for name in dict.fromkeys(p.input for p in pairs):
+        runs = [p for p in pairs if p.input == name and p.py3dtiles is not None]
+        if not runs:
+            continue
+        speed = [p.speed_ratio or 0.0 for p in runs]
+        memory = [p.memory_ratio or 0.0 for p in runs]
+        ours_s = statistics.median(p.ours.seconds for p in runs)
+        theirs_s = statistics.median(p.py3dtiles.seconds for p in runs if p.py3dtiles)
+        print(f"{name:22} {len(runs)} run(s): speed ratio median {statistics.median(speed):.2f}"
+              f" (range {min(speed):.2f}-{max(speed):.2f}), median times {ours_s:.2f} s vs "
+              f"{theirs_s:.2f} s = {theirs_s / ours_s:.2f}x; memory ratio "
+              f"{min(memory):.2f}-{max(memory):.2f}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="1000000,10000000")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs of each tool per input (alternating), summarised by medians")
     parser.add_argument("--skip-py3dtiles", action="store_true")
     args = parser.parse_args()
     inputs: list[tuple[str, list[Path], bool]] = [("delft (real AHN3)", DELFT, False)]
     for size in (int(s) for s in args.sizes.split(",") if s):
         inputs.append((f"generated {size / 1e6:g}M", [generate(OUT / f"gen_{size}.laz", size)],
                        True))
-    rows = []
+    pairs = []
     for name, files, colour in inputs:
         points = sum(laspy.open(f).header.point_count for f in files)
-        row: dict[str, object] = {"input": name, "points": points}
-        for tool, build in (("ours", ours), ("py3dtiles", py3dtiles)):
-            if tool == "py3dtiles" and args.skip_py3dtiles:
-                continue
-            target = OUT / f"tiles_{tool}_{points}"
-            shutil.rmtree(target, ignore_errors=True)
-            seconds, peak = measure(build(files, target, colour))
-            row[tool] = {"seconds": round(seconds, 2), "points_per_s": round(points / seconds),
-                         "peak_mb": round(peak)}
-            print(f"{name:22} {tool:10} {points:>11,} pts {seconds:7.1f} s "
-                  f"{points / seconds:>11,.0f} pts/s {peak:7.0f} MB", flush=True)
-        if "py3dtiles" in row:
-            a, b = row["ours"], row["py3dtiles"]
-            assert isinstance(a, dict)
-            assert isinstance(b, dict)
-            row["speed_ratio"] = round(a["points_per_s"] / b["points_per_s"], 2)
-            row["memory_ratio"] = round(a["peak_mb"] / b["peak_mb"], 2)
-            print(f"{'':22} ratio: {row['speed_ratio']}x points/s, "
-                  f"{row['memory_ratio']}x peak memory", flush=True)
-        rows.append(row)
-    (OUT / "pointcloud.json").write_text(json.dumps(rows, indent=2))
+        for _ in range(args.repeat):
+            pairs.append(run_pair(name, files, colour, points, args.skip_py3dtiles))
+    summary(pairs)
+    (OUT / "pointcloud.json").write_text(json.dumps(
+        [{**asdict(p), "speed_ratio": p.speed_ratio, "memory_ratio": p.memory_ratio}
+         for p in pairs], indent=2))
 
 
 if __name__ == "__main__":
