@@ -12,8 +12,8 @@ Two sources, each loaded by both tools into the same database in one run:
 storage geometry plus the derived EPSG:4326 and EPSG:3857 columns, three GIST indexes and a
 primary key, atomically. ogr2ogr (``PG_USE_COPY=YES``) writes one geometry column with one
 GIST index and checks nothing. Each load runs as a child process; its peak memory is that
-child's ``ru_maxrss`` (``os.wait4``). ``twin`` is the one of a user's install, without the test
-tools (see ``benchmarks/installed.py``).
+child's maximum resident set size, as GNU time reports it. ``twin`` is the one of a user's
+install, without the test tools (see ``benchmarks/installed.py``).
 
 Usage::
 
@@ -55,6 +55,7 @@ REPO = HERE.parent
 OUT = HERE / "out"
 EPINAY = REPO / "data" / "epinay_fr" / "epinay-sur-orge_cadastre-91216-parcelles.json"
 CHUNK = 100_000
+GNU_TIME = "/usr/bin/time"
 
 
 @dataclass(frozen=True)
@@ -135,18 +136,25 @@ def generated_geojson(geopackage: Path, features: int) -> Path:
 
 
 def timed_child(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """Wall time, peak RSS (MB) and stdout of one child process; fails loudly if it fails."""
-    started = time.perf_counter()
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(argv, env=env, stdout=out, stderr=err)
-        _pid, status, usage = os.wait4(process.pid, 0)
+    """Wall time, peak RSS (MB) and stdout of one child process; fails loudly if it fails.
+
+    The peak is measured by GNU time (Debian package ``time``), whose child it is: a child of
+    this process would report at least this process's own peak (Linux keeps the forked
+    image's high-water mark across ``exec``), 200 MB of NumPy and Arrow.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile("r") as peak:
+        started = time.perf_counter()
+        process = subprocess.run([GNU_TIME, "-f", "%M", "-o", peak.name, *argv], env=env,
+                                 stdout=out, stderr=err, check=False)
         seconds = time.perf_counter() - started
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{argv[0]} failed: {stderr.strip()[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024, stdout
+        if process.returncode != 0:
+            raise SystemExit(f"{argv[0]} failed: {stderr.strip()[-2000:]}")
+        kilobytes = int(peak.read().split()[-1])
+    return seconds, kilobytes / 1024, stdout
 
 
 def pg_dsn(url: str) -> str:

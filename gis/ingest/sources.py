@@ -64,6 +64,9 @@ TOPOJSON_SNIFF_BYTES = 64 * 1024
 #: when the cached count is wrong.
 GPKG_GENERIC_READER = "OGR_GPKG_STREAM_BASE_IMPL"
 
+#: What GDAL (through pyogrio) raises when it cannot open a file as vector data.
+OPEN_ERRORS = (UnicodeDecodeError, DataSourceError, DataLayerError, FieldError, OSError)
+
 BatchMapper = Callable[[pa.RecordBatch], pa.RecordBatch]
 
 
@@ -310,10 +313,6 @@ def _read_info(label: str, location: str, layer: str | None, options: dict[str, 
     return info
 
 
-#: What GDAL (through pyogrio) raises when it cannot open a file as vector data.
-OPEN_ERRORS = (UnicodeDecodeError, DataSourceError, DataLayerError, FieldError, OSError)
-
-
 def _unreadable(label: str, exc: Exception) -> IngestError:
     if isinstance(exc, UnicodeDecodeError):
         return _not_utf8(label, exc)
@@ -329,8 +328,6 @@ def _require_geometry(label: str, layer: str | None, geometry_type: str | None) 
     )
     named = f"layer {layer!r}" if layer is not None else "the layer"
     raise IngestError(label, f"{named} has no geometry{hint}")
-
-
 
 
 @contextmanager
