@@ -6,7 +6,7 @@ peak memory is the largest sum over its process tree (PSS, so pages shared by fo
 count once), sampled every 50 ms. Run by hand, never as a timed test:
 
     /work/venv/bin/python benchmarks/pointcloud.py [--sizes 1000000,10000000] [--repeat 1]
-                                                   [--skip-py3dtiles]
+                                                   [--skip-py3dtiles] [--rebuild-grid N]
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -34,12 +35,15 @@ DELFT = sorted((REPO / "data" / "delft").glob("ahn3_cropped_*.laz"))
 CRS = "EPSG:28992+5709"
 
 
-def generate(path: Path, points: int, seed: int = 1) -> Path:
-    """A synthetic but LiDAR-like tile: 20 points/m2 over a square around Delft."""
-    if path.is_file() and laspy.open(path).header.point_count == points:
+def generate(path: Path, points: int, seed: int = 1, place: tuple[int, int] = (0, 0),
+             cached: bool = True) -> Path:
+    """A synthetic but LiDAR-like tile: 20 points/m2 over a square around Delft; ``place``
+    is its (column, row) in a grid of such tiles."""
+    if cached and path.is_file() and laspy.open(path).header.point_count == points:
         return path
     rng = np.random.default_rng(seed)
     side = float(np.sqrt(points / 20.0))
+    offset = (place[0] * side, place[1] * side)
     header = laspy.LasHeader(point_format=7, version="1.4")
     header.scales = np.array([0.001, 0.001, 0.001])
     header.offsets = np.array([84000.0, 446000.0, 0.0])
@@ -48,15 +52,15 @@ def generate(path: Path, points: int, seed: int = 1) -> Path:
     with laspy.open(path, mode="w", header=header) as writer:
         for start in range(0, points, 2_000_000):
             count = min(2_000_000, points - start)
-            writer.write_points(_chunk(header, rng, count, side))
+            writer.write_points(_chunk(header, rng, count, side, offset))
     return path
 
 
-def _chunk(header: laspy.LasHeader, rng: np.random.Generator, count: int, side: float
-           ) -> laspy.ScaleAwarePointRecord:
+def _chunk(header: laspy.LasHeader, rng: np.random.Generator, count: int, side: float,
+           offset: tuple[float, float]) -> laspy.ScaleAwarePointRecord:
     record = laspy.ScaleAwarePointRecord.zeros(count, header=header)
-    x = rng.uniform(0, side, count)
-    y = rng.uniform(0, side, count)
+    x = offset[0] + rng.uniform(0, side, count)
+    y = offset[1] + rng.uniform(0, side, count)
     terrain = 0.5 * np.sin(x / 40.0) + 0.3 * np.cos(y / 25.0)
     house = ((x % 30) < 12) & ((y % 30) < 10)
     tree = ~house & (rng.random(count) < 0.15)
@@ -72,25 +76,28 @@ def _chunk(header: laspy.LasHeader, rng: np.random.Generator, count: int, side: 
     return record
 
 
-def measure(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak PSS (MB) of a command's whole process tree."""
-    start = time.perf_counter()
-    process = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
-    while process.poll() is None:
-        total = 0
-        try:
-            for proc in [process, *process.children(recursive=True)]:
-                with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-                    total += proc.memory_full_info().pss
-        except psutil.NoSuchProcess:
-            pass
-        peak = max(peak, total)
-        time.sleep(0.05)
-    elapsed = time.perf_counter() - start
-    if process.returncode != 0:
-        raise RuntimeError(f"{command[:3]} failed: {process.stderr.read().decode()[-2000:]}")
-    return elapsed, peak / 2**20
+def measure(command: list[str]) -> tuple[float, float, str]:
+    """Wall seconds, peak PSS (MB) and standard output of a command's whole process tree."""
+    with tempfile.TemporaryFile() as output:
+        start = time.perf_counter()
+        process = psutil.Popen(command, stdout=output, stderr=subprocess.PIPE)
+        peak = 0
+        while process.poll() is None:
+            total = 0
+            try:
+                for proc in [process, *process.children(recursive=True)]:
+                    with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+                        total += proc.memory_full_info().pss
+            except psutil.NoSuchProcess:
+                pass
+            peak = max(peak, total)
+            time.sleep(0.05)
+        elapsed = time.perf_counter() - start
+        if process.returncode != 0:
+            raise RuntimeError(
+                f"{command[:3]} failed: {process.stderr.read().decode()[-2000:]}")
+        output.seek(0)
+        return elapsed, peak / 2**20, output.read().decode(errors="replace")
 
 
 def ours(files: list[Path], out: Path, colour: bool) -> list[str]:
@@ -102,6 +109,43 @@ def ours(files: list[Path], out: Path, colour: bool) -> list[str]:
         f"build_pointcloud(s, Path({str(out)!r}), workers=2)"
     )
     return [sys.executable, "-c", code, *map(str, files)]
+
+
+def ours_incremental(files: list[Path], out: Path) -> list[str]:
+    """Our build with the files' checksums (as the LiDAR index gives them): a rebuild then
+    rebuilds only what changed."""
+    code = (
+        "import sys, hashlib; from pathlib import Path;"
+        "from tiles.pointcloud.build import build_pointcloud, sources_from_headers;"
+        "from tiles.pointcloud.partition import PointSource;"
+        f"s = sources_from_headers([Path(p) for p in sys.argv[1:]], {CRS!r}, 256);"
+        "s = [PointSource(x.path, x.crs, x.point_count, x.bounds, x.rgb_divisor,"
+        " hashlib.sha256(Path(x.path).read_bytes()).hexdigest()) for x in s];"
+        f"r = build_pointcloud(s, Path({str(out)!r}), workers=2);"
+        "print(r.partial, r.files_read, r.tasks_built, r.tasks_kept)"
+    )
+    return [sys.executable, "-c", code, *map(str, files)]
+
+
+def rebuild_scenario(grid: int, points: int) -> None:
+    """A layer of ``grid`` x ``grid`` tiles: a full build, then the build after the centre
+    tile was resurveyed (regenerated with other points), which rebuilds only its part."""
+    files = [generate(OUT / "grid" / f"tile_{c}_{r}.laz", points, seed=c * grid + r + 10,
+                      place=(c, r)) for c in range(grid) for r in range(grid)]
+    target = OUT / "tiles_ours_grid"
+    shutil.rmtree(target, ignore_errors=True)
+    full, _, _ = measure(ours_incremental(files, target))
+    centre = files[(grid // 2) * grid + grid // 2]
+    generate(centre, points, seed=int(time.time()), place=(grid // 2, grid // 2), cached=False)
+    rebuilt, _, report = measure(ours_incremental(files, target))
+    partial, files_read, built, kept = report.split()
+    if partial != "True":
+        raise SystemExit(f"the rebuild after one tile changed was not partial: {report}")
+    total = grid * grid * points
+    print(f"\nrebuild: {grid}x{grid} tiles of {points:,} points ({total:,}): full build "
+          f"{full:.1f} s, after the centre tile changed {rebuilt:.1f} s "
+          f"({full / rebuilt:.1f}x faster: {files_read} of {grid * grid} files read, {built} "
+          f"subtrees rebuilt, {kept} kept)", flush=True)
 
 
 def py3dtiles(files: list[Path], out: Path, colour: bool) -> list[str]:
@@ -140,7 +184,7 @@ class Pair:
 def run_tool(tool: str, files: list[Path], colour: bool, points: int, name: str) -> ToolRun:
     target = OUT / f"tiles_{tool}_{points}"
     shutil.rmtree(target, ignore_errors=True)
-    seconds, peak = measure((ours if tool == "ours" else py3dtiles)(files, target, colour))
+    seconds, peak, _ = measure((ours if tool == "ours" else py3dtiles)(files, target, colour))
     print(f"{name:22} {tool:10} {points:>11,} pts {seconds:7.1f} s "
           f"{points / seconds:>11,.0f} pts/s {peak:7.0f} MB", flush=True)
     return ToolRun(round(seconds, 2), round(points / seconds), round(peak))
@@ -180,6 +224,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1,
                         help="runs of each tool per input (alternating), summarised by medians")
     parser.add_argument("--skip-py3dtiles", action="store_true")
+    parser.add_argument("--rebuild-grid", type=int, default=0, metavar="N",
+                        help="also time a partial rebuild of N x N tiles of 1M points")
     args = parser.parse_args()
     inputs: list[tuple[str, list[Path], bool]] = [("delft (real AHN3)", DELFT, False)]
     for size in (int(s) for s in args.sizes.split(",") if s):
@@ -191,6 +237,8 @@ def main() -> None:
         for _ in range(args.repeat):
             pairs.append(run_pair(name, files, colour, points, args.skip_py3dtiles))
     summary(pairs)
+    if args.rebuild_grid:
+        rebuild_scenario(args.rebuild_grid, 1_000_000)
     (OUT / "pointcloud.json").write_text(json.dumps(
         [{**asdict(p), "speed_ratio": p.speed_ratio, "memory_ratio": p.memory_ratio}
          for p in pairs], indent=2))

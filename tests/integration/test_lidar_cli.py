@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
+import laspy
 import pytest
 from lidar_support import DELFT, REPO
 from typer.testing import CliRunner
@@ -20,7 +21,7 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, database_url: str, tmp_path: Path) 
     return tmp_path / "var"
 
 
-def test_ingest_then_build_both_products(cli_env: Path) -> None:
+def test_ingest_then_build_both_products(cli_env: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     app = build_app()
     layer = f"t_cli_{uuid.uuid4().hex[:8]}"
@@ -35,6 +36,15 @@ def test_ingest_then_build_both_products(cli_env: Path) -> None:
     built = runner.invoke(app, ["build", "pointcloud", layer, "--workers", "1"])
     assert built.exit_code == 0, built.output
     assert (cli_env.resolve() / "tiles" / layer / "tileset.json").is_file()
+    thinned = tmp_path / "thinned.laz"
+    las = laspy.read(DELFT[1])
+    las.points = las.points[: len(las.points) // 4]
+    las.write(thinned)
+    added = runner.invoke(app, [*ingest[:2], str(thinned), *ingest[3:]])
+    assert added.exit_code == 0, added.output
+    rebuilt = runner.invoke(app, ["build", "pointcloud", layer, "--workers", "1"])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert "partial rebuild: 1 of 2 files read" in rebuilt.output
     dem = runner.invoke(app, ["build", "dem", layer, "--resolution", "1"])
     assert dem.exit_code == 0, dem.output
     assert (cli_env.resolve() / "rasters" / f"{layer}_dtm.tif").is_file()

@@ -43,6 +43,31 @@ def test_unchanged_sources_skip_and_an_update_rebuilds(
     assert document["asset"]["tilesetVersion"] == second.version
 
 
+def test_a_re_ingested_file_rebuilds_partially_unless_forced(
+    engine: Engine, layer_id: str, tmp_path: Path
+) -> None:
+    """The index's checksums reach the build: an updated file is rebuilt over the previous
+    build's state (`tests/unit/test_pointcloud_rebuild.py` checks the result itself)."""
+    sources = [tmp_path / "a.laz", tmp_path / "b.laz"]
+    for source, original in zip(sources, DELFT, strict=True):
+        source.write_bytes(original.read_bytes())
+    ingest_lidar(engine, lidar_spec(layer_id), sources, crs=NAP)
+    tiles = tmp_path / "tiles"
+    assert build_layer_tileset(engine, layer_id, tiles, workers=1).result is not None
+    las = laspy.read(sources[1])
+    las.points = las.points[:150000]
+    las.write(sources[1])
+    ingest_lidar(engine, lidar_spec(layer_id), sources, crs=NAP)
+    update = build_layer_tileset(engine, layer_id, tiles, workers=1)
+    assert update.result is not None
+    assert update.result.partial
+    assert update.result.points == 640510 + 150000
+    forced = build_layer_tileset(engine, layer_id, tiles, workers=1, force=True)
+    assert forced.result is not None
+    assert not forced.result.partial
+    assert forced.result.points == update.result.points
+
+
 def test_heights_without_vertical_datum_are_refused(
     engine: Engine, layer_id: str, tmp_path: Path
 ) -> None:

@@ -16,12 +16,11 @@ import laspy
 import numpy as np
 import pytest
 from lidar_support import DELFT, LIDARPROD, MONTPELLIER, truncated_copy
-from tileset_checks import schema_errors, semantic_errors, tiles
+from tileset_checks import content_files, decode, schema_errors, semantic_errors, tiles
 
 from gis.geodesy import transformer
 from tiles.errors import BuildInputError
 from tiles.pointcloud.build import build_pointcloud, sources_from_headers
-from tiles.pointcloud.glb import read_glb
 from tiles.pointcloud.lasfile import read_layout
 from tiles.pointcloud.partition import PointSource
 
@@ -33,40 +32,6 @@ def delft(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("pc") / "delft"
     build_pointcloud(sources_from_headers(DELFT, NAP), out, workers=2)
     return out
-
-
-def decode(path: Path) -> dict[str, np.ndarray]:
-    """Points of a glb back in the tileset's local z-up frame, with their attributes."""
-    document, binary = read_glb(path)
-    primitive = document["meshes"][0]["primitives"][0]
-    accessors, views = document["accessors"], document["bufferViews"]
-
-    def column(name: str, dtype: str, width: int) -> np.ndarray:
-        accessor = accessors[primitive["attributes"][name]]
-        view = views[accessor["bufferView"]]
-        stride = view.get("byteStride", np.dtype(dtype).itemsize * width)
-        start = view["byteOffset"] + accessor.get("byteOffset", 0)
-        raw = np.frombuffer(binary, dtype=np.uint8, count=view["byteLength"],
-                            offset=view["byteOffset"])
-        rows = raw[start - view["byteOffset"]:].copy()
-        out = np.lib.stride_tricks.as_strided(
-            rows, shape=(accessor["count"], np.dtype(dtype).itemsize * width),
-            strides=(stride, 1)).copy()
-        return out.view(dtype).reshape(accessor["count"], width)
-
-    y_up = column("POSITION", "<f4", 3).astype(np.float64)
-    translation = np.asarray(document["nodes"][0]["translation"])
-    y_up += translation
-    local = np.column_stack([y_up[:, 0], -y_up[:, 2], y_up[:, 1]])
-    result = {"local": local, "classification": column("_CLASSIFICATION", "u1", 1)[:, 0],
-              "intensity": column("_INTENSITY", "<u2", 1)[:, 0]}
-    if "COLOR_0" in primitive["attributes"]:
-        result["rgb"] = column("COLOR_0", "u1", 3)
-    return result
-
-
-def content_files(out: Path, document: dict[str, Any]) -> list[Path]:
-    return [out / tile["content"]["uri"] for tile, _ in tiles(document["root"])]
 
 
 def test_tileset_validates_against_the_official_schemas(delft: Path) -> None:

@@ -3,7 +3,8 @@
 The build reads only the index rows (paths, CRS, bounds, colour depth) and the files. A build
 manifest (``build.json``) records the layer version and file checksums it was made from: when
 they have not changed, the build is skipped, so re-running the pipeline after a no-op ingest
-costs nothing.
+costs nothing; when some files changed, were added or removed, only the subtrees their
+points touch are rebuilt (see `tiles.pointcloud.build`); ``force`` rebuilds everything.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def sources_of(rows: list[dict[str, Any]]) -> list[PointSource]:
         sources.append(PointSource(
             row["path"], row["crs"], int(row["point_count"]),
             (row["min_x"], row["min_y"], row["min_z"], row["max_x"], row["max_y"],
-             row["max_z"]), divisor))
+             row["max_z"]), divisor, row["checksum"]))
     return sources
 
 
@@ -81,7 +82,7 @@ def build_layer_tileset(engine: Engine, layer_id: str, tiles_dir: Path, *,
         if previous.get("version") == version:
             return LayerBuild(layer_id, out, True, None, version)
     result = build_pointcloud(sources_of(rows), out, executor=executor, workers=workers,
-                              progress=progress, version=version)
+                              progress=progress, version=version, incremental=not force)
     manifest.write_text(json.dumps({
         "layer_id": layer_id, "kind": "pointcloud", "version": version,
         "layer_version": layer.current_version, "points": result.points, "tiles": result.tiles,

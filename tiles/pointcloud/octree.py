@@ -45,14 +45,17 @@ class SubtreeJob:
     code: int
     cells: tuple[Run, ...]  # where its points are in the partition tasks' files
     cube: Cube
-    work_dir: str
+    cells_dir: str  # the partition's cell files
     content_dir: str
     colour: bool
+    fragment_dir: str  # kept after the build (see `tiles.pointcloud.state`)
     leaf_points: int = LEAF_POINTS
 
 
 @dataclass
 class SubtreeResult:
+    level: int  # the task's node
+    code: int
     nodes: list[NodeInfo] = field(default_factory=list)
     fragments: list[tuple[int, int, str]] = field(default_factory=list)  # level, code, path
 
@@ -75,8 +78,8 @@ def warm_up() -> bool:
     return True
 
 
-def fragment_file(work_dir: str, level: int, code: int, owner: str) -> Path:
-    return Path(work_dir) / "fragments" / f"{node_name(level, code)}-{owner}.bin"
+def fragment_file(fragment_dir: str, level: int, code: int, owner: str) -> Path:
+    return Path(fragment_dir) / f"{node_name(level, code)}-{owner}.bin"
 
 
 def write_node(cube: Cube, level: int, code: int, records: NDArray[np.void], content_dir: str,
@@ -106,7 +109,7 @@ def _shuffled_points(job: SubtreeJob) -> NDArray[np.void]:
     raw = np.empty(sum(run[2] for run in job.cells), dtype=RAW)
     filled = 0
     for owner, group in groupby(sorted(job.cells), key=lambda run: run[0]):
-        with cell_file(job.work_dir, owner).open("rb") as stream:
+        with cell_file(job.cells_dir, owner).open("rb") as stream:
             for _, first, count in group:
                 stream.seek(first * RAW.itemsize)
                 if stream.readinto(raw[filled:filled + count].data) != count * RAW.itemsize:
@@ -128,13 +131,13 @@ def build_subtree(job: SubtreeJob) -> SubtreeResult:
     """Run one subtree task (plain picklable function, for any executor)."""
     raw = _shuffled_points(job)
     clipped = job.cube.clipped(raw.view(RECORD))
-    result = SubtreeResult()
+    result = SubtreeResult(job.level, job.code)
     owner = node_name(job.level, job.code)
-    (Path(job.work_dir) / "fragments").mkdir(parents=True, exist_ok=True)
+    Path(job.fragment_dir).mkdir(parents=True, exist_ok=True)
     for level in range(job.level):
         chosen = one_per_cell(job.cube, clipped, level)
         code = job.code >> (3 * (job.level - level))
-        path = fragment_file(job.work_dir, level, code, owner)
+        path = fragment_file(job.fragment_dir, level, code, owner)
         raw.take(chosen).tofile(path)
         result.fragments.append((level, code, str(path)))
         raw, clipped = _without(raw, clipped, chosen)

@@ -3,7 +3,7 @@
 A task reads its range chunk by chunk (laspy + lazrs), places the points in the local frame
 (geoid applied, through the source's `Placement` table made by the planner), quantises them to
 millimetres from the cube corner, sorts each chunk by fine cell and appends it to the task's
-one temporary file; the result says where each cell's runs of records are in it. Peak memory
+one cell file; the result says where each cell's runs of records are in it. Peak memory
 is one chunk, whatever the file size. Workers import numpy and lazrs only.
 """
 
@@ -35,6 +35,7 @@ class PointSource:
     point_count: int
     bounds: tuple[float, float, float, float, float, float]
     rgb_divisor: int | None  # None: no colour; 1: 8-bit values; 256: 16-bit values
+    checksum: str | None = None  # SHA-256 of the file: lets a rebuild keep what it did not touch
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class PartitionJob:
     placement: Placement
     cube: Cube
     fine_level: int
-    work_dir: str
+    cells_dir: str  # where the job writes its cell file
     job_id: int
 
 
@@ -59,18 +60,18 @@ class PartitionResult:
     runs: dict[int, list[Run]]  # fine code -> where its records are
 
 
-def cell_file(work_dir: str | Path, job_id: int) -> Path:
-    return Path(work_dir) / "cells" / f"{job_id:05d}.bin"
+def cell_file(cells_dir: str | Path, job_id: int) -> Path:
+    return Path(cells_dir) / f"{job_id:06d}.bin"
 
 
 def partition(job: PartitionJob) -> PartitionResult:
     """Run one partition task (a plain picklable function, for any executor)."""
     source = job.source
     runs: dict[int, list[Run]] = {}
-    (Path(job.work_dir) / "cells").mkdir(parents=True, exist_ok=True)
+    Path(job.cells_dir).mkdir(parents=True, exist_ok=True)
     try:
         # single-threaded LAZ decoding: tasks run in parallel already, one per lane
-        with PointReader(source.path) as reader, cell_file(job.work_dir, job.job_id).open(
+        with PointReader(source.path) as reader, cell_file(job.cells_dir, job.job_id).open(
                 "wb") as out:
             if job.start:
                 reader.seek(job.start)
@@ -139,18 +140,19 @@ def job_sizes(sources: Sequence[PointSource], points_per_job: int) -> list[int]:
 
 def split_jobs(sources: Sequence[PointSource], sizes: Sequence[int],
                placement_of: Callable[[PointSource], Placement], cube: Cube, fine_level: int,
-               work_dir: str) -> Iterator[PartitionJob]:
-    """Partition jobs: one per file, big files cut into point ranges of ``sizes`` points.
+               cells_dir: str, first_id: int = 0) -> Iterator[PartitionJob]:
+    """Partition jobs: one per file, big files cut into point ranges of ``sizes`` points,
+    numbered from ``first_id``.
 
     Lazy: a file's placement table (megabytes for a large tile) is made when its first job
     is, so only the files in flight hold one.
     """
-    job_id = 0
+    job_id = first_id
     for source, size in zip(sources, sizes, strict=True):
         placement = placement_of(source)
         for start in range(0, source.point_count, size):
             count = min(size, source.point_count - start)
-            yield PartitionJob(source, start, count, placement, cube, fine_level, work_dir,
+            yield PartitionJob(source, start, count, placement, cube, fine_level, cells_dir,
                                job_id)
             job_id += 1
 

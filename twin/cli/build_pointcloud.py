@@ -37,5 +37,9 @@ def pointcloud(
         console.print(f"{layer}: sources unchanged ({result.version}), tileset kept at "
                       f"{result.path}")
     elif result.result is not None:
-        console.print(f"{layer}: {result.result.points:,} points in {result.result.tiles} tiles "
+        built = result.result
+        console.print(f"{layer}: {built.points:,} points in {built.tiles} tiles "
                       f"at {result.path}/tileset.json ({result.version})")
+        if built.partial:
+            console.print(f"  partial rebuild: {built.files_read} of {built.sources} files "
+                          f"read, {built.tasks_built} subtrees rebuilt, {built.tasks_kept} kept")
