@@ -341,16 +341,14 @@ class _Build:
         changed_paths = {s.path for s in changed}
         unchanged = {s.path: base.files[s.path] for s in self.sources
                      if s.path not in changed_paths}
-        runs: dict[int, list[Run]] = defaultdict(list)
-        for code in region:
-            runs[code].extend(new_runs.get(code, ()))
-            for previous in unchanged.values():
-                runs[code].extend(previous.runs.get(code, ()))
+        runs: dict[int, list[Run]] = defaultdict(list, new_runs)  # all in the region
+        for previous in unchanged.values():
+            for code in previous.cells & region:
+                runs[code].extend(previous.runs[code])
         self._files = {**unchanged, **self._file_states(changed, found)}
         self._tasks = list(kept)
         nodes = self._keep(kept, unchanged.values())
-        nodes.extend(self._subtrees(base, {c: r for c, r in runs.items() if r},
-                                    ancestors_of((t.level, t.code) for t in kept)))
+        nodes.extend(self._subtrees(base, runs, ancestors_of((t.level, t.code) for t in kept)))
         nodes.extend(self._ancestors(base))
         built = len(self._tasks) - len(kept)
         log.info("%s: partial rebuild, %d of %d files read, %d tasks rebuilt, %d kept",
