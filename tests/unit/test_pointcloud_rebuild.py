@@ -22,6 +22,7 @@ from tileset_checks import content_files, decode, schema_errors, semantic_errors
 from tiles.errors import BuildInputError
 from tiles.pointcloud import build
 from tiles.pointcloud.build import BuildResult, build_pointcloud, sources_from_headers
+from tiles.pointcloud.cells import node_name
 from tiles.pointcloud.partition import PointSource
 from tiles.pointcloud.state import read_state, state_dir
 
@@ -146,6 +147,14 @@ def test_a_rebuild_is_full_when_it_cannot_trust_or_use_the_state(tiles: list[Pat
     document.write_text(document.read_text().replace('"ADD"', '"ADD" '))
     assert read_state(out) is None
     write_tile(tiles[0], 0, 0, seed=3)
+    assert not build_pointcloud(sources(tiles), out, workers=1).partial
+    # a tile the next build would keep is gone
+    state = read_state(out)
+    assert state is not None
+    node = state.tasks[0].nodes[0]
+    (out / "content" / f"{node_name(node.level, node.code)}.glb").unlink()
+    assert read_state(out) is None
+    write_tile(tiles[0], 0, 0, seed=6)
     assert not build_pointcloud(sources(tiles), out, workers=1).partial
     # sources without checksums (read from headers only) cannot be compared
     write_tile(tiles[0], 0, 0, seed=4)

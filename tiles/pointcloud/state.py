@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tiles.pointcloud.cells import Cube
+from tiles.pointcloud.cells import Cube, node_name
 from tiles.pointcloud.frame import LocalFrame
 from tiles.pointcloud.octree import NodeInfo
 from tiles.pointcloud.partition import Run, cell_file
@@ -101,6 +101,8 @@ def read_state(out_dir: Path) -> BuildState | None:
         return None
     needed = [folder / name for task in state.tasks for _, _, name in task.fragments]
     needed += [cell_file(folder / CELLS, job) for f in state.files.values() for job in f.jobs]
+    needed += [out_dir / "content" / f"{node_name(n.level, n.code)}.glb"
+               for task in state.tasks for n in task.nodes]
     missing = [path for path in needed if not path.is_file()]
     if missing:
         log.info("%s: build state lacks %d of its files: full build", out_dir, len(missing))
