@@ -237,6 +237,8 @@ def main() -> None:
                         help="time the twin of this venv (test tools included) instead of a "
                              "user's install (benchmarks/installed.py)")
     args = parser.parse_args()
+    if not Path(GNU_TIME).is_file():
+        raise SystemExit(f"{GNU_TIME} is missing: install GNU time (apt install time)")
     twin = (Path(sys.executable).parent if args.current_venv else installed_bin()) / "twin"
     url = args.database_url or Settings().url
     engine = make_engine(url)

@@ -52,11 +52,12 @@ SINGLE_LAYER_DRIVERS = frozenset({"GeoJSON", "GeoJSONSeq", "ESRI Shapefile", "Fl
 #: Single-layer files GDAL parses whole on every open (GeoJSON: the first pass builds the
 #: schema): their metadata is taken from the Arrow stream that then reads the features, one
 #: parse instead of two (a 183 MB GeoJSON: 2.6 s of 9.4 s). Their feature count is then
-#: unknown until read.
+#: unknown until read; their batch size comes from the features' size (`geojson_batch`).
 PARSED_ON_OPEN_SUFFIXES = (".geojson", ".json", ".geojsonl", ".geojsons")
 #: How much of a .json file is searched for TopoJSON's ``"Topology"`` (as GDAL identifies it
 #: from the start of the file): a TopoJSON may hold several layers, which are listed instead.
 TOPOJSON_SNIFF_BYTES = 64 * 1024
+GEOJSON_SNIFF_BYTES = 1024 * 1024
 
 #: GDAL 3.12's fast GeoPackage Arrow reader trusts the cached count of ``gpkg_ogr_contents``;
 #: when that count is stale it returns rows twice (Tenerife's parcel.gpkg: 264 rows for 186
@@ -83,9 +84,10 @@ class OpenedStream:
     """The Arrow stream of a file's only layer, opened to read its metadata and kept open to
     read its features (see `PARSED_ON_OPEN_SUFFIXES`)."""
 
-    def __init__(self, label: str, location: str, options: dict[str, str]) -> None:
+    def __init__(self, label: str, location: str, options: dict[str, str],
+                 batch_size: int) -> None:
         self._context = raw.open_arrow(location, layer=None, use_pyarrow=True,
-                                       batch_size=UNKNOWN_COUNT_BATCH, **options)
+                                       batch_size=batch_size, **options)
         self.meta: dict[str, Any]
         try:
             self.meta, self._reader = self._context.__enter__()
@@ -138,8 +140,22 @@ class Source:
         """Features per batch: about `BATCH_BYTES` of the file (see `MAX_BATCH`)."""
         if not self.feature_estimate:
             return UNKNOWN_COUNT_BATCH
-        per_feature = max(1.0, self.path.stat().st_size / self.feature_estimate)
-        return int(min(MAX_BATCH, max(MIN_BATCH, BATCH_BYTES / per_feature)))
+        return batch_for(self.path.stat().st_size / self.feature_estimate)
+
+
+def batch_for(bytes_per_feature: float) -> int:
+    """Features per batch for features of this size in the file (see `BATCH_BYTES`)."""
+    return int(min(MAX_BATCH, max(MIN_BATCH, BATCH_BYTES / max(1.0, bytes_per_feature))))
+
+
+def geojson_batch(path: Path) -> int:
+    """Features per batch of a GeoJSON file, whose count is unknown until it is read: from
+    the size of the features in its first `GEOJSON_SNIFF_BYTES` (``"Feature"`` members), so
+    that large polygons still make batches of about `BATCH_BYTES`."""
+    with path.open("rb") as handle:
+        head = handle.read(GEOJSON_SNIFF_BYTES)
+    features = head.count(b'"Feature"')
+    return batch_for(len(head) / features) if features else MIN_BATCH
 
 
 def checksum(path: Path) -> str:
@@ -274,7 +290,7 @@ def _parsed_on_open(path: Path) -> bool:
 
 def _opened_source(path: Path, location: str, kind: str, options: dict[str, str]) -> Source:
     """A single-layer source whose metadata comes from the stream that reads it."""
-    opened = OpenedStream(str(path), location, options)
+    opened = OpenedStream(str(path), location, options, geojson_batch(path))
     try:
         declared = opened.meta.get("geometry_type")
         _require_geometry(str(path), None, declared)

@@ -14,7 +14,16 @@ import pytest
 from gis.errors import IngestError
 from gis.ingest import osm, pgbinary
 from gis.ingest.columns import Column, check_text, find_id_column, plan_columns, sql_type
-from gis.ingest.sources import batches, choose_layer, gdal_path, open_source, source_kind
+from gis.ingest.sources import (
+    BATCH_BYTES,
+    MIN_BATCH,
+    batches,
+    choose_layer,
+    gdal_path,
+    geojson_batch,
+    open_source,
+    source_kind,
+)
 from gis.ingest.sql import object_name
 from gis.model import LayerSpec
 
@@ -73,6 +82,22 @@ def test_a_geojson_file_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(RuntimeError, match="read or closed already"):
         list(batches(source))
     source.close()  # idempotent once read
+
+
+def test_geojson_batches_follow_the_size_of_the_features(tmp_path: Path) -> None:
+    """Its count unknown before reading, a GeoJSON file's batches are sized from its first
+    features: large polygons make small batches (memory stays bounded), small ones big."""
+    assert geojson_batch(EPINAY) == pytest.approx(BATCH_BYTES / 535, rel=0.05)
+    ring = [[4.7 + 0.0001 * (i % 90), 50.88 + 0.0001 * (i // 90)] for i in range(180)]
+    ring.append(ring[0])
+    detailed = tmp_path / "detailed.geojson"
+    detailed.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"n": n},
+         "geometry": {"type": "Polygon", "coordinates": [ring]}} for n in range(6000)]}),
+        encoding="utf-8")
+    assert geojson_batch(detailed) == MIN_BATCH
+    first = next(batches(open_source(detailed, _spec())))
+    assert first.num_rows == MIN_BATCH
 
 
 def test_an_unread_geojson_source_closes() -> None:

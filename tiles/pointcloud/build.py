@@ -371,6 +371,8 @@ class _Build:
         changed = self._changed(previous)
         if sum(s.point_count for s in changed) > MAX_PARTIAL_SHARE * self.expected:
             return None
+        for source in changed:  # as `plan_frame` checks every file of a full build
+            _check_area(source)
         if not all(_inside(previous.frame, previous.cube, s) for s in changed):
             log.info("%s: changed files reach outside the previous cube: full build",
                      self.out_dir)
