@@ -15,6 +15,11 @@ GIST index and checks nothing. Each load runs as a child process; its peak memor
 child's maximum resident set size, as GNU time reports it. ``twin`` is the one of a user's
 install, without the test tools (see ``benchmarks/installed.py``).
 
+The small datasets are also loaded by ``floor_load.py``, the bare minimum a Python loader on
+our libraries does (read, reproject, COPY one indexed geometry column; no checks). Its whole
+command is the floor of any Python ``twin ingest``: on a file of a few thousand features it is
+interpreter and imports, and the report sets it beside both tools.
+
 Usage::
 
     python benchmarks/ingest.py [--database-url URL] [--features 1000000] [--repeat 1]
@@ -56,6 +61,9 @@ OUT = HERE / "out"
 EPINAY = REPO / "data" / "epinay_fr" / "epinay-sur-orge_cadastre-91216-parcelles.json"
 CHUNK = 100_000
 GNU_TIME = "/usr/bin/time"
+FLOOR = "python floor"
+#: Datasets up to this size are also loaded by ``floor_load.py`` (it holds the file in memory).
+FLOOR_MAX_FEATURES = 100_000
 
 
 @dataclass(frozen=True)
@@ -189,6 +197,15 @@ def run_ogr2ogr(url: str, table: str, path: Path, target_crs: str | None, featur
     return Run("ogr2ogr", dataset, features, seconds, rss, seconds)
 
 
+def run_floor(python: Path, url: str, table: str, path: Path, storage_crs: str, features: int,
+              dataset: str) -> Run:
+    """The bare Python loader of ``floor_load.py``: what any Python command pays at least."""
+    argv = [str(python), str(HERE / "floor_load.py"), str(path), storage_crs,
+            pg_dsn(url).removeprefix("PG:"), table]
+    seconds, rss, _stdout = timed_child(argv, dict(os.environ))
+    return Run(FLOOR, dataset, features, seconds, rss, seconds)
+
+
 def drop_old_versions(url: str, layer: str) -> None:
     """Each run retires the previous load into ``history`` (1M rows, 1.5 GB a time); drop
     those before timing, as ``ogr2ogr -overwrite`` drops its previous table."""
@@ -213,17 +230,23 @@ def report(runs: list[Run]) -> None:
     print(f"\n{'dataset':<22}{'tool':<13}{'features':>10}{'command s':>10}{'feat/s':>9}"
           f"{'load s':>8}{'load feat/s':>12}{'peak RSS MB':>12}")
     for run in runs:
-        print(f"{run.dataset:<22}{run.tool:<13}{run.features:>10,}{run.seconds:>10.1f}"
-              f"{run.rate:>9,.0f}{run.load_seconds:>8.1f}{run.load_rate:>12,.0f}"
+        print(f"{run.dataset:<22}{run.tool:<13}{run.features:>10,}{run.seconds:>10.2f}"
+              f"{run.rate:>9,.0f}{run.load_seconds:>8.2f}{run.load_rate:>12,.0f}"
               f"{run.max_rss_mb:>12,.0f}")
     for dataset in dict.fromkeys(r.dataset for r in runs):
         ours = [r for r in runs if r.dataset == dataset and r.tool == "twin ingest"]
         theirs = [r for r in runs if r.dataset == dataset and r.tool == "ogr2ogr"]
+        floor = [r for r in runs if r.dataset == dataset and r.tool == FLOOR]
         if ours and theirs:
             best = min(r.seconds for r in theirs)
             print(f"{dataset}: twin ingest / ogr2ogr features/s = "
                   f"{best / min(r.seconds for r in ours):.2f} (command), "
                   f"{best / min(r.load_seconds for r in ours):.2f} (load, without start-up)")
+        if floor and theirs:
+            bare = min(r.seconds for r in floor)
+            print(f"{dataset}: python floor / ogr2ogr features/s = "
+                  f"{min(r.seconds for r in theirs) / bare:.2f}; twin ingest command / python "
+                  f"floor = {bare / min(r.seconds for r in ours):.2f}")
 
 
 def main() -> None:
@@ -265,6 +288,11 @@ def main() -> None:
             runs.append(run_ogr2ogr(url, f"bench_ogr_{number}", path, ogr_target, features,
                                     dataset))
             assert count_rows(url, f"public.bench_ogr_{number}") == features
+            if features <= FLOOR_MAX_FEATURES:
+                print(f"{dataset}: python floor (attempt {attempt + 1})", flush=True)
+                runs.append(run_floor(twin.parent / "python", url, f"bench_floor_{number}", path,
+                                      storage, features, dataset))
+                assert count_rows(url, f"public.bench_floor_{number}") == features
     report(runs)
 
 

@@ -87,8 +87,12 @@ def create_staging(
 
 
 def copy_rows(table: str, columns: Sequence[Column]) -> sql.Composed:
+    """COPY into the staging table created in the same transaction, FREEZE: the rows are
+    written frozen and their pages all-visible, so a new version needs no vacuum pass to
+    serve index-only scans or to be frozen later (a rewrite of every page of a large
+    layer), and its first readers set no hint bits."""
     names = ["fid", *(c.name for c in columns), *GEOMETRY_COLUMNS]
-    return sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT binary)").format(
+    return sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT binary, FREEZE)").format(
         sql.Identifier(STAGING_SCHEMA, table),
         sql.SQL(", ").join(sql.Identifier(n) for n in names))
 

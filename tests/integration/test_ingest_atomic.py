@@ -231,6 +231,21 @@ def test_large_loads_index_side_by_side_and_keep_the_contract(
     assert rows(engine, f'SELECT count(*) FROM history."{layer_id}__v1"')[0][0] == 5  # noqa: S608
 
 
+@pytest.mark.parametrize("index_side_by_side", [False, True])
+def test_a_new_version_is_written_frozen_and_all_visible(
+    engine: Engine, layer_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    index_side_by_side: bool,
+) -> None:
+    """COPY FREEZE: no vacuum pass is needed before index-only scans, on either path."""
+    if index_side_by_side:
+        monkeypatch.setattr(loader, "PARALLEL_INDEX_MIN_FEATURES", 0)
+    load(engine, spec(layer_id), big_geopackage(tmp_path / "a.gpkg", 3000))
+    pages, visible = rows(engine, "SELECT relpages, relallvisible FROM pg_class "
+                          "WHERE oid = to_regclass(:t)", t=f'data."{layer_id}"')[0]
+    assert pages > 1
+    assert visible == pages
+
+
 def test_the_next_load_drops_what_a_killed_load_staged(
     engine: Engine, layer_id: str, tmp_path: Path
 ) -> None:
