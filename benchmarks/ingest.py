@@ -34,10 +34,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -237,16 +239,28 @@ def report(runs: list[Run]) -> None:
         ours = [r for r in runs if r.dataset == dataset and r.tool == "twin ingest"]
         theirs = [r for r in runs if r.dataset == dataset and r.tool == "ogr2ogr"]
         floor = [r for r in runs if r.dataset == dataset and r.tool == FLOOR]
-        if ours and theirs:
-            best = min(r.seconds for r in theirs)
-            print(f"{dataset}: twin ingest / ogr2ogr features/s = "
-                  f"{best / min(r.seconds for r in ours):.2f} (command), "
-                  f"{best / min(r.load_seconds for r in ours):.2f} (load, without start-up)")
-        if floor and theirs:
-            bare = min(r.seconds for r in floor)
-            print(f"{dataset}: python floor / ogr2ogr features/s = "
-                  f"{min(r.seconds for r in theirs) / bare:.2f}; twin ingest command / python "
-                  f"floor = {bare / min(r.seconds for r in ours):.2f}")
+        comparisons = [
+            ("twin ingest / ogr2ogr, command", theirs, ours, lambda r: r.seconds),
+            ("twin ingest / ogr2ogr, load without start-up", theirs, ours,
+             lambda r: r.load_seconds),
+            ("python floor / ogr2ogr, command", theirs, floor, lambda r: r.seconds),
+            ("twin ingest / python floor, command", floor, ours, lambda r: r.seconds),
+        ]
+        for name, reference, measured, seconds in comparisons:
+            if reference and measured:
+                ratios = _ratios(reference, measured, seconds)
+                print(f"{dataset}: {name}: features/s ratio {ratios}")
+
+
+def _ratios(reference: list[Run], measured: list[Run], seconds: Callable[[Run], float]) -> str:
+    """Best against best, then the median and range of the attempt-by-attempt ratios (the
+    tools alternate, so attempt i of each ran under the same load of the machine)."""
+    best = min(map(seconds, reference)) / min(map(seconds, measured))
+    paired = [seconds(a) / seconds(b) for a, b in zip(reference, measured, strict=False)]
+    if len(paired) < 2:
+        return f"{best:.2f}"
+    return (f"{best:.2f} best/best; per attempt median {statistics.median(paired):.2f}, "
+            f"range {min(paired):.2f}-{max(paired):.2f}")
 
 
 def main() -> None:
