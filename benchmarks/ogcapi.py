@@ -42,7 +42,7 @@ from gis import migrate, registry  # noqa: E402
 from gis.anonymise import refresh_published_view  # noqa: E402
 from gis.cluster import Cluster  # noqa: E402
 from gis.db import make_engine  # noqa: E402
-from gis.model import LayerSpec  # noqa: E402
+from gis.model import LayerSpec, VersionStats  # noqa: E402
 
 console = Console()
 LAYER = "bench_parcels"
@@ -118,9 +118,9 @@ def register(engine: Engine, count: int) -> None:
             "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e), ST_XMin(f), ST_YMin(f), "
             "ST_XMax(f), ST_YMax(f) FROM (SELECT ST_Extent(geom) e, ST_Extent(geom_4326) f "
             "FROM data.bench_parcels) s")).one()
-        registry.publish_version(conn, load, LAYER, datetime.now(UTC), {
-            "feature_count": count, "geometry_type": "Polygon",
-            "extent": [x1, y1, x2, y2], "extent_4326": [a1, b1, a2, b2]})
+        registry.publish_version(conn, load, LAYER, datetime.now(UTC), VersionStats(
+            feature_count=count, geometry_type="Polygon", extent=[x1, y1, x2, y2],
+            extent_4326=[a1, b1, a2, b2], quality=None))
         refresh_published_view(conn, registry.get_layer(conn, LAYER))
 
 

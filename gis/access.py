@@ -1,10 +1,14 @@
-"""API keys, access rules and the audit log: who may see which layer, and who saw what.
+"""API keys, the access policy and the audit log: who may do what with which layer.
 
 A key is presented as ``<key id>.<secret>``. Only a salted scrypt hash of the secret is
-stored, so a copy of the database does not hand out working keys. The rule of access levels
-lives here, once: ``open`` for anyone, ``shared`` for partners of a group the layer is
-shared with (and staff), ``closed`` for staff only. The HTTP edge (``twin.access``) only
-parses credentials and calls these functions.
+stored, so a copy of the database does not hand out working keys, and hashes are compared in
+constant time. The access policy lives here, once, in `decide`: every path of the service
+(collections, items, tiles, 3D Tiles, catalogue, downloads, Part 4 edits) asks it, and the
+HTTP edge (``twin.access``) only parses credentials and turns its answers into responses.
+
+The rule: ``open`` for anyone, ``shared`` for partners of a group the layer is shared with
+(and staff), ``closed`` for staff only; writing needs a write key that may also read; every
+reader but staff reads the rule-applied view ``publish."<id>"``, never the raw table.
 """
 
 from __future__ import annotations
@@ -13,72 +17,116 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Literal, Protocol
 
 from pydantic import BaseModel
-from sqlalchemy import (
-    ARRAY,
-    BigInteger,
-    Boolean,
-    Column,
-    Connection,
-    DateTime,
-    Integer,
-    LargeBinary,
-    Table,
-    Text,
-    func,
-    insert,
-    select,
-    update,
-)
+from sqlalchemy import Connection, func, insert, select, update
 
-from gis.errors import GisError
-from gis.model import LayerSpec
-from gis.schema import metadata
+from gis.errors import AccessError, UnknownKey
+from gis.model import Layer, LayerSpec
+from gis.schema import Relation, current_relation, published_relation
+from gis.schema.tables import api_key, audit_log
+
+__all__ = [
+    "ACTIONS", "KEY_ROLES", "AccessError", "Action", "ApiKey", "AuditEntry", "Decision",
+    "Principal", "Role", "UnknownKey", "create_key", "decide", "get_key", "hash_secret",
+    "list_keys", "may_read", "needs_audit", "read_audit", "record_access", "revoke_key",
+    "secret_matches", "spend_check", "split_token", "stored_hash", "verify_key",
+]
 
 Role = Literal["anonymous", "partner", "staff"]
+#: read: see the layer at all (metadata, listings, tiles, 3D Tiles, catalogue);
+#: relation: read its features (which relation to query); download: get its files;
+#: write: change its features (OGC API Features Part 4)
+Action = Literal["read", "write", "relation", "download"]
+ACTIONS: tuple[Action, ...] = ("read", "write", "relation", "download")
+#: why: open / staff / group allow; hidden (the layer must read as unknown), anonymous
+#: (a write without a key) and read_only (a key without write rights) refuse
+Reason = Literal["open", "staff", "group", "hidden", "anonymous", "read_only"]
 KEY_ROLES = ("partner", "staff")
 GROUP_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
 
 # scrypt cost: ~16 MiB and a few tens of ms per verification; the edge caches successes.
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
-
-api_key = Table(
-    "api_key",
-    metadata,
-    Column("id", Text, primary_key=True),
-    Column("secret_hash", LargeBinary, nullable=False),
-    Column("salt", LargeBinary, nullable=False),
-    Column("role", Text, nullable=False),
-    Column("groups", ARRAY(Text), nullable=False),
-    Column("can_write", Boolean, nullable=False),
-    Column("label", Text),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("revoked_at", DateTime(timezone=True)),
-    extend_existing=True,
-)
-
-audit_log = Table(
-    "audit_log",
-    metadata,
-    Column("id", BigInteger, primary_key=True),
-    Column("at", DateTime(timezone=True), nullable=False),
-    Column("key_id", Text),
-    Column("role", Text, nullable=False),
-    Column("layer_id", Text, nullable=False),
-    Column("access_level", Text, nullable=False),
-    Column("operation", Text, nullable=False),
-    Column("feature_count", BigInteger),
-    Column("path", Text),
-    Column("status", Integer),
-    extend_existing=True,
-)
+_NO_SALT = b"\0" * 16
 
 
-class AccessError(GisError):
-    """A key operation was refused (unknown key, bad role or group name)."""
+class Principal(Protocol):
+    """Who acts: the service's authenticated caller (``twin.access.Caller``) fits as it is."""
+
+    @property
+    def role(self) -> Role: ...
+
+    @property
+    def groups(self) -> frozenset[str]: ...
+
+    @property
+    def can_write(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class _Principal:
+    role: Role
+    groups: frozenset[str]
+    can_write: bool = False
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The policy's answer for one principal, layer and action.
+
+    ``visible`` False means the caller may not even learn that the layer exists: answer
+    exactly as for an unknown layer. ``relation`` is the (schema, table) an allowed action
+    reads or writes; None when refused, so a caller that forgets to check cannot read.
+    """
+
+    allowed: bool
+    visible: bool
+    reason: Reason
+    relation: Relation | None = None
+    audited: bool = False
+
+
+def decide(principal: Principal, layer: Layer | LayerSpec, action: Action) -> Decision:
+    """The access policy, the one function every read, write, relation and download asks."""
+    spec = layer.spec if isinstance(layer, Layer) else layer
+    audited = needs_audit(spec)
+    reason = _read_reason(principal, spec)
+    if reason is None:
+        return Decision(False, False, "hidden", audited=audited)
+    if action == "write":
+        if principal.role == "anonymous":
+            return Decision(False, True, "anonymous", audited=audited)
+        if not principal.can_write:
+            return Decision(False, True, "read_only", audited=audited)
+        return Decision(True, True, reason, current_relation(spec.id), audited)
+    staff_reads_raw = principal.role == "staff" and action != "download"  # files: published
+    relation = current_relation(spec.id) if staff_reads_raw else published_relation(spec.id)
+    return Decision(True, True, reason, relation, audited)
+
+
+def _read_reason(principal: Principal, spec: LayerSpec) -> Reason | None:
+    """Why ``principal`` may read the layer at all, or None when it must stay invisible."""
+    if spec.access_level == "open":
+        return "open"
+    if principal.role == "staff":
+        return "staff"
+    if (spec.access_level == "shared" and principal.role == "partner"
+            and set(principal.groups) & set(spec.shared_with)):
+        return "group"
+    return None
+
+
+def may_read(role: Role, groups: Iterable[str], spec: LayerSpec) -> bool:
+    """May a caller of ``role`` in ``groups`` see the layer at all? (`decide`, ``read``)."""
+    return decide(_Principal(role, frozenset(groups)), spec, "read").allowed
+
+
+def needs_audit(spec: LayerSpec) -> bool:
+    """Shared and closed data are audited; open data is not (it is anyone's)."""
+    return spec.access_level != "open"
 
 
 class ApiKey(BaseModel):
@@ -109,17 +157,20 @@ class AuditEntry(BaseModel):
     status: int | None
 
 
-def may_read(role: Role, groups: Iterable[str], spec: LayerSpec) -> bool:
-    """The access rule: may a caller of ``role`` in ``groups`` see the layer at all?"""
-    if spec.access_level == "open" or role == "staff":
-        return True
-    if spec.access_level == "shared" and role == "partner":
-        return bool(set(groups) & set(spec.shared_with))
-    return False
-
-
 def hash_secret(secret: str, salt: bytes) -> bytes:
     return hashlib.scrypt(secret.encode("utf-8"), salt=salt, **_SCRYPT)
+
+
+def secret_matches(secret: str, salt: bytes, digest: bytes) -> bool:
+    """Whether ``secret`` hashes to the stored ``digest``, compared in constant time (a
+    comparison that stops at the first differing byte tells a prober how much was right)."""
+    return hmac.compare_digest(hash_secret(secret, salt), digest)
+
+
+def spend_check(secret: str) -> None:
+    """Hash ``secret`` for nothing: an unknown key id costs what a wrong secret costs, so the
+    answer's timing does not tell which key ids exist."""
+    hash_secret(secret, _NO_SALT)
 
 
 def split_token(token: str) -> tuple[str, str] | None:
@@ -171,7 +222,7 @@ def get_key(conn: Connection, key_id: str) -> ApiKey:
     columns = [c for c in api_key.c if c.name not in ("secret_hash", "salt")]
     row = conn.execute(select(*columns).where(api_key.c.id == key_id)).one_or_none()
     if row is None:
-        raise AccessError(f"no key {key_id!r}")
+        raise UnknownKey(key_id)
     return _row_to_key(row)
 
 
@@ -206,10 +257,10 @@ def verify_key(conn: Connection, key_id: str, secret: str) -> ApiKey | None:
     """The key when ``secret`` matches an active key, else None (never says which failed)."""
     found = stored_hash(conn, key_id)
     if found is None:
-        hash_secret(secret, b"\0" * 16)  # same cost either way: no timing oracle on ids
+        spend_check(secret)  # same cost either way: no timing oracle on ids
         return None
     key, digest, salt = found
-    return key if hmac.compare_digest(hash_secret(secret, salt), digest) else None
+    return key if secret_matches(secret, salt, digest) else None
 
 
 def record_access(
@@ -231,11 +282,6 @@ def record_access(
             path=path, status=status,
         )
     )
-
-
-def needs_audit(spec: LayerSpec) -> bool:
-    """Shared and closed data are audited; open data is not (it is anyone's)."""
-    return spec.access_level != "open"
 
 
 def read_audit(

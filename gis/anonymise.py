@@ -17,21 +17,32 @@ transaction), every change of the declaration and every edit, so it always match
 
 from __future__ import annotations
 
+import hmac
 import logging
 from dataclasses import dataclass
 
 from psycopg import sql
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, delete, func, select, text
+from sqlalchemy.dialects.postgresql import insert
 
 from gis import publish_sql as q
 from gis.errors import InvalidLayerSpec
 from gis.model import AnonymisationRule, Layer
-from gis.schema import DATA_SCHEMA
+from gis.schema import (
+    DERIVED_GEOMETRIES,
+    GEOMETRY_COLUMN,
+    ID_COLUMN,
+    PUBLISH_SCHEMA,
+    current_relation,
+    published_relation,
+    small_cells_prefix,
+)
+from gis.schema.tables import pseudonym_secret
 
 log = logging.getLogger(__name__)
 
-MAIN_GEOMETRY = "geom"
-DERIVED_GEOMETRIES = {"geom_4326": 4326, "geom_3857": 3857}
+MAIN_GEOMETRY = GEOMETRY_COLUMN
+DERIVED_SRIDS = dict(DERIVED_GEOMETRIES)
 SUPPRESS_DEFAULT_K = 5
 
 
@@ -54,7 +65,7 @@ def _render(conn: Connection, statement: sql.Composable) -> str:
 
 def source_columns(conn: Connection, layer_id: str) -> list[SourceColumn]:
     """The columns of the raw table, in order (empty when the layer holds no data yet)."""
-    relation = _render(conn, sql.Identifier(DATA_SCHEMA, layer_id))
+    relation = _render(conn, sql.Identifier(*current_relation(layer_id)))
     rows = conn.execute(text(q.COLUMNS.replace("%(relation)s", ":relation")),
                         {"relation": relation})
     return [SourceColumn(*row) for row in rows]
@@ -63,17 +74,15 @@ def source_columns(conn: Connection, layer_id: str) -> list[SourceColumn]:
 def set_pseudonym_secret(conn: Connection, secret: str | None) -> None:
     """Store (or clear) the key of the keyed hash; views read it when they are queried."""
     if not secret:
-        conn.execute(text("DELETE FROM twin.pseudonym_secret"))
+        conn.execute(delete(pseudonym_secret))
         return
-    conn.execute(
-        text("INSERT INTO twin.pseudonym_secret (one, secret) VALUES (true, :s) "
-             "ON CONFLICT (one) DO UPDATE SET secret = excluded.secret"),
-        {"s": secret},
-    )
+    statement = insert(pseudonym_secret).values(one=True, secret=secret)
+    conn.execute(statement.on_conflict_do_update(
+        index_elements=[pseudonym_secret.c.one], set_={"secret": statement.excluded.secret}))
 
 
 def has_pseudonym_secret(conn: Connection) -> bool:
-    return bool(conn.execute(text("SELECT count(*) FROM twin.pseudonym_secret")).scalar_one())
+    return bool(conn.execute(select(func.count()).select_from(pseudonym_secret)).scalar_one())
 
 
 def _is_geographic(conn: Connection, srid: int) -> bool:
@@ -104,7 +113,7 @@ def _generalised(conn: Connection, layer: Layer, col: SourceColumn,
     snapped = q.snapped_point(col.name, grid, srid, _is_geographic(conn, srid))
     items = [q.as_alias(snapped, col.name)]
     if col.name == MAIN_GEOMETRY:
-        items += [q.as_alias(q.transformed(snapped, s), n) for n, s in DERIVED_GEOMETRIES.items()]
+        items += [q.as_alias(q.transformed(snapped, s), n) for n, s in DERIVED_SRIDS.items()]
     return items
 
 
@@ -121,8 +130,8 @@ def _select_item(conn: Connection, layer: Layer, col: SourceColumn,
         return []  # open layers (and a deployment without secret) drop pseudonyms
     if rule.rule == "suppress":
         k = int(rule.params.get("min_count", SUPPRESS_DEFAULT_K))
-        cells = q.small_cells_table(layer.id, col.name)
-        source = sql.Identifier(DATA_SCHEMA, layer.table)
+        cells = q.small_cells_relation(layer.id, col.name)
+        source = sql.Identifier(*current_relation(layer.table))
         conn.exec_driver_sql(_render(conn, q.create_cells_table(source, cells, col.name, k)))
         return [q.suppressed_small_cell(col.name, cells)]
     return _generalised(conn, layer, col, rule)
@@ -130,10 +139,10 @@ def _select_item(conn: Connection, layer: Layer, col: SourceColumn,
 
 def _drop_helpers(conn: Connection, layer_id: str) -> None:
     conn.exec_driver_sql(_render(conn, q.drop_published(layer_id)))
-    prefix = layer_id.replace("_", r"\_") + r"\_\_cells\_%"
-    for (name,) in conn.execute(text(q.HELPER_TABLES.replace("%(prefix)s", ":p")), {"p": prefix}):
+    prefix = small_cells_prefix(layer_id)
+    for (name,) in conn.execute(text(q.HELPER_TABLES), {"schema": PUBLISH_SCHEMA, "p": prefix}):
         conn.exec_driver_sql(_render(conn, sql.SQL("DROP TABLE IF EXISTS {}").format(
-            sql.Identifier(q.PUBLISH_SCHEMA, name))))
+            sql.Identifier(PUBLISH_SCHEMA, name))))
 
 
 def refresh_published_view(conn: Connection, layer: Layer) -> bool:
@@ -154,24 +163,24 @@ def refresh_published_view(conn: Connection, layer: Layer) -> bool:
     generalised_geometry = MAIN_GEOMETRY in rules and rules[MAIN_GEOMETRY].rule == "generalise"
     select_list: list[sql.Composable] = []
     for col in columns:
-        if generalised_geometry and col.name in DERIVED_GEOMETRIES:
+        if generalised_geometry and col.name in DERIVED_SRIDS:
             continue  # derived from the snapped geometry instead
-        if col.name in ("fid", *DERIVED_GEOMETRIES) or (col.name == MAIN_GEOMETRY
+        if col.name in (ID_COLUMN, *DERIVED_SRIDS) or (col.name == MAIN_GEOMETRY
                                                        and MAIN_GEOMETRY not in rules):
             select_list.append(q.column(col.name))
             continue
         if col.name == MAIN_GEOMETRY and rules[MAIN_GEOMETRY].rule != "generalise":
             raise InvalidLayerSpec(f"{layer.id}: the geometry can only be generalised")
         select_list += _select_item(conn, layer, col, rules.get(col.name), secret)
-    view = sql.Identifier(q.PUBLISH_SCHEMA, layer.table)
-    source = sql.Identifier(DATA_SCHEMA, layer.table)
+    view = sql.Identifier(*published_relation(layer.table))
+    source = sql.Identifier(*current_relation(layer.table))
     conn.exec_driver_sql(_render(conn, q.create_view(view, source, select_list)))
     return True
 
 
 def published_columns(conn: Connection, layer_id: str) -> list[str]:
     """The column names of the published view (what outside callers may ever see)."""
-    relation = _render(conn, sql.Identifier(q.PUBLISH_SCHEMA, layer_id))
+    relation = _render(conn, sql.Identifier(*published_relation(layer_id)))
     rows = conn.execute(text(q.COLUMNS.replace("%(relation)s", ":relation")),
                         {"relation": relation})
     return [row[0] for row in rows]
@@ -189,7 +198,7 @@ def counts_by(conn: Connection, layer: Layer, field: str,
     rule = layer.spec.personal_fields.get(field)
     if rule is not None and rule.rule == "suppress":
         min_count = max(min_count, int(rule.params.get("min_count", SUPPRESS_DEFAULT_K)))
-    view = sql.Identifier(q.PUBLISH_SCHEMA, layer.table)
+    view = sql.Identifier(*published_relation(layer.table))
     rows = conn.exec_driver_sql(_render(conn, q.counts_by(view, field)))
     return [(value, int(n) if n >= min_count else None) for value, n in rows]
 
@@ -199,7 +208,7 @@ def ensure_published_views(conn: Connection, layers: list[Layer]) -> list[str]:
     created = []
     for layer in layers:
         exists = conn.execute(text("SELECT to_regclass(:v)"),
-                              {"v": _render(conn, sql.Identifier(q.PUBLISH_SCHEMA, layer.table))}
+                              {"v": _render(conn, sql.Identifier(*published_relation(layer.table)))}
                               ).scalar()
         if exists is None and refresh_published_view(conn, layer):
             created.append(layer.id)
@@ -214,11 +223,12 @@ def sync_pseudonym_secret(conn: Connection, secret: str | None, layers: list[Lay
     """
     if not secret:
         return False
-    current = conn.execute(text("SELECT secret FROM twin.pseudonym_secret")).scalar()
-    if current == secret:
-        return False
+    current = conn.execute(select(pseudonym_secret.c.secret)).scalar()
+    if current is not None and hmac.compare_digest(current.encode(), secret.encode()):
+        return False  # constant time: a secret is never compared with ==
     set_pseudonym_secret(conn, secret)
     for layer in layers:
         if any(rule.rule == "hash" for rule in layer.spec.personal_fields.values()):
             refresh_published_view(conn, layer)
     return True
+

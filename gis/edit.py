@@ -19,27 +19,12 @@ from sqlalchemy import Connection
 
 from gis import edit_sql as q
 from gis.anonymise import SourceColumn, refresh_published_view, source_columns
-from gis.errors import GisError
+from gis.errors import EditConflict, EditError, FeatureNotFound
 from gis.model import Layer
+from gis.schema import GEOMETRY_COLUMNS, ID_COLUMN
 
-GEOMETRY_COLUMNS = ("geom", "geom_4326", "geom_3857")
 FAMILIES = {"POINT": "POINT", "MULTIPOINT": "POINT", "LINESTRING": "LINESTRING",
             "MULTILINESTRING": "LINESTRING", "POLYGON": "POLYGON", "MULTIPOLYGON": "POLYGON"}
-
-
-class EditError(GisError):
-    """The submitted feature is invalid (names the property or the geometry problem)."""
-
-
-class FeatureNotFound(GisError):
-    def __init__(self, layer_id: str, fid: int) -> None:
-        super().__init__("feature not found")
-        self.layer_id = layer_id
-        self.fid = fid
-
-
-class EditConflict(GisError):
-    """The feature changed since the caller read it (If-Match does not match)."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +40,7 @@ def _cursor(conn: Connection) -> psycopg.Cursor[Any]:
 
 def _attributes(conn: Connection, layer: Layer) -> dict[str, SourceColumn]:
     return {c.name: c for c in source_columns(conn, layer.table)
-            if c.name != "fid" and c.name not in GEOMETRY_COLUMNS}
+            if c.name != ID_COLUMN and c.name not in GEOMETRY_COLUMNS}
 
 
 def _text(value: Any, name: str) -> str | None:
@@ -127,7 +112,8 @@ def _locked(conn: Connection, layer: Layer, fid: int, if_match: str | None
         raise FeatureNotFound(layer.id, fid)
     etag, before = rows[0]
     if if_match is not None and if_match.strip() != "*" and etag not in _tags(if_match):
-        raise EditConflict("the feature was changed since it was read (ETag mismatch)")
+        raise EditConflict(f"feature {fid} of {layer.id!r} was changed since it was read "
+                           "(If-Match does not match its ETag)")
     return dict(before)
 
 
@@ -208,8 +194,6 @@ def delete_feature(conn: Connection, layer: Layer, fid: int, key_id: str | None,
 
 def changes(conn: Connection, layer_id: str, fid: int) -> list[dict[str, Any]]:
     """The versions of one feature, oldest first (operation, key, before, after, time)."""
-    rows = _run(conn, "SELECT operation, key_id, before, after, at FROM twin.feature_change "
-                "WHERE layer_id = %(layer)s AND fid = %(fid)s ORDER BY id",
-                {"layer": layer_id, "fid": fid})
+    rows = _run(conn, q.feature_changes(), {"layer": layer_id, "fid": fid})
     return [dict(zip(("operation", "key_id", "before", "after", "at"), r, strict=True))
             for r in rows]

@@ -9,13 +9,24 @@ from __future__ import annotations
 
 from psycopg import sql
 
-from gis.schema import DATA_SCHEMA
+from gis.schema import (
+    DATA_SCHEMA,
+    DERIVED_GEOMETRIES,
+    GEOMETRY_COLUMN,
+    ID_COLUMN,
+    REGISTRY_SCHEMA,
+    ROW_VERSION,
+    current_relation,
+)
+from gis.schema.tables import feature_change
+from gis.schema.tables import layer as layer_table
 
-DERIVED = (("geom_4326", 4326), ("geom_3857", 3857))
+DERIVED = DERIVED_GEOMETRIES
+FID = sql.Identifier(ID_COLUMN)
 
 
 def _table(layer_id: str) -> sql.Identifier:
-    return sql.Identifier(DATA_SCHEMA, layer_id)
+    return sql.Identifier(*current_relation(layer_id))
 
 
 def parsed_geometry(lat_lon: bool) -> sql.Composable:
@@ -33,9 +44,10 @@ def inspect_geometry(lat_lon: bool) -> sql.Composed:
         "FROM (SELECT {} AS g) s").format(parsed_geometry(lat_lon))
 
 
-def table_geometry_type() -> str:
-    return ("SELECT type FROM geometry_columns WHERE f_table_schema = 'data' "
-            "AND f_table_name = %(table)s AND f_geometry_column = 'geom'")
+def table_geometry_type() -> sql.Composed:
+    return sql.SQL("SELECT type FROM geometry_columns WHERE f_table_schema = {} "
+                   "AND f_table_name = %(table)s AND f_geometry_column = {}").format(
+        sql.Literal(DATA_SCHEMA), sql.Literal(GEOMETRY_COLUMN))
 
 
 def _geometry_values(lat_lon: bool, multi: bool) -> list[sql.Composable]:
@@ -56,11 +68,11 @@ def _cast(index: int, type_name: str) -> sql.Composable:
 def insert_feature(layer_id: str, columns: dict[str, str], lat_lon: bool,
                    multi: bool) -> sql.Composed:
     names = [sql.Identifier(n) for n in columns] + [sql.Identifier(n) for n in
-                                                    ("geom", *(d for d, _ in DERIVED))]
+                                                    (GEOMETRY_COLUMN, *(d for d, _ in DERIVED))]
     values = [_cast(i, t) for i, t in enumerate(columns.values())]
     values += _geometry_values(lat_lon, multi)
-    return sql.SQL("INSERT INTO {} ({}) VALUES ({}) RETURNING fid").format(
-        _table(layer_id), sql.SQL(", ").join(names), sql.SQL(", ").join(values))
+    return sql.SQL("INSERT INTO {} ({}) VALUES ({}) RETURNING {}").format(
+        _table(layer_id), sql.SQL(", ").join(names), sql.SQL(", ").join(values), FID)
 
 
 def update_feature(layer_id: str, columns: dict[str, str], geometry: bool, lat_lon: bool,
@@ -69,15 +81,15 @@ def update_feature(layer_id: str, columns: dict[str, str], geometry: bool, lat_l
     assignments = [sql.SQL("{} = {}").format(sql.Identifier(n), _cast(i, t))
                    for i, (n, t) in enumerate(columns.items())]
     if geometry:
-        targets = ("geom", *(d for d, _ in DERIVED))
+        targets = (GEOMETRY_COLUMN, *(d for d, _ in DERIVED))
         assignments += [sql.SQL("{} = {}").format(sql.Identifier(n), v) for n, v in
                         zip(targets, _geometry_values(lat_lon, multi), strict=True)]
-    return sql.SQL("UPDATE {} SET {} WHERE fid = %(fid)s").format(
-        _table(layer_id), sql.SQL(", ").join(assignments))
+    return sql.SQL("UPDATE {} SET {} WHERE {} = %(fid)s").format(
+        _table(layer_id), sql.SQL(", ").join(assignments), FID)
 
 
 def delete_feature(layer_id: str) -> sql.Composed:
-    return sql.SQL("DELETE FROM {} WHERE fid = %(fid)s").format(_table(layer_id))
+    return sql.SQL("DELETE FROM {} WHERE {} = %(fid)s").format(_table(layer_id), FID)
 
 
 def locked_row(layer_id: str) -> sql.Composed:
@@ -87,26 +99,42 @@ def locked_row(layer_id: str) -> sql.Composed:
     wrote it): it changes with every write and, unlike a digest of the row, tells nothing
     about the row's (possibly personal) values.
     """
+    derived = sql.SQL("").join(sql.SQL(" - {}").format(sql.Literal(name)) for name, _ in DERIVED)
     return sql.SQL(
-        "SELECT t.xmin::text, to_jsonb(t) - 'geom_4326' - 'geom_3857' FROM {} AS t "
-        "WHERE t.fid = %(fid)s FOR UPDATE").format(_table(layer_id))
-
-
-#: The row version that is a feature's ETag (see `locked_row`); readers elsewhere (the OGC
-#: single-item path) select the same column.
-ROW_VERSION = "xmin"
+        "SELECT t.{version}::text, to_jsonb(t){derived} FROM {table} AS t "
+        "WHERE t.{fid} = %(fid)s FOR UPDATE").format(
+        version=sql.Identifier(ROW_VERSION), derived=derived, table=_table(layer_id), fid=FID)
 
 
 def row_etag(layer_id: str) -> sql.Composed:
-    return sql.SQL("SELECT t.{}::text FROM {} AS t WHERE t.fid = %(fid)s").format(
-        sql.Identifier(ROW_VERSION), _table(layer_id))
+    return sql.SQL("SELECT t.{}::text FROM {} AS t WHERE t.{} = %(fid)s").format(
+        sql.Identifier(ROW_VERSION), _table(layer_id), FID)
 
 
-def bump_edit_seq() -> str:
+def bump_edit_seq() -> sql.Composed:
     """Count one more edit of the layer (vector-tile ETags follow it, see 0006_edit_seq)."""
-    return "UPDATE twin.layer SET edit_seq = edit_seq + 1 WHERE id = %(layer)s"
+    seq = sql.Identifier(layer_table.c.edit_seq.name)
+    return sql.SQL("UPDATE {} SET {seq} = {seq} + 1 WHERE {} = %(layer)s").format(
+        sql.Identifier(REGISTRY_SCHEMA, layer_table.name), sql.Identifier(layer_table.c.id.name),
+        seq=seq)
 
 
-def log_change() -> str:
-    return ("INSERT INTO twin.feature_change (layer_id, fid, operation, key_id, before, after) "
-            "VALUES (%(layer)s, %(fid)s, %(operation)s, %(key)s, %(before)s, %(after)s)")
+_CHANGE_COLUMNS = ("layer_id", ID_COLUMN, "operation", "key_id", "before", "after")
+_CHANGE_PARAMETERS = ("layer", "fid", "operation", "key", "before", "after")
+
+
+def log_change() -> sql.Composed:
+    """Keep the before/after images of one edit (parameters: `_CHANGE_PARAMETERS`)."""
+    return sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
+        sql.Identifier(REGISTRY_SCHEMA, feature_change.name),
+        sql.SQL(", ").join(sql.Identifier(c) for c in _CHANGE_COLUMNS),
+        sql.SQL(", ").join(sql.Placeholder(p) for p in _CHANGE_PARAMETERS))
+
+
+def feature_changes() -> sql.Composed:
+    """The logged versions of one feature, oldest first (parameters: layer, fid)."""
+    columns = ("operation", "key_id", "before", "after", "at")
+    return sql.SQL("SELECT {} FROM {} WHERE layer_id = %(layer)s AND {} = %(fid)s "
+                   "ORDER BY id").format(
+        sql.SQL(", ").join(sql.Identifier(c) for c in columns),
+        sql.Identifier(REGISTRY_SCHEMA, feature_change.name), FID)

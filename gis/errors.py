@@ -1,14 +1,33 @@
-"""One error hierarchy for the store.
+"""One error hierarchy for the store: every error class of ``gis`` is defined here.
 
-Every error carries a message that is safe to show to the user who caused it; the service maps
-the classes to HTTP status codes once, at its edge (``twin.errors``).
+Every error carries a message that is safe to show to the user who caused it and names the
+layer, feature, file or parameter at fault. The store knows nothing of HTTP: the service maps
+each class to a status code and an OGC exception type once, in one table (``twin.errors``),
+and a test fails when a class is missing from that table.
+
+Errors cross process boundaries (builds run in spawned workers, whose exceptions are pickled
+back), so `GisError` pickles its subclasses without calling their ``__init__``: a class with
+its own signature (``LayerNotFound(layer_id)``) would otherwise fail to unpickle.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+
+def _rebuild(cls: type[GisError], args: tuple[Any, ...], state: dict[str, Any]) -> GisError:
+    """Recreate a pickled error as it was, without re-running its ``__init__``."""
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class GisError(Exception):
     """Base of every error raised by the store."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _rebuild, (type(self), self.args, self.__dict__)
 
 
 class ConfigurationError(GisError):
@@ -56,3 +75,60 @@ class QualityRejected(IngestError):
 
 class GeodesyError(GisError):
     """A coordinate operation would be inaccurate (missing grid) or is undefined."""
+
+
+# --- keys (gis.access) -----------------------------------------------------------------------
+class AccessError(GisError):
+    """A key operation was refused (bad role or group name, key already revoked).
+
+    Not an access *decision*: `gis.access.decide` answers those with a value, and the service
+    turns a refusal into 401/403/404 itself, so a forbidden layer reads like an unknown one.
+    """
+
+
+class UnknownKey(AccessError):
+    """No key has this id (``twin keys revoke`` of a typo)."""
+
+    def __init__(self, key_id: str) -> None:
+        super().__init__(f"no key {key_id!r}")
+        self.key_id = key_id
+
+
+# --- feature edits (gis.edit) ----------------------------------------------------------------
+class EditError(GisError):
+    """The submitted feature is invalid (names the property or the geometry problem)."""
+
+
+class FeatureNotFound(GisError):
+    """The feature to change does not exist (any more) in a layer the editor may see."""
+
+    def __init__(self, layer_id: str, fid: int) -> None:
+        super().__init__(f"feature {fid} not found in {layer_id!r}")
+        self.layer_id = layer_id
+        self.fid = fid
+
+
+class EditConflict(GisError):
+    """The feature changed since the caller read it (If-Match does not match)."""
+
+
+# --- downloads (gis.export) ------------------------------------------------------------------
+class ExportError(GisError):
+    """A download cannot be built; the subclasses say why, and so decide the HTTP answer."""
+
+
+class NothingToExport(ExportError):
+    """The layer holds no data yet (no version loaded): there is no file to offer."""
+
+
+class UnknownExportFormat(ExportError):
+    """The format asked for is not one of the download formats."""
+
+
+class PublishedViewMissing(ExportError):
+    """The layer's published view is missing: the store is not migrated or published yet."""
+
+
+# --- building heights (gis.city) -------------------------------------------------------------
+class HeightsError(GisError):
+    """Heights cannot be derived (wrong layer kind, unknown attribute, no LiDAR files)."""

@@ -1,8 +1,8 @@
 """Download files of a layer (GeoJSON, CSV, GeoPackage), built from the published view.
 
-Files are built once per layer version, rules and CRS, in constant memory (server-side
-cursors, ``COPY``, Arrow batches), written to a temporary name and renamed, with a sidecar
-JSON giving their size, SHA-256 and feature count: what the catalogue publishes as
+Files are built once per layer state (version, edits, rules) and CRS, in constant memory
+(server-side cursors, ``COPY``, Arrow batches), written to a temporary name and renamed, with
+a sidecar JSON giving their size, SHA-256 and feature count: what the catalogue publishes as
 dcat:byteSize and spdx:checksum is exactly the file that is served.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -18,20 +19,24 @@ from pathlib import Path
 from typing import Literal
 
 import pyarrow as pa
+from psycopg import sql
 from pyproj import CRS
 from sqlalchemy import Connection, Engine, text
 
 from gis import export_sql as q
-from gis.errors import GisError
+from gis.errors import NothingToExport, PublishedViewMissing, UnknownExportFormat
 from gis.files import sha256_file
 from gis.model import Layer
+from gis.schema import (
+    GEOMETRY_4326_COLUMN,
+    GEOMETRY_COLUMN,
+    GEOMETRY_COLUMNS,
+    ID_COLUMN,
+    published_relation,
+)
 
 CrsChoice = Literal["4326", "storage"]
 BATCH_ROWS = 2000
-
-
-class ExportError(GisError):
-    """A download cannot be built (no data yet, unknown format)."""
 
 
 @dataclass(frozen=True)
@@ -71,10 +76,25 @@ def rules_digest(layer: Layer) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:12]
 
 
+def _state_folder(layer: Layer) -> str:
+    """What the files of one folder were built from: the version, the edits made to it
+    since (Part 4 bumps ``edit_seq`` in the edit's transaction) and the publication rules.
+    An edit or a load thus moves downloads to a new folder: no one has to delete a cache."""
+    return f"v{layer.current_version}-e{layer.edit_seq}-{rules_digest(layer)}"
+
+
+def _drop_stale(layer_root: Path, current: Path) -> None:
+    """Remove the folders of earlier states (a reader holding one of their files open keeps
+    reading it: POSIX unlinks, it does not truncate)."""
+    for folder in layer_root.iterdir():
+        if folder != current and folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def file_path(root: Path, layer: Layer, fmt: str, crs: CrsChoice) -> Path:
     if layer.current_version is None:
-        raise ExportError(f"layer {layer.id!r} holds no data yet")
-    folder = root / layer.id / f"v{layer.current_version}-{rules_digest(layer)}"
+        raise NothingToExport(f"layer {layer.id!r} holds no data yet")
+    folder = root / layer.id / _state_folder(layer)
     srid = 4326 if crs == "4326" else layer.storage_srid
     return folder / f"{layer.id}-epsg{srid}.{fmt}"
 
@@ -95,14 +115,14 @@ def cached(root: Path, layer: Layer, fmt: str, crs: CrsChoice) -> DownloadFile |
 def build(engine: Engine, root: Path, layer: Layer, fmt: str, crs: CrsChoice) -> DownloadFile:
     """The download file, built now if this version does not have it yet."""
     if fmt not in FORMATS:
-        raise ExportError(f"unknown download format {fmt!r} ({', '.join(FORMATS)})")
+        raise UnknownExportFormat(f"unknown download format {fmt!r} ({', '.join(FORMATS)})")
     found = cached(root, layer, fmt, crs)
     if found is not None:
         return found
     path = file_path(root, layer, fmt, crs)
     path.parent.mkdir(parents=True, exist_ok=True)
     srid = 4326 if crs == "4326" else layer.storage_srid
-    geometry = "geom_4326" if crs == "4326" else "geom"
+    geometry = GEOMETRY_4326_COLUMN if crs == "4326" else GEOMETRY_COLUMN
     decimals = 8 if CRS.from_epsg(srid).is_geographic else 3
     with tempfile.TemporaryDirectory(dir=path.parent) as work:
         temporary = Path(work) / path.name
@@ -115,6 +135,7 @@ def build(engine: Engine, root: Path, layer: Layer, fmt: str, crs: CrsChoice) ->
                           count, path)
     sidecar = {k: v for k, v in asdict(record).items() if k != "path"}
     path.with_name(path.name + ".json").write_text(json.dumps(sidecar))
+    _drop_stale(root / layer.id, path.parent)
     return record
 
 
@@ -148,11 +169,11 @@ def _write_geojson(conn: Connection, layer: Layer, target: Path, geometry: str, 
 
 
 def _attributes(conn: Connection, layer: Layer) -> list[tuple[str, str]]:
-    relation = f'publish."{layer.table}"'
+    relation = _render(conn, sql.Identifier(*published_relation(layer.table)))
     rows = conn.execute(text(q.PUBLISHED_COLUMNS), {"relation": relation}).all()
     if not rows:
-        raise ExportError(f"layer {layer.id!r} has no published view")
-    return [(name, kind) for name, kind in rows if name not in (*q.GEOMETRY_COLUMNS, "fid")]
+        raise PublishedViewMissing(f"layer {layer.id!r} has no published view")
+    return [(name, kind) for name, kind in rows if name not in (*GEOMETRY_COLUMNS, ID_COLUMN)]
 
 
 def _write_csv(conn: Connection, layer: Layer, target: Path, geometry: str, srid: int,
@@ -201,8 +222,9 @@ def _write_gpkg(conn: Connection, layer: Layer, target: Path, geometry: str, sri
             yield _batch(schema, rows)
             counter[0] += len(rows)
 
-    geometry_type = conn.execute(text(q.GEOMETRY_TYPE), {"t": layer.table, "g": geometry}
-                                 ).scalar_one()
+    view_schema, view = published_relation(layer.table)
+    geometry_type = conn.execute(text(q.GEOMETRY_TYPE),
+                                 {"s": view_schema, "t": view, "g": geometry}).scalar_one()
     reader = pa.RecordBatchReader.from_batches(schema, batches())
     pyogrio.raw.write_arrow(
         reader, str(target), layer=layer.id, driver="GPKG", geometry_name="geometry",

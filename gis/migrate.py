@@ -6,7 +6,12 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, text
+from alembic.script import ScriptDirectory
+from psycopg import sql
+from sqlalchemy import Connection, Engine, func, select
+
+from gis.schema import ALEMBIC_VERSION_TABLE, REGISTRY_SCHEMA
+from gis.schema.tables import alembic_version
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -20,22 +25,36 @@ def _config() -> Config:
 def upgrade(engine: Engine, revision: str = "heads") -> None:
     """Bring the schema to ``revision`` (every branch head by default).
 
-    The Alembic version table lives in the ``twin`` schema, next to the registry.
+    The Alembic version table lives in the registry schema, next to the registry.
     """
     config = _config()
     with engine.begin() as conn:
-        conn.execute(text("CREATE SCHEMA IF NOT EXISTS twin"))
+        driver = conn.connection.driver_connection
+        conn.exec_driver_sql(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
+            sql.Identifier(REGISTRY_SCHEMA)).as_string(driver))
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
 
 
+def heads() -> frozenset[str]:
+    """The head revision of every branch shipped with this release."""
+    return frozenset(ScriptDirectory(str(MIGRATIONS)).get_heads())
+
+
+def applied(conn: Connection) -> frozenset[str]:
+    """The revisions the database is at, one per branch (empty before the first migration)."""
+    relation = f"{REGISTRY_SCHEMA}.{ALEMBIC_VERSION_TABLE}"
+    if conn.execute(select(func.to_regclass(relation))).scalar_one() is None:
+        return frozenset()
+    return frozenset(conn.execute(select(alembic_version.c.version_num)).scalars())
+
+
+def missing_heads(conn: Connection, expected: frozenset[str]) -> frozenset[str]:
+    """The heads of ``expected`` the database has not reached (empty: fully migrated)."""
+    return expected - applied(conn)
+
+
 def current(engine: Engine) -> str | None:
-    """The revisions the database is at, one per branch (None before the first migration)."""
+    """The revisions the database is at, comma-separated (None before the first migration)."""
     with engine.connect() as conn:
-        exists = conn.execute(text("SELECT to_regclass('twin.alembic_version')")).scalar_one()
-        if exists is None:
-            return None
-        heads = conn.execute(
-            text("SELECT version_num FROM twin.alembic_version ORDER BY version_num")
-        ).scalars()
-        return ", ".join(heads) or None
+        return ", ".join(sorted(applied(conn))) or None

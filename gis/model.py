@@ -8,6 +8,7 @@ OGC API collections, tiles, catalogue records, downloads -- is derived from thes
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
@@ -205,6 +206,8 @@ class Layer(BaseModel):
     quality: dict[str, Any] | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    #: feature edits since the layer was created (OGC API Features Part 4), see `edit_seq`
+    edit_seq: int = 0
 
     @property
     def id(self) -> str:
@@ -214,3 +217,30 @@ class Layer(BaseModel):
     def table(self) -> str:
         """Name of the current data table in the ``data`` schema."""
         return self.spec.id
+
+
+@dataclass(frozen=True)
+class VersionStats:
+    """What a successful load publishes with its version (`gis.registry.publish_version`):
+    counts and extents the catalogue and the OGC API serve without scanning the data, and
+    the load's report as stored JSON -- a vector load's `QualityReport`, a LiDAR layer's
+    files, a raster's cells: its shape is the layer kind's, so it stays a JSON document."""
+
+    feature_count: int
+    geometry_type: str
+    extent: list[float] | None
+    extent_4326: list[float] | None
+    quality: dict[str, Any] | None
+    checksum: str | None = None
+    #: record ``extent_4326`` as the version's footprint polygon (vector loads)
+    with_footprint: bool = False
+
+    def columns(self) -> dict[str, Any]:
+        """The ``layer_version`` columns these set (the footprint is the registry's SQL)."""
+        values: dict[str, Any] = {
+            "feature_count": self.feature_count, "geometry_type": self.geometry_type,
+            "extent": self.extent, "extent_4326": self.extent_4326, "quality": self.quality,
+        }
+        if self.checksum is not None:
+            values["checksum"] = self.checksum
+        return values

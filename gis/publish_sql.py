@@ -11,8 +11,13 @@ from collections.abc import Sequence
 
 from psycopg import sql
 
-PUBLISH_SCHEMA = "publish"
-SECRET = sql.SQL("(SELECT secret FROM twin.pseudonym_secret)")
+from gis.schema import REGISTRY_SCHEMA, published_relation, small_cells_table
+from gis.schema.tables import pseudonym_secret
+
+#: the deployment's pseudonym key, read by the view when it is queried (never copied into it)
+SECRET = sql.SQL("(SELECT {} FROM {})").format(
+    sql.Identifier(pseudonym_secret.c.secret.name),
+    sql.Identifier(REGISTRY_SCHEMA, pseudonym_secret.name))
 DATE_TYPES = frozenset({"date", "timestamp", "timestamptz"})
 NUMBER_TYPES = frozenset({"int2", "int4", "int8", "float4", "float8", "numeric"})
 
@@ -105,8 +110,9 @@ def transformed(expression: sql.Composable, srid: int) -> sql.Composable:
         expression, sql.Literal(srid), sql.Literal(srid))
 
 
-def small_cells_table(layer_id: str, name: str) -> sql.Identifier:
-    return sql.Identifier(PUBLISH_SCHEMA, f"{layer_id}__cells_{name}"[:63])
+def small_cells_relation(layer_id: str, name: str) -> sql.Identifier:
+    schema, _ = published_relation(layer_id)
+    return sql.Identifier(schema, small_cells_table(layer_id, name))
 
 
 def create_cells_table(
@@ -141,12 +147,12 @@ def create_view(
 def drop_published(layer_id: str) -> sql.Composable:
     """Drop the view and its helper tables (CASCADE: nothing else may depend on them)."""
     return sql.SQL("DROP VIEW IF EXISTS {} CASCADE").format(
-        sql.Identifier(PUBLISH_SCHEMA, layer_id))
+        sql.Identifier(*published_relation(layer_id)))
 
 
 HELPER_TABLES = """
 SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = 'publish' AND c.relkind = 'r' AND c.relname LIKE %(prefix)s
+WHERE n.nspname = :schema AND c.relkind = 'r' AND c.relname LIKE :p
 """
 
 COUNTS_BY = "SELECT {col}::text AS value, count(*) AS n FROM {view} GROUP BY 1 ORDER BY 1"

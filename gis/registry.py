@@ -6,29 +6,51 @@ the columns SQL filters on (access level, storage SRID, current version).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
-from sqlalchemy import Connection, Row, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    Select,
+    func,
+    insert,
+    select,
+    table,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from gis.anonymise import refresh_published_view
 from gis.errors import InvalidLayerSpec, LayerNotFound
 from gis.geodesy import epsg_code, parse_crs
-from gis.model import Layer, LayerSpec, LayerVersion
-from gis.schema import layer as layer_table
-from gis.schema import layer_version
+from gis.model import Layer, LayerSpec, LayerVersion, VersionStats
+from gis.schema import (
+    DATA_SCHEMA,
+    GEOMETRY_COLUMNS,
+    ID_COLUMN,
+    PUBLISH_SCHEMA,
+    Relation,
+)
+from gis.schema.tables import feature_change, layer_version
+from gis.schema.tables import layer as layer_table
 
 
 def load_manifest(path: Path) -> list[LayerSpec]:
     """Layer specs from a YAML manifest; ``defaults`` apply to every entry of ``layers``.
 
-    Relative ``source`` paths are resolved against the manifest's folder. Errors name the
-    file, the entry and the field.
+    Relative ``source`` paths are joined to the manifest's path as given, not made absolute
+    (``config/layers.yml`` with ``../data/x.gpkg`` is ``data/x.gpkg``): loads and their
+    quality reports name a file as the user would, not by this machine's folders. Errors
+    name the file, the entry and the field.
     """
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -40,7 +62,7 @@ def load_manifest(path: Path) -> list[LayerSpec]:
         merged = {**defaults, **entry}
         source = merged.get("source")
         if source and not Path(source).is_absolute() and "://" not in source:
-            merged["source"] = str((path.parent / source).resolve())
+            merged["source"] = os.path.normpath(path.parent / source)
         specs.append(parse_spec(merged, where=f"{path}: layers[{index}]"))
     ids = [s.id for s in specs]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
@@ -127,6 +149,7 @@ def _row_to_layer(row: Row[Any]) -> Layer:
         quality=data["quality"],
         created_at=data["created_at"],
         updated_at=data["updated_at"],
+        edit_seq=data["edit_seq"],
     )
 
 
@@ -220,13 +243,17 @@ def publish_version(
     load_id: int,
     layer_id: str,
     valid_from: datetime,
-    stats: dict[str, Any],
+    stats: VersionStats,
 ) -> int:
     """Close the current version and make ``load_id`` the next one; returns its number.
 
     Runs inside the swap transaction: either the new data and its registry entry are both
     visible, or neither.
     """
+    values = stats.columns()
+    if stats.with_footprint and stats.extent_4326 is not None:
+        west, south, east, north = stats.extent_4326
+        values["footprint"] = func.ST_MakeEnvelope(west, south, east, north, 4326)
     previous = conn.execute(
         select(func.max(layer_version.c.version)).where(layer_version.c.layer_id == layer_id)
     ).scalar()
@@ -240,7 +267,7 @@ def publish_version(
         update(layer_version)
         .where(layer_version.c.load_id == load_id)
         .values(status="current", version=version, begin_lifespan=valid_from,
-                finished_at=func.now(), **stats)
+                finished_at=func.now(), **values)
     )
     conn.execute(
         update(layer_table)
@@ -248,3 +275,95 @@ def publish_version(
         .values(current_version=version, updated_at=func.now())
     )
     return version
+
+
+# --- what the service reads of the registry (typed: twin never queries these tables) --------
+@dataclass(frozen=True)
+class LayerStamp:
+    """What moves in a layer's registry row whenever anything served from it changes:
+    a (re-)registration sets ``updated_at``, a load ``current_version``, an edit ``edit_seq``."""
+
+    layer_id: str
+    current_version: int | None
+    updated_at: datetime
+    edit_seq: int
+
+
+def layer_stamps(conn: Connection, kind: str = "vector") -> list[LayerStamp]:
+    """Every layer's stamp, by id: one primary-key read, as small as the registry."""
+    rows = conn.execute(
+        select(layer_table.c.id, layer_table.c.current_version, layer_table.c.updated_at,
+               layer_table.c.edit_seq)
+        .where(layer_table.c.kind == kind).order_by(layer_table.c.id))
+    return [LayerStamp(row[0], row[1], row[2], int(row[3])) for row in rows]
+
+
+def stamped(layer_id: ColumnElement[str], *leading: ColumnElement[Any]) -> Select[Any]:
+    """``(*leading, current_version, edit_seq)`` of one layer, read in one snapshot with
+    whatever ``leading`` computes (a vector tile, say): no row when the layer is gone."""
+    return select(*leading, layer_table.c.current_version, layer_table.c.edit_seq).where(
+        layer_table.c.id == layer_id)
+
+
+@dataclass(frozen=True)
+class LoadDates:
+    """A layer's true dates: issued = its first successful load, modified = its last load
+    or edit (OGC API Features Part 4), whichever is later; period_start = its first
+    version's ``begin_lifespan``."""
+
+    issued: datetime | None
+    modified: datetime | None
+    period_start: datetime | None
+
+
+def load_dates(conn: Connection, layer_ids: Iterable[str]) -> dict[str, LoadDates]:
+    """`LoadDates` of each layer that has ever loaded (the last edit is one index lookup on
+    ``feature_change (layer_id, at)``, not a scan of the change log)."""
+    v, c = layer_version, feature_change
+    last_edit = (select(func.max(c.c.at)).where(c.c.layer_id == v.c.layer_id)
+                 .correlate(v).scalar_subquery())
+    rows = conn.execute(
+        select(v.c.layer_id, func.min(v.c.finished_at),
+               func.greatest(func.max(v.c.finished_at), last_edit), func.min(v.c.begin_lifespan))
+        .where(v.c.version.is_not(None), v.c.layer_id.in_(list(layer_ids)))
+        .group_by(v.c.layer_id))
+    return {row[0]: LoadDates(row[1], row[2], row[3]) for row in rows}
+
+
+def load_period(conn: Connection, layer_ids: Iterable[str]) -> tuple[datetime | None,
+                                                                      datetime | None]:
+    """(first, last) successful load over the given layers."""
+    v = layer_version
+    row = conn.execute(
+        select(func.min(v.c.finished_at), func.max(v.c.finished_at))
+        .where(v.c.version.is_not(None), v.c.layer_id.in_(list(layer_ids)))).one()
+    return row[0], row[1]
+
+
+#: raw tables (staff) and rule-applied views (everyone else): the relations a read may use
+READABLE_SCHEMAS = (DATA_SCHEMA, PUBLISH_SCHEMA)
+_COLUMNS = text(
+    "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns "
+    "WHERE table_schema = ANY(:schemas) AND table_name = ANY(:tables) "
+    "ORDER BY table_schema, table_name, ordinal_position"
+)
+
+
+def attribute_columns(conn: Connection, layer_ids: Iterable[str]
+                      ) -> dict[Relation, list[tuple[str, str]]]:
+    """(name, PostgreSQL type) of the attribute columns -- neither the id nor a geometry --
+    of every relation the given layers may be read from, raw table and published view."""
+    rows = conn.execute(_COLUMNS, {"schemas": list(READABLE_SCHEMAS), "tables": list(layer_ids)})
+    found: dict[Relation, list[tuple[str, str]]] = {}
+    for schema, relation_name, name, pg_type in rows:
+        columns = found.setdefault((schema, relation_name), [])
+        if name != ID_COLUMN and name not in GEOMETRY_COLUMNS:
+            columns.append((name, pg_type))
+    return found
+
+
+def row_count(conn: Connection, relation: Relation) -> int:
+    """Rows in a layer's relation now (after edits, the load's count is out of date)."""
+    schema, name = relation
+    return int(conn.execute(select(func.count()).select_from(table(name, schema=schema)))
+               .scalar_one())

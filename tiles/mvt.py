@@ -44,6 +44,8 @@ from sqlalchemy import (
     table,
 )
 
+from gis.schema import GEOMETRY_3857_COLUMN, ID_COLUMN
+
 #: Zoom levels of the WebMercatorQuad tile matrix set we serve.
 MIN_ZOOM = 0
 MAX_ZOOM = 22
@@ -130,11 +132,11 @@ def tile_template(schema: str, table_name: str, layer_name: str, attributes: Seq
     """``SELECT ST_AsMVT(...)`` of one layer for any tile of a zoom class (``detail``: at or
     above ``DETAIL_ZOOM``); the tile is given by the bound values of `tile_values`.
     ``unclipped_inside=False`` sends every feature through ``ST_AsMVTGeom``."""
-    rel = table(table_name, column("fid"), column("geom_3857"),
+    rel = table(table_name, column(ID_COLUMN), column(GEOMETRY_3857_COLUMN),
                 *(column(a) for a in attributes), schema=schema)
     bounds = func.ST_TileEnvelope(*(bindparam(n, type_=Integer)
                                     for n in ("tile_z", "tile_x", "tile_y")))
-    g = rel.c.geom_3857
+    g = rel.c[GEOMETRY_3857_COLUMN]
     geometry: ColumnElement[Any] = func.ST_AsMVTGeom(
         g, bounds, literal_column(str(EXTENT)), literal_column(str(BUFFER)),
         literal_column("true"))
@@ -145,7 +147,7 @@ def tile_template(schema: str, table_name: str, layer_name: str, attributes: Seq
         fast = _unclipped(g)
         usable = and_(g.op("@")(_inner_box()), func.ST_IsValid(fast, literal_column("0")))
         geometry = case((usable, fast), else_=geometry)
-    inner = select(rel.c.fid, *(rel.c[a] for a in attributes),
+    inner = select(rel.c[ID_COLUMN], *(rel.c[a] for a in attributes),
                    geometry.label("mvt_geom")).where(g.op("&&")(bounds))
     if not detail:
         size = bindparam("min_size", type_=Float)
@@ -160,7 +162,7 @@ def tile_template(schema: str, table_name: str, layer_name: str, attributes: Seq
     features = inner.subquery("features")
     tile = select(func.ST_AsMVT(
         literal_column("features"), literal(layer_name), literal_column(str(EXTENT)),
-        literal("mvt_geom"), literal("fid"),
+        literal("mvt_geom"), literal(ID_COLUMN),
     )).select_from(features)
     return tile if not direct else tile.where(~func.ST_IsEmpty(features.c.mvt_geom))
 

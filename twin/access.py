@@ -3,12 +3,13 @@
 Closed and shared layers must not exist for a caller who may not see them: endpoints list only
 what `can_see` allows and answer 404 for the rest. `relation_for` names the relation a read
 uses: the rule-applied view ``publish."<id>"`` for everyone but staff, so personal fields
-never leave through an open or shared output; staff read the raw table.
+never leave through an open or shared output; staff read the raw table. All three are
+`gis.access.decide`, the one access policy, asked for one action.
 
 Keys arrive as ``X-API-Key: <token>``, ``Authorization: Bearer <token>`` or HTTP Basic
 (password = token with any user name, or user = key id and password = secret: QGIS 3.22 sends
 only Basic). A presented key that is unknown or revoked is refused with 401 whatever the path,
-so the answer says nothing about layers. The rule itself lives in `gis.access.may_read`.
+so the answer says nothing about layers. Hashes are compared in constant time.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import hmac
 import threading
 import time
 from dataclasses import dataclass, field
@@ -27,11 +29,16 @@ from starlette.concurrency import run_in_threadpool
 
 from gis import access as store_access
 from gis.model import Layer
-from gis.schema import DATA_SCHEMA
-from twin.errors import TwinError
+from gis.schema import PUBLISH_SCHEMA, Relation
+from twin.errors import CollectionNotFound, InvalidCredentials
+
+__all__ = [
+    "ANONYMOUS", "PUBLISH_SCHEMA", "Caller", "InvalidCredentials", "KeyVerifier", "Role",
+    "can_see", "can_write", "get_caller", "note_feature_count", "presented_token",
+    "relation_for", "resolve_caller",
+]
 
 Role = Literal["anonymous", "partner", "staff"]
-PUBLISH_SCHEMA = "publish"
 _CACHE_SECONDS = 300.0
 
 
@@ -48,31 +55,23 @@ class Caller:
 ANONYMOUS = Caller()
 
 
-class InvalidCredentials(TwinError):
-    """A key was presented but is unknown, revoked or malformed (never says which)."""
-
-    http_status = 401
-    ogc_code = "InvalidCredentials"
-
-    def __init__(self) -> None:
-        super().__init__("invalid or revoked API key")
-
-
 def can_see(caller: Caller, layer: Layer) -> bool:
     """open: everyone; shared: staff or a member of one of its groups; closed: staff."""
-    return store_access.may_read(caller.role, caller.groups, layer.spec)
+    return store_access.decide(caller, layer, "read").allowed
 
 
 def can_write(caller: Caller, layer: Layer) -> bool:
     """Editing needs a write key that may also see the layer."""
-    return caller.can_write and caller.role != "anonymous" and can_see(caller, layer)
+    return store_access.decide(caller, layer, "write").allowed
 
 
-def relation_for(caller: Caller, layer: Layer) -> tuple[str, str]:
-    """The (schema, table) a read of ``layer`` by ``caller`` must use."""
-    if caller.role == "staff":
-        return DATA_SCHEMA, layer.table
-    return PUBLISH_SCHEMA, layer.table
+def relation_for(caller: Caller, layer: Layer) -> Relation:
+    """The (schema, table) a read of ``layer`` by ``caller`` must use; a caller who may not
+    read it gets the same 404 as for an unknown layer (fail closed, never the raw table)."""
+    relation = store_access.decide(caller, layer, "relation").relation
+    if relation is None:
+        raise CollectionNotFound(layer.id)
+    return relation
 
 
 def presented_token(request: Request) -> tuple[str, str] | None:
@@ -134,8 +133,10 @@ class KeyVerifier:
         key, stored, salt = found
         with self._lock:
             cached = self._verified.get(digest)
-        if cached is None or cached[1] != stored or cached[2] < time.monotonic():
-            if store_access.hash_secret(secret, salt) != stored:
+        fresh = (cached is not None and hmac.compare_digest(cached[1], stored)
+                 and cached[2] >= time.monotonic())
+        if not fresh:
+            if not store_access.secret_matches(secret, salt, stored):
                 raise InvalidCredentials()
             with self._lock:
                 self._verified[digest] = (key_id, stored, time.monotonic() + self.ttl)

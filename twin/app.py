@@ -11,16 +11,14 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from alembic.script import ScriptDirectory
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 
+from gis import migrate
 from gis.db import make_engine
-from gis.migrate import MIGRATIONS
 from twin.api import catalog as catalog_api
 from twin.api import downloads as downloads_api
 from twin.api import edit as edit_api
@@ -32,7 +30,7 @@ from twin.ogc import tiles as ogc_tiles
 from twin.ogc.catalog import Catalog
 from twin.ogc.context import OgcContext
 from twin.ogc.core import PygeoapiCore, static_files
-from twin.publication import install_publication
+from twin.publication import install_publication, prepare_at_startup
 from twin.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -49,12 +47,9 @@ def _readiness(request: Request) -> tuple[bool, str]:
     expected: frozenset[str] = request.app.state.schema_heads
     try:
         with request.app.state.engine.connect() as conn:
-            exists = conn.execute(text("SELECT to_regclass('twin.alembic_version')")).scalar()
-            found = set(conn.execute(text("SELECT version_num FROM twin.alembic_version"))
-                        .scalars()) if exists else set()
+            missing = migrate.missing_heads(conn, expected)
     except DBAPIError as exc:
         return False, f"database unreachable: {type(exc.orig).__name__}"
-    missing = expected - found
     if missing:
         return False, f"schema not migrated (missing {', '.join(sorted(missing))}): twin db migrate"
     return True, "ready"
@@ -75,6 +70,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(prepare_at_startup, engine, settings)
         yield
         engine.dispose()
         reads.dispose()
@@ -84,7 +80,7 @@ def create_app(settings: Settings) -> FastAPI:
     catalog = Catalog(engine, settings.ogc_registry_ttl)
     app.state.settings = settings
     app.state.engine = engine
-    app.state.schema_heads = frozenset(ScriptDirectory(str(MIGRATIONS)).get_heads())
+    app.state.schema_heads = migrate.heads()
     app.state.ogc = OgcContext(settings, engine, catalog, PygeoapiCore(settings, catalog), reads)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD"],
                        allow_headers=["*"], expose_headers=["ETag", "Content-Crs", "Link"])
@@ -99,6 +95,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(edit_api.router)
     app.include_router(viewer_api.router)
     app.include_router(tiles3d_api.router)
-    install_publication(app, engine, settings)
+    install_publication(app, engine)
     # further services, one line each, e.g.: app.include_router(threedtiles.router)
     return app

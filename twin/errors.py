@@ -1,14 +1,25 @@
-"""The service's error hierarchy and the ONE mapping of domain errors to HTTP.
+"""The service's error hierarchy and the ONE mapping of every error to HTTP.
 
-Every class carries its HTTP status, its OGC exception code and a message that is safe to show
-to the caller. ``gis`` and ``tiles`` errors are mapped here too, so route handlers simply let
-domain errors propagate; `install_error_handlers` turns them into OGC exception bodies
-(``{"code": ..., "description": ...}``).
+Service errors (`TwinError`) know their meaning: each class carries its HTTP status, its OGC
+exception code and a message that is safe to show. ``gis`` and ``tiles`` know nothing of
+HTTP, so their classes are mapped here, in `DOMAIN_ERRORS`, keyed by class. Route handlers
+simply let errors propagate; `install_error_handlers` turns them into OGC exception bodies
+(``{"code": ..., "description": ...}``) through `http_error`, the only place that decides.
+
+A class answers as the nearest class of its ancestry that is mapped (a `TwinError` subclass
+that sets ``http_status``, or an entry of `DOMAIN_ERRORS`). Reaching a root (`TwinError`,
+`GisError`, `TilesError`) means "unmapped": a bare 500. ``tests/unit/test_error_table.py``
+fails for any class of ours that is unmapped without being listed as a deliberate 500.
+
+A forbidden layer must read exactly like an unknown one, so no message of a "not found" kind
+names a layer the caller may not see: `LayerNotFound` and `CollectionNotFound` say only
+"collection not found", whatever the id.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -22,11 +33,23 @@ from tiles import errors as tiles_errors
 log = logging.getLogger(__name__)
 
 
+def _rebuild(cls: type[TwinError], args: tuple[Any, ...], state: dict[str, Any]) -> TwinError:
+    """Recreate a pickled error as it was, without re-running its ``__init__``."""
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
+
 class TwinError(Exception):
-    """Base of every error raised by the service."""
+    """Base of every error raised by the service; a bare 500 until a subclass says better."""
 
     http_status = 500
     ogc_code = "NoApplicableCode"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # several subclasses take other arguments than the message (see gis.errors)
+        return _rebuild, (type(self), self.args, self.__dict__)
 
 
 class BadRequest(TwinError):
@@ -61,13 +84,64 @@ class CollectionNotFound(NotFound):
 
 
 class ItemNotFound(NotFound):
+    """No such item in a collection the caller may see (so the item id may be named)."""
+
     def __init__(self, collection_id: str, item_id: str) -> None:
-        super().__init__("item not found")
+        super().__init__(f"item {item_id[:64]!r} not found")
         self.collection_id = collection_id
         self.item_id = item_id
 
 
+class DatasetNotFound(NotFound):
+    """A catalogue dataset or download that does not exist or that the caller may not see."""
+
+    def __init__(self) -> None:
+        super().__init__("dataset not found")
+
+
+class TileNotFound(NotFound):
+    """A 3D Tiles tileset or file that does not exist, or that the caller may not see."""
+
+    def __init__(self, tileset: str, path: str) -> None:
+        # never echo the names: an invisible tileset and an unknown one must read the same
+        super().__init__("3D Tiles resource not found")
+        self.tileset = tileset
+        self.path = path
+
+
+class InvalidCredentials(TwinError):
+    """A key was presented but is unknown, revoked or malformed (never says which)."""
+
+    http_status = 401
+    ogc_code = "InvalidCredentials"
+
+    def __init__(self) -> None:
+        super().__init__("invalid or revoked API key")
+
+
+class CredentialsRequired(TwinError):
+    """An edit without a key, on a layer the anonymous caller may read."""
+
+    http_status = 401
+    ogc_code = "InvalidCredentials"
+
+    def __init__(self) -> None:
+        super().__init__("editing needs an API key with write rights")
+
+
+class WriteForbidden(TwinError):
+    """An edit with a key that may read the layer but has no write rights."""
+
+    http_status = 403
+    ogc_code = "Forbidden"
+
+    def __init__(self) -> None:
+        super().__init__("this key may not edit this collection")
+
+
 class NotAcceptable(TwinError):
+    """No representation the caller accepts (``f=``, Accept)."""
+
     http_status = 406
     ogc_code = "InvalidParameterValue"
 
@@ -79,32 +153,71 @@ class ServiceUnavailable(TwinError):
     ogc_code = "ServiceUnavailable"
 
 
-#: (domain class, HTTP status, OGC code, safe message or None to use the error's own)
-_DOMAIN_MAPPING: list[tuple[type[Exception], int, str, str | None]] = [
-    (gis_errors.LayerNotFound, 404, "NotFound", None),
-    (gis_errors.DatabaseUnavailable, 503, "ServiceUnavailable", "the data store is unavailable"),
-    (gis_errors.InvalidLayerSpec, 400, "InvalidParameterValue", None),
-    (gis_errors.LayerBusy, 409, "Conflict", None),
-    (gis_errors.GeodesyError, 400, "InvalidParameterValue", None),
-    (gis_errors.GisError, 500, "NoApplicableCode", "internal error"),
-    (tiles_errors.BuildInputError, 400, "InvalidParameterValue", None),
-    (tiles_errors.TilesError, 500, "NoApplicableCode", "internal error"),
-]
+@dataclass(frozen=True)
+class HttpError:
+    """How the edge answers one class of error."""
+
+    status: int
+    code: str  # the OGC exception type
+    message: str | None = None  # fixed safe text; None: the error's own (it names what)
+
+
+INTERNAL = HttpError(500, "NoApplicableCode", "internal error")
+_INVALID = HttpError(400, "InvalidParameterValue")
+_NOT_FOUND = HttpError(404, "NotFound")
+
+#: Domain errors -> HTTP, keyed by class. The roots are the unmapped fallback; every other
+#: entry is a decision, including the deliberate 500s (faults of the deployment, not of the
+#: request, whose details stay in the log).
+DOMAIN_ERRORS: dict[type[Exception], HttpError] = {
+    gis_errors.GisError: INTERNAL,
+    gis_errors.ConfigurationError: HttpError(500, "NoApplicableCode",
+                                             "the service is mis-configured"),
+    gis_errors.DatabaseUnavailable: HttpError(503, "ServiceUnavailable",
+                                              "the data store is unavailable"),
+    gis_errors.LayerNotFound: HttpError(404, "NotFound", "collection not found"),  # no id
+    gis_errors.LayerBusy: HttpError(409, "Conflict"),
+    gis_errors.InvalidLayerSpec: _INVALID,
+    gis_errors.IngestError: _INVALID,  # and QualityRejected: the source is at fault
+    gis_errors.GeodesyError: _INVALID,
+    gis_errors.AccessError: _INVALID,  # bad role or group, key already revoked
+    gis_errors.UnknownKey: _NOT_FOUND,
+    gis_errors.EditError: _INVALID,
+    gis_errors.FeatureNotFound: _NOT_FOUND,  # the editor may see the layer: named
+    gis_errors.EditConflict: HttpError(412, "PreconditionFailed"),
+    gis_errors.ExportError: HttpError(500, "NoApplicableCode", "the download failed"),
+    gis_errors.NothingToExport: _NOT_FOUND,
+    gis_errors.UnknownExportFormat: _NOT_FOUND,
+    gis_errors.PublishedViewMissing: HttpError(503, "ServiceUnavailable",
+                                               "the published data is not ready"),
+    gis_errors.HeightsError: _INVALID,
+    tiles_errors.TilesError: INTERNAL,
+    tiles_errors.BuildInputError: _INVALID,  # and LasFormatError
+    tiles_errors.TilesetWriteError: HttpError(500, "NoApplicableCode",
+                                              "the tileset could not be written"),
+}
+#: the classes whose mapping is the unmapped fallback
+ROOTS: tuple[type[Exception], ...] = (TwinError, gis_errors.GisError, tiles_errors.TilesError)
+
+
+def mapping_for(cls: type[BaseException]) -> tuple[type[BaseException], HttpError]:
+    """The mapping of an error class and the class of its ancestry that decided it."""
+    for ancestor in cls.__mro__:
+        if issubclass(ancestor, TwinError) and "http_status" in vars(ancestor):
+            return ancestor, HttpError(ancestor.http_status, ancestor.ogc_code)
+        if ancestor in DOMAIN_ERRORS:
+            return ancestor, DOMAIN_ERRORS[ancestor]
+    return Exception, INTERNAL
 
 
 def http_error(exc: Exception) -> tuple[int, dict[str, str]]:
-    """The HTTP status and OGC exception body of any domain error."""
-    if isinstance(exc, TwinError):
-        return exc.http_status, {"code": exc.ogc_code, "description": str(exc)}
-    for cls, status, code, message in _DOMAIN_MAPPING:
-        if isinstance(exc, cls):
-            if isinstance(exc, gis_errors.LayerNotFound):
-                message = "collection not found"  # no id: existence never leaks
-            return status, {"code": code, "description": message or str(exc)}
-    return 500, {"code": "NoApplicableCode", "description": "internal error"}
+    """The HTTP status and OGC exception body of any error."""
+    _, mapped = mapping_for(type(exc))
+    return mapped.status, {"code": mapped.code, "description": mapped.message or str(exc)}
 
 
 def error_response(exc: Exception, headers: dict[str, str] | None = None) -> JSONResponse:
+    """The OGC exception response of ``exc``; server faults are logged with their cause."""
     status, body = http_error(exc)
     if status >= 500:
         log.error("%s: %s", type(exc).__name__, exc, exc_info=exc)

@@ -1,73 +1,60 @@
-"""Wiring of the publication services into the app: audit, pseudonym secret, views.
+"""Wiring of the publication services into the app: the store prepared at start-up, audit.
 
-`install_publication` is the single line the app factory calls. It adds the audit
-middleware and, on the first request (never at import or construction time), stores the
-deployment's pseudonym key and creates any missing ``publish`` view, so no outside read can
-hit a layer without its rule-applied view.
+`install_publication` is the single line the app factory calls: it adds the audit
+middleware. `prepare_at_startup` runs in the app's lifespan, before the first request is
+taken: it hands the deployment's pseudonym key to the store and lets the store create any
+missing ``publish`` view (`gis.publication`). No request ever changes a schema.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 
 from fastapi import FastAPI
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
-from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from gis import anonymise, registry
 from gis.errors import GisError
+from gis.publication import PublicationReport, prepare_publication
 from twin.audit import LevelCache, audited, audited_operation
 from twin.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
-def prepare_store(engine: Engine, settings: Settings) -> None:
+def prepare_store(engine: Engine, settings: Settings) -> PublicationReport:
     """Pseudonym secret in the store, a published view for every loaded layer."""
-    secret = settings.pseudonym_key.get_secret_value() if settings.pseudonym_key else None
-    with engine.begin() as conn:
-        layers = registry.list_layers(conn, kinds=["vector"])
-        anonymise.sync_pseudonym_secret(conn, secret, layers)
-        anonymise.ensure_published_views(conn, layers)
+    return prepare_publication(engine, settings.pseudonym_secret)
 
 
-class PublicationMiddleware:
-    """Pure ASGI: prepares the store on the first request and audits layer accesses."""
+def prepare_at_startup(engine: Engine, settings: Settings) -> None:
+    """`prepare_store` when the service starts; a store not reachable or not migrated yet
+    is logged (``/readyz`` says so) and prepared by ``twin db migrate`` later."""
+    try:
+        report = prepare_store(engine, settings)
+    except (DBAPIError, GisError) as exc:
+        log.warning("publication not prepared at start-up: %s", exc)
+        return
+    if report.views_created:
+        log.info("published views created for %s", ", ".join(report.views_created))
 
-    def __init__(self, app: ASGIApp, engine: Engine, settings: Settings) -> None:
+
+class AuditMiddleware:
+    """Pure ASGI: records every successful access to shared or closed data."""
+
+    def __init__(self, app: ASGIApp, engine: Engine) -> None:
         self.app = app
         self.engine = engine
-        self.settings = settings
         self.levels = LevelCache(engine)
-        self.ready = threading.Event()
-        self.lock = threading.Lock()
-
-    def prepare_once(self) -> None:
-        with self.lock:
-            if self.ready.is_set():
-                return
-            try:
-                prepare_store(self.engine, self.settings)
-            except (DBAPIError, GisError) as exc:  # not migrated yet: /readyz says so
-                log.warning("publication not prepared yet: %s", exc)
-                return
-            self.ready.set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        if not self.ready.is_set():
-            await run_in_threadpool(self.prepare_once)
-        if audited_operation(scope["method"], scope["path"]) is None:
+        if scope["type"] != "http" or audited_operation(scope["method"], scope["path"]) is None:
             await self.app(scope, receive, send)
             return
         await audited(self.app, self.engine, self.levels, scope, receive, send)
 
 
-def install_publication(app: FastAPI, engine: Engine, settings: Settings) -> None:
-    """The one line of the app factory: prepare the store lazily and audit every access."""
-    app.add_middleware(PublicationMiddleware, engine=engine, settings=settings)
+def install_publication(app: FastAPI, engine: Engine) -> None:
+    """The one line of the app factory: audit every access to shared or closed data."""
+    app.add_middleware(AuditMiddleware, engine=engine)

@@ -70,6 +70,11 @@ class Settings(BaseSettings):
         return self.database_url or self.cluster.url()
 
     @property
+    def pseudonym_secret(self) -> str | None:
+        """The HMAC key of pseudonymised fields, as the store takes it."""
+        return self.pseudonym_key.get_secret_value() if self.pseudonym_key else None
+
+    @property
     def manifest(self) -> Path:
         return self.config_dir / "layers.yml"
 

@@ -25,17 +25,13 @@ from gis import registry
 from gis.city import sql
 from gis.city.heights import HeightParameters, Heights, derive_heights
 from gis.city.points import LidarFile, read_window
-from gis.errors import GisError, InvalidLayerSpec
+from gis.errors import HeightsError, InvalidLayerSpec
 from gis.geodesy import transformer
 from gis.lidar import sql as lidar_sql
 from gis.workers import process_pool
 
 Progress = Callable[[int], None]
 DEFAULT_STOREY_HEIGHT = 3.0
-
-
-class HeightsError(GisError):
-    """Heights cannot be derived (wrong layer kind, unknown attribute, no LiDAR files)."""
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,7 @@ from typing import Any
 
 from geoalchemy2 import Geometry
 from sqlalchemy import (
-    BigInteger,
-    Column,
     Connection,
-    DateTime,
-    Float,
-    Integer,
-    MetaData,
-    Table,
     Text,
     column,
     delete,
@@ -28,55 +21,22 @@ from sqlalchemy import (
     select,
     table,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 
-from gis.schema import DATA_SCHEMA, REGISTRY_SCHEMA
-
-metadata = MetaData(schema=REGISTRY_SCHEMA)
-
-height_run = Table(
-    "building_height_run", metadata,
-    Column("run_id", BigInteger, primary_key=True, autoincrement=True),
-    Column("layer_id", Text, nullable=False),
-    Column("layer_version", Integer),
-    Column("source", Text, nullable=False),
-    Column("method", Text, nullable=False),
-    Column("parameters", JSONB, nullable=False),
-    Column("vertical_crs", Text),
-    Column("lidar_layer_id", Text),
-    Column("lidar_version", Integer),
-    Column("lidar_files", JSONB, nullable=False),
-    Column("counts", JSONB, nullable=False),
-    Column("computed_at", DateTime(timezone=True)),
-)
-
-building_height = Table(
-    "building_height", metadata,
-    Column("layer_id", Text, primary_key=True),
-    Column("fid", BigInteger, primary_key=True),
-    Column("run_id", BigInteger, nullable=False),
-    Column("roof_height", Float),
-    Column("ground_height", Float),
-    Column("height", Float),
-    Column("point_count", Integer),
-    Column("ground_point_count", Integer),
-    Column("coverage", Float),
-    Column("method", Text, nullable=False),
-    Column("source", Text, nullable=False),
-    Column("flag", Text, nullable=False),
-    Column("computed_at", DateTime(timezone=True)),
-)
+from gis.schema import GEOMETRY_COLUMN, ID_COLUMN, current_relation
+from gis.schema.tables import building_height, height_run
 
 
 def data_table(layer_id: str, *extra: str) -> Any:
     """The current data table of a vector layer with ``fid``, ``geom`` and ``extra`` columns."""
-    return table(layer_id, column("fid"), column("geom", Geometry), *(column(c) for c in extra),
-                 schema=DATA_SCHEMA)
+    schema, name = current_relation(layer_id)
+    return table(name, column(ID_COLUMN), column(GEOMETRY_COLUMN, Geometry),
+                 *(column(c) for c in extra), schema=schema)
 
 
 def data_columns(conn: Connection, layer_id: str) -> list[str]:
     """The column names of a layer's data table (to check attribute names given by users)."""
-    return [c["name"] for c in inspect(conn).get_columns(layer_id, schema=DATA_SCHEMA)]
+    schema, name = current_relation(layer_id)
+    return [c["name"] for c in inspect(conn).get_columns(name, schema=schema)]
 
 
 def footprints(conn: Connection, layer_id: str, *extra: str) -> list[Any]:

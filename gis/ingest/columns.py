@@ -15,9 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from gis.model import QualityIssue
+from gis.schema import MAX_IDENTIFIER, RESERVED_COLUMNS
 
-RESERVED = frozenset({"fid", "geom", "geom_4326", "geom_3857"})
-MAX_IDENTIFIER = 63
 GEOARROW_WKB = b"geoarrow.wkb"
 
 
@@ -63,7 +62,7 @@ def sql_type(data_type: pa.DataType) -> str:
 
 def _unique_name(name: str, taken: set[str], position: int) -> str:
     base = name.strip() or f"field_{position}"
-    if base.lower() in RESERVED:
+    if base.lower() in RESERVED_COLUMNS:
         base = f"src_{base}"
     base = base.encode("utf-8")[:MAX_IDENTIFIER].decode("utf-8", "ignore")
     candidate, counter = base, 2

@@ -49,9 +49,16 @@ from gis.ingest.batch import BatchProcessor, Encoded, Frame, Inspected, Prepared
 from gis.ingest.columns import find_id_column, geometry_column, plan_columns
 from gis.ingest.geometry import TargetType
 from gis.ingest.quality import QualityTracker
-from gis.ingest.sources import Source, batches, checksum, open_source
-from gis.model import Layer, LayerSpec, QualityIssue, QualityReport
-from gis.schema import DATA_SCHEMA, HISTORY_SCHEMA, STAGING_SCHEMA
+from gis.ingest.sources import VectorSource, checksum, open_source
+from gis.model import Layer, LayerSpec, QualityIssue, QualityReport, VersionStats
+from gis.schema import (
+    DATA_SCHEMA,
+    HISTORY_SCHEMA,
+    STAGING_SCHEMA,
+    is_staging_of,
+    staging_table,
+)
+from gis.schema import history_table as history_table_name
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +66,7 @@ Progress = Callable[[int, int | None], None]
 
 #: Worker threads for the stateless stages (GEOS checks; reprojection and encoding) while
 #: the main thread runs the stateful ones and writes; up to this many batches wait in each
-#: stage (`gis.ingest.sources.Source.batch_size` features each).
+#: stage (`gis.ingest.sources.GdalSource.batch_size` features each).
 WORKERS = 2
 
 #: Connections building the indexes of a staged table at the same time: one per index (three
@@ -103,9 +110,11 @@ def ingest_vector(
     """Load ``path`` as the next version of layer ``spec.id`` (declared or updated first).
 
     Raises `IngestError` (`QualityRejected` for quality rules) naming the file, the feature
-    and the problem; the previous version is then untouched.
+    and the problem; the previous version is then untouched. The file is named as given
+    (``data/x.gpkg`` stays relative) in errors, the version's source and its stored quality
+    report: they describe the load to its user, not this machine's folders.
     """
-    path = Path(path).resolve()
+    path = Path(path)
     started = time.monotonic()
     # The file's SHA-256 is computed beside the load, not before it: 1.3 s for a 400 MB
     # GeoPackage (hashlib releases the GIL), recorded with the version when it is published.
@@ -132,8 +141,8 @@ def ingest_vector(
             raise error from exc
     return LoadResult(
         layer_id=spec.id, load_id=load_id, version=version, table=f"{DATA_SCHEMA}.{spec.id}",
-        storage_srid=layer.storage_srid, feature_count=stats["feature_count"],
-        geometry_type=stats["geometry_type"], checksum=stats["checksum"] or "",
+        storage_srid=layer.storage_srid, feature_count=stats.feature_count,
+        geometry_type=stats.geometry_type, checksum=stats.checksum or "",
         quality=tracker.report, seconds=time.monotonic() - started,
     )
 
@@ -185,7 +194,7 @@ def _drop_leftovers(conn: Connection, layer_id: str) -> None:
         cursor.execute(sql.staged_tables(), (STAGING_SCHEMA,))
         names = [row[0] for row in cursor.fetchall()]
         for name in names:
-            if sql.is_staging_of(name, layer_id):
+            if is_staging_of(name, layer_id):
                 log.warning("layer %s: dropping %s.%s left by a killed load", layer_id,
                             STAGING_SCHEMA, name)
                 cursor.execute(sql.drop_staging(name))
@@ -232,13 +241,13 @@ class _Load:
         self.path = path
         self.tracker = tracker
         self.progress = progress
-        self.staging = sql.staging_table(layer.id, load_id)
+        self.staging = staging_table(layer.id, load_id)
         driver = conn.connection.driver_connection
         assert driver is not None
         self.driver: psycopg.Connection[Any] = driver
 
     def run(self, declared_crs: str | None, digest: Future[str] | None
-            ) -> tuple[int, dict[str, Any]]:
+            ) -> tuple[int, VersionStats]:
         """Stage, index and publish. A large load commits its staged table so that other
         connections can index it side by side; a small one does everything in one
         transaction (a commit and more connections would cost more than they save)."""
@@ -248,8 +257,8 @@ class _Load:
         finally:
             source.close()
 
-    def _load(self, source: Source, declared_crs: str | None, digest: Future[str] | None
-              ) -> tuple[int, dict[str, Any]]:
+    def _load(self, source: VectorSource, declared_crs: str | None,
+              digest: Future[str] | None) -> tuple[int, VersionStats]:
         source_crs = self._source_crs(source, declared_crs)
         clock = time.monotonic()
         transaction = self.conn.begin()
@@ -275,8 +284,8 @@ class _Load:
             for statement in sql.finish_staging(self.staging):
                 self._execute(statement)
             extents = self._execute(sql.extents(self.staging))[0] if removed else None
-            stats = self._stats(processor, report, extents)
-            stats["checksum"] = digest.result() if digest is not None else None
+            checksum = digest.result() if digest is not None else None
+            stats = self._stats(processor, report, extents, checksum)
             version = self._swap(stats)
             transaction.commit()
         except BaseException:
@@ -315,7 +324,7 @@ class _Load:
             cursor.execute(statement, params)
             return cursor.fetchall() if cursor.description else []
 
-    def _source_crs(self, source: Source, declared: str | None) -> str:
+    def _source_crs(self, source: VectorSource, declared: str | None) -> str:
         """The CRS the coordinates are in: --crs / spec, else the file's; never a guess."""
         value = declared or source.crs
         if value is None:
@@ -325,7 +334,7 @@ class _Load:
         code = crs.to_epsg(min_confidence=70)
         return f"EPSG:{code}" if code else crs.to_wkt()
 
-    def _frame(self, source: Source, source_crs: str, schema: Any) -> Frame:
+    def _frame(self, source: VectorSource, source_crs: str, schema: Any) -> Frame:
         storage_crs = f"EPSG:{self.layer.storage_srid}"
         columns = plan_columns(schema)
         id_column = find_id_column(columns, self.layer.spec.id_field)
@@ -340,7 +349,7 @@ class _Load:
             id_column=id_column.source if id_column else None,
         )
 
-    def _stream(self, source: Source, source_crs: str) -> BatchProcessor | None:
+    def _stream(self, source: VectorSource, source_crs: str) -> BatchProcessor | None:
         """Read, check and COPY every batch; the staging table is created on the first rows.
 
         The stateless stages (`BatchProcessor.inspect`: GEOS decoding and validity;
@@ -361,7 +370,7 @@ class _Load:
 
         try:
             with ThreadPoolExecutor(WORKERS, thread_name_prefix="ingest") as pool:
-                for batch in batches(source):
+                for batch in source.batches():
                     if processor is None:
                         processor = self._processor(source, source_crs, batch)
                     inspecting.append(pool.submit(processor.inspect, batch))
@@ -381,14 +390,14 @@ class _Load:
         copy.close()
         return processor
 
-    def _processor(self, source: Source, source_crs: str,
+    def _processor(self, source: VectorSource, source_crs: str,
                    batch: pa.RecordBatch) -> BatchProcessor:
         frame = self._frame(source, source_crs, batch.schema)
         target = TargetType.from_declared(source.declared_type)
         return BatchProcessor(frame=frame, tracker=self.tracker, target=target)
 
     def _finish(self, copy: _CopySession, processor: BatchProcessor, prepared: Prepared,
-                future: Future[Encoded | None], source: Source) -> None:
+                future: Future[Encoded | None], source: VectorSource) -> None:
         self._write(copy, processor, processor.finish(prepared, future.result()))
         if self.progress:
             done = int(prepared.fids[-1]) if len(prepared.fids) else 0
@@ -428,7 +437,7 @@ class _Load:
         return len(duplicates)
 
     def _stats(self, processor: BatchProcessor, report: QualityReport,
-               extents: tuple[Any, ...] | None) -> dict[str, Any]:
+               extents: tuple[Any, ...] | None, checksum: str | None) -> VersionStats:
         """Count and extents: tracked while streaming, or ``extents`` (`sql.extents`) when
         rows were removed since."""
         assert processor.target is not None
@@ -437,19 +446,16 @@ class _Load:
         else:
             count = report.features_loaded
             extent, extent_4326 = processor.extent.storage, processor.extent.wgs84
-        west, south, east, north = extent_4326
-        return {
-            "feature_count": int(count), "geometry_type": processor.target.name,
-            "extent": extent, "extent_4326": extent_4326,
-            "quality": report.model_dump(mode="json"),
-            "footprint": func.ST_MakeEnvelope(west, south, east, north, 4326),
-        }
+        return VersionStats(
+            feature_count=int(count), geometry_type=processor.target.name,
+            extent=list(extent), extent_4326=list(extent_4326),
+            quality=report.model_dump(mode="json"), checksum=checksum, with_footprint=True)
 
-    def _swap(self, stats: dict[str, Any]) -> int:
+    def _swap(self, stats: VersionStats) -> int:
         layer_id = self.layer.id
         exists = self._execute(sql.table_exists(), (DATA_SCHEMA, layer_id))[0][0]
         if exists:
-            history_table = sql.history_table(layer_id, self.layer.current_version or 0)
+            history_table = history_table_name(layer_id, self.layer.current_version or 0)
             if self._execute(sql.table_exists(), (HISTORY_SCHEMA, history_table))[0][0]:
                 raise IngestError(str(self.path), f"history.{history_table} already exists")
             for statement in sql.retire_current(layer_id, history_table):

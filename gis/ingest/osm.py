@@ -25,7 +25,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import shapely
 
-from gis.ingest.sources import ReadPart
+from gis.errors import IngestError
+from gis.ingest.sources import GdalSource, ReadPart, gdal_path, known_count, read_info
+from gis.model import LayerSpec
 
 CONFIG_FILE = Path(__file__).with_name("osmconf.ini")
 
@@ -49,6 +51,27 @@ GEOMETRY = "wkb_geometry"
 
 def open_options() -> dict[str, str]:
     return {"CONFIG_FILE": str(CONFIG_FILE)}
+
+
+class OsmSource(GdalSource):
+    """An OpenStreetMap extract (.osm, .pbf, compressed or not) read as a roads or a
+    facilities layer: the OGR layers, filters and batch mappers of its ``osm_mapping``."""
+
+    @classmethod
+    def options(cls, path: Path) -> dict[str, str]:
+        return open_options()
+
+    @classmethod
+    def open(cls, path: Path, spec: LayerSpec) -> OsmSource:
+        label = str(path)
+        if spec.osm_mapping is None:
+            raise IngestError(label, "an OpenStreetMap file needs osm_mapping: roads|facilities")
+        location, options = gdal_path(path), cls.options(path)
+        parts = read_parts(spec.osm_mapping)
+        info = read_info(label, location, parts[0].layer, options)
+        return cls(path=path, gdal_path=location, kind="osm", parts=parts, crs=info.get("crs"),
+                   declared_type=declared_type(spec.osm_mapping), open_options=options,
+                   feature_estimate=known_count(info))
 
 
 def declared_type(mapping: str | None) -> str:

@@ -3,7 +3,9 @@
 Every format goes through GDAL (pyogrio) and comes out as Arrow record batches with one WKB
 geometry column, read in bounded batches so that a file of any size never sits in memory.
 A source is described by one or more `ReadPart` (OpenStreetMap facilities read two OGR
-layers); the rest of the ingest never needs to know which format it came from.
+layers). Each reader (`GdalSource`, `CsvSource`, `gis.ingest.osm.OsmSource`) implements
+`VectorSource`, all the loader knows of it: the rest of the ingest never needs to know which
+format it came from. A source keeps the path as the user gave it, for its messages.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pyarrow as pa
 import pyogrio
@@ -111,9 +113,34 @@ class OpenedStream:
             self._context.__exit__(None, None, None)
 
 
+class VectorSource(Protocol):
+    """What the loader needs of a reader, whatever the format (GDAL, CSV, OpenStreetMap):
+    the file's name as the user gave it (for messages and reports), its CRS and declared
+    geometry type when it has them, and its features as bounded Arrow batches
+    (attributes + one WKB ``wkb_geometry`` column)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def crs(self) -> str | None: ...
+
+    @property
+    def declared_type(self) -> str | None: ...
+
+    @property
+    def feature_estimate(self) -> int | None: ...
+
+    def batches(self) -> Iterator[pa.RecordBatch]: ...
+
+    def close(self) -> None: ...
+
+
 @dataclass(frozen=True)
-class Source:
-    """An opened source: where GDAL reads it, which layers, its CRS and its fingerprint."""
+class GdalSource:
+    """A file GDAL reads (GeoPackage, GeoJSON, Shapefile, GML, FlatGeobuf...): where GDAL
+    opens it, which layers, its CRS and its size. ``path`` is the file as the user gave it
+    (relative stays relative: reports and errors name it so)."""
 
     path: Path
     gdal_path: str
@@ -124,6 +151,50 @@ class Source:
     open_options: dict[str, str] = field(default_factory=dict)
     feature_estimate: int | None = None
     opened: OpenedStream | None = None  # the first part, already open
+
+    @classmethod
+    def options(cls, path: Path) -> dict[str, str]:
+        """GDAL dataset open options of this reader."""
+        return {"WRITE_GFS": "NO"} if path.name.lower().endswith((".gml", ".xml")) else {}
+
+    @classmethod
+    def open(cls, path: Path, spec: LayerSpec) -> GdalSource:
+        """Inspect ``path`` (no features read yet): its layer, CRS and feature count."""
+        label, location, options = str(path), gdal_path(path), cls.options(path)
+        if spec.osm_mapping is not None:
+            raise IngestError(label, f"osm_mapping {spec.osm_mapping!r} needs an .osm/.pbf file")
+        if _parsed_on_open(path) and spec.source_layer is None:
+            return cls._opened(path, location, options)
+        info: dict[str, Any] | None = None
+        if path.name.lower().endswith(SINGLE_LAYER_SUFFIXES) and spec.source_layer is None:
+            info = read_info(label, location, None, options)
+            if info.get("driver") not in SINGLE_LAYER_DRIVERS:
+                info = None
+        if info is not None:
+            layer = str(info["layer_name"])
+        else:
+            layer = choose_layer(label, _layers(label, location), spec.source_layer)
+            stale = path.suffix.lower() == ".gpkg" and not _gpkg_count_is_right(path, layer)
+            pyogrio.set_gdal_config_options({GPKG_GENERIC_READER: "YES" if stale else "NO"})
+            info = read_info(label, location, layer, options)
+        return cls(path=path, gdal_path=location, kind=source_kind(path),
+                   parts=(ReadPart(layer=layer),), crs=info.get("crs"),
+                   declared_type=info.get("geometry_type"), open_options=options,
+                   feature_estimate=known_count(info))
+
+    @classmethod
+    def _opened(cls, path: Path, location: str, options: dict[str, str]) -> GdalSource:
+        """A single-layer source whose metadata comes from the stream that reads it."""
+        opened = OpenedStream(str(path), location, options, geojson_batch(path))
+        try:
+            declared = opened.meta.get("geometry_type")
+            _require_geometry(str(path), None, declared)
+        except BaseException:
+            opened.close()
+            raise
+        return cls(path=path, gdal_path=location, kind=source_kind(path),
+                   parts=(ReadPart(layer=None),), crs=opened.meta.get("crs"),
+                   declared_type=declared, open_options=options, opened=opened)
 
     def close(self) -> None:
         """Close the stream opened with the metadata if it was not read (a load that failed
@@ -141,6 +212,22 @@ class Source:
         if not self.feature_estimate:
             return UNKNOWN_COUNT_BATCH
         return batch_for(self.path.stat().st_size / self.feature_estimate)
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        """Every feature as Arrow batches (attributes + ``wkb_geometry``), part by part."""
+        for index, part in enumerate(self.parts):
+            opened = self.opened if index == 0 else None
+            with opened.reader() if opened is not None else _stream(self, part) as reader:
+                yield from _read_batches(self.name, reader, part)
+
+
+class CsvSource(GdalSource):
+    """A CSV/TSV table: points from X/Y columns or geometries from a WKT column (GDAL's CSV
+    driver, with the column names we recognise and typed fields)."""
+
+    @classmethod
+    def options(cls, path: Path) -> dict[str, str]:
+        return dict(CSV_OPTIONS)
 
 
 def batch_for(bytes_per_feature: float) -> int:
@@ -174,22 +261,14 @@ def source_kind(path: Path) -> str:
 
 
 def gdal_path(path: Path) -> str:
-    """The path GDAL should open: compressed files go through its virtual file systems."""
+    """The path GDAL should open: compressed files go through its virtual file systems
+    (which want an absolute path; messages still name the path as given)."""
     name = path.name.lower()
     if name.endswith(".gz"):
-        return f"/vsigzip/{path}"
+        return f"/vsigzip/{path.absolute()}"
     if name.endswith(".zip"):
-        return f"/vsizip/{path}"
+        return f"/vsizip/{path.absolute()}"
     return str(path)
-
-
-def open_options(kind: str, path: Path) -> dict[str, str]:
-    """GDAL dataset open options for a kind of source."""
-    if kind == "csv":
-        return dict(CSV_OPTIONS)
-    if path.name.lower().endswith((".gml", ".xml")):
-        return {"WRITE_GFS": "NO"}
-    return {}
 
 
 def _layers(source: str, location: str) -> list[tuple[str, str | None]]:
@@ -232,49 +311,20 @@ def choose_layer(source: str, layers: list[tuple[str, str | None]], wanted: str 
     )
 
 
-def open_source(path: Path, spec: LayerSpec) -> Source:
-    """Inspect ``path`` (no features read yet); `IngestError` names the file and the problem."""
-    from gis.ingest import osm  # local: osm builds ReadParts, which live here
-
+def open_source(path: Path, spec: LayerSpec) -> GdalSource:
+    """The reader of ``path`` by its name (`source_kind`), opened (no features read yet);
+    `IngestError` names the file (as given) and the problem."""
     label = str(path)
     if not path.exists():
         raise IngestError(label, "file not found")
     if not path.is_file():
         raise IngestError(label, "not a file")
     kind = source_kind(path)
-    location = gdal_path(path)
-    options = open_options(kind, path)
-    info: dict[str, Any] | None = None
     if kind == "osm":
-        if spec.osm_mapping is None:
-            raise IngestError(label, "an OpenStreetMap file needs osm_mapping: roads|facilities")
-        options = osm.open_options()
-        parts = osm.read_parts(spec.osm_mapping)
-    else:
-        if spec.osm_mapping is not None:
-            raise IngestError(label, f"osm_mapping {spec.osm_mapping!r} needs an .osm/.pbf file")
-        if _parsed_on_open(path) and spec.source_layer is None:
-            return _opened_source(path, location, kind, options)
-        if path.name.lower().endswith(SINGLE_LAYER_SUFFIXES) and spec.source_layer is None:
-            info = _read_info(label, location, None, options)
-            if info.get("driver") not in SINGLE_LAYER_DRIVERS:
-                info = None
-        if info is not None:
-            parts = (ReadPart(layer=str(info["layer_name"])),)
-        else:
-            layer = choose_layer(label, _layers(label, location), spec.source_layer)
-            parts = (ReadPart(layer=layer),)
-            stale = path.suffix.lower() == ".gpkg" and not _gpkg_count_is_right(path, layer)
-            pyogrio.set_gdal_config_options({GPKG_GENERIC_READER: "YES" if stale else "NO"})
-    if info is None:
-        info = _read_info(label, location, parts[0].layer, options)
-    declared = osm.declared_type(spec.osm_mapping) if kind == "osm" else info.get("geometry_type")
-    count = info.get("features")
-    return Source(
-        path=path, gdal_path=location, kind=kind, parts=parts, crs=info.get("crs"),
-        declared_type=declared, open_options=options,
-        feature_estimate=int(count) if count is not None and int(count) >= 0 else None,
-    )
+        from gis.ingest.osm import OsmSource  # local: osm.py builds on this module
+
+        return OsmSource.open(path, spec)
+    return (CsvSource if kind == "csv" else GdalSource).open(path, spec)
 
 
 def _parsed_on_open(path: Path) -> bool:
@@ -286,20 +336,6 @@ def _parsed_on_open(path: Path) -> bool:
         with path.open("rb") as handle:
             return b'"Topology"' not in handle.read(TOPOJSON_SNIFF_BYTES)
     return True
-
-
-def _opened_source(path: Path, location: str, kind: str, options: dict[str, str]) -> Source:
-    """A single-layer source whose metadata comes from the stream that reads it."""
-    opened = OpenedStream(str(path), location, options, geojson_batch(path))
-    try:
-        declared = opened.meta.get("geometry_type")
-        _require_geometry(str(path), None, declared)
-    except BaseException:
-        opened.close()
-        raise
-    return Source(path=path, gdal_path=location, kind=kind, parts=(ReadPart(layer=None),),
-                  crs=opened.meta.get("crs"), declared_type=declared, open_options=options,
-                  opened=opened)
 
 
 def _gpkg_count_is_right(path: Path, layer: str) -> bool:
@@ -317,7 +353,13 @@ def _gpkg_count_is_right(path: Path, layer: str) -> bool:
         return False  # not a table we can count: take the safe reader
 
 
-def _read_info(label: str, location: str, layer: str | None, options: dict[str, str]
+def known_count(info: dict[str, Any]) -> int | None:
+    """The feature count GDAL reported, when it knows it (OSM and some drivers do not)."""
+    count = info.get("features")
+    return int(count) if count is not None and int(count) >= 0 else None
+
+
+def read_info(label: str, location: str, layer: str | None, options: dict[str, str]
                ) -> dict[str, Any]:
     """The layer's metadata (``layer`` None: the first layer)."""
     try:
@@ -347,7 +389,7 @@ def _require_geometry(label: str, layer: str | None, geometry_type: str | None) 
 
 
 @contextmanager
-def _stream(source: Source, part: ReadPart) -> Iterator[pa.RecordBatchReader]:
+def _stream(source: GdalSource, part: ReadPart) -> Iterator[pa.RecordBatchReader]:
     try:
         with raw.open_arrow(
             source.gdal_path, layer=part.layer, where=part.where, use_pyarrow=True,
@@ -360,20 +402,22 @@ def _stream(source: Source, part: ReadPart) -> Iterator[pa.RecordBatchReader]:
         raise IngestError(source.name, f"cannot read ({_gdal_message(exc)})") from exc
 
 
-def batches(source: Source) -> Iterator[pa.RecordBatch]:
+def _read_batches(name: str, reader: pa.RecordBatchReader, part: ReadPart
+                  ) -> Iterator[pa.RecordBatch]:
+    while True:
+        try:
+            batch = reader.read_next_batch()
+        except StopIteration:
+            break
+        except UnicodeDecodeError as exc:
+            raise _not_utf8(name, exc) from exc
+        except (pa.ArrowException, OSError) as exc:
+            raise IngestError(
+                name, f"the file is damaged or truncated ({_gdal_message(exc)})"
+            ) from exc
+        yield part.mapper(batch) if part.mapper else batch
+
+
+def batches(source: VectorSource) -> Iterator[pa.RecordBatch]:
     """Every feature of the source as Arrow batches (attributes + ``wkb_geometry``)."""
-    for index, part in enumerate(source.parts):
-        opened = source.opened if index == 0 else None
-        with opened.reader() if opened is not None else _stream(source, part) as reader:
-            while True:
-                try:
-                    batch = reader.read_next_batch()
-                except StopIteration:
-                    break
-                except UnicodeDecodeError as exc:
-                    raise _not_utf8(source.name, exc) from exc
-                except (pa.ArrowException, OSError) as exc:
-                    raise IngestError(
-                        source.name, f"the file is damaged or truncated ({_gdal_message(exc)})"
-                    ) from exc
-                yield part.mapper(batch) if part.mapper else batch
+    return source.batches()

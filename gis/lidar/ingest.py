@@ -25,7 +25,7 @@ from gis.geodesy import transformer
 from gis.lidar import sql
 from gis.lidar.crs import LidarCrs
 from gis.lidar.scan import LidarFileStats, scan_file
-from gis.model import LayerSpec
+from gis.model import LayerSpec, VersionStats
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ def _apply(conn: Connection, layer_id: str, crs: LidarCrs, stats: list[LidarFile
             result.replaced.append(str(item.path))
     result.version = registry.publish_version(conn, load_id, layer_id, datetime.now(UTC),
                                               _layer_stats(conn, layer_id))
-    result.point_count = _layer_stats(conn, layer_id)["feature_count"]
+    result.point_count = _layer_stats(conn, layer_id).feature_count
     return result
 
 
@@ -159,15 +159,15 @@ def _row_values(layer_id: str, item: LidarFileStats, load_id: int) -> dict[str, 
     return values
 
 
-def _layer_stats(conn: Connection, layer_id: str) -> dict[str, Any]:
+def _layer_stats(conn: Connection, layer_id: str) -> VersionStats:
     """Version statistics of the layer from all its files (counts, extents)."""
     rows = sql.files_of(conn, layer_id)
     extent = sql.layer_extents(conn, layer_id)
-    return {
-        "feature_count": sum(int(r["point_count"]) for r in rows),
-        "geometry_type": "PointCloud",
-        "extent": extent[0], "extent_4326": extent[1],
-        "quality": {"files": len(rows),
-                    "points": sum(int(r["point_count"]) for r in rows),
-                    "checksums": {r["path"]: r["checksum"] for r in rows}},
-    }
+    return VersionStats(
+        feature_count=sum(int(r["point_count"]) for r in rows),
+        geometry_type="PointCloud",
+        extent=extent[0], extent_4326=extent[1],
+        quality={"files": len(rows),
+                 "points": sum(int(r["point_count"]) for r in rows),
+                 "checksums": {r["path"]: r["checksum"] for r in rows}},
+    )

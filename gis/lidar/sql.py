@@ -1,7 +1,6 @@
-"""The LiDAR and raster tables (SQLAlchemy Core; the 0003_lidar migration owns the DDL).
+"""Every statement on the LiDAR and raster tables (declared in `gis.schema.tables`).
 
-Every statement of the LiDAR and raster code is built here from these descriptions, with bound
-parameters and integer SRIDs.
+Built with bound parameters and integer SRIDs; footprints are bound as EWKB (SRID inside).
 """
 
 from __future__ import annotations
@@ -9,86 +8,17 @@ from __future__ import annotations
 from typing import Any
 
 import shapely
-from geoalchemy2 import Geometry, WKBElement
 from sqlalchemy import (
-    ARRAY,
-    BigInteger,
-    Boolean,
-    Column,
     Connection,
-    DateTime,
-    Float,
-    ForeignKey,
-    Integer,
-    SmallInteger,
-    Table,
-    Text,
     delete,
     func,
     insert,
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from gis.schema import metadata
-
-lidar_file = Table(
-    "lidar_file",
-    metadata,
-    Column("file_id", BigInteger, primary_key=True, autoincrement=True),
-    Column("layer_id", Text, ForeignKey("twin.layer.id", ondelete="CASCADE"), nullable=False),
-    Column("path", Text, nullable=False),
-    Column("checksum", Text, nullable=False),
-    Column("size_bytes", BigInteger, nullable=False),
-    Column("crs", Text, nullable=False),
-    Column("horizontal_epsg", Integer, nullable=False),
-    Column("vertical_epsg", Integer),
-    Column("las_version", Text, nullable=False),
-    Column("point_format", SmallInteger, nullable=False),
-    Column("point_count", BigInteger, nullable=False),
-    Column("min_x", Float, nullable=False),
-    Column("min_y", Float, nullable=False),
-    Column("min_z", Float, nullable=False),
-    Column("max_x", Float, nullable=False),
-    Column("max_y", Float, nullable=False),
-    Column("max_z", Float, nullable=False),
-    Column("density", Float, nullable=False),
-    Column("classification", JSONB, nullable=False),
-    Column("returns", JSONB, nullable=False),
-    Column("has_rgb", Boolean, nullable=False),
-    Column("rgb_max", Integer, nullable=False),
-    Column("extra", JSONB, nullable=False),
-    Column("footprint", Geometry("MULTIPOLYGON", spatial_index=False), nullable=False),
-    Column("footprint_4326", Geometry("MULTIPOLYGON", srid=4326, spatial_index=False),
-           nullable=False),
-    Column("load_id", BigInteger),
-    Column("ingested_at", DateTime(timezone=True), nullable=False),
-)
-
-raster = Table(
-    "raster",
-    metadata,
-    Column("layer_id", Text, ForeignKey("twin.layer.id", ondelete="CASCADE"), primary_key=True),
-    Column("product", Text, nullable=False),
-    Column("path", Text, nullable=False),
-    Column("resolution", Float, nullable=False),
-    Column("width", Integer, nullable=False),
-    Column("height", Integer, nullable=False),
-    Column("extent", ARRAY(Float), nullable=False),
-    Column("extent_4326", ARRAY(Float), nullable=False),
-    Column("crs", Text, nullable=False),
-    Column("srid", Integer, nullable=False),
-    Column("source_layer_id", Text, nullable=False),
-    Column("source_version", Integer, nullable=False),
-    Column("source_checksums", JSONB, nullable=False),
-    Column("data_cells", BigInteger, nullable=False),
-    Column("filled_cells", BigInteger, nullable=False),
-    Column("nodata_cells", BigInteger, nullable=False),
-    Column("filled_mask_path", Text, nullable=False),
-    Column("built_at", DateTime(timezone=True), nullable=False),
-)
+from gis.schema.tables import lidar_file, raster
 
 
 def _multi(geometry: shapely.Geometry) -> shapely.MultiPolygon:
@@ -104,9 +34,8 @@ def footprint_values(footprint: shapely.Geometry, srid: int,
     return {"footprint": _ewkb(footprint, srid), "footprint_4326": _ewkb(footprint_4326, 4326)}
 
 
-def _ewkb(geometry: shapely.Geometry, srid: int) -> WKBElement:
-    data = shapely.to_wkb(shapely.set_srid(_multi(geometry), srid), include_srid=True)
-    return WKBElement(data, srid=srid, extended=True)
+def _ewkb(geometry: shapely.Geometry, srid: int) -> bytes:
+    return bytes(shapely.to_wkb(shapely.set_srid(_multi(geometry), srid), include_srid=True))
 
 
 def files_of(conn: Connection, layer_id: str) -> list[dict[str, Any]]:

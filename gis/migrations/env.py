@@ -6,7 +6,8 @@ from alembic import context
 from geoalchemy2 import alembic_helpers
 from sqlalchemy import Connection
 
-from gis.schema import metadata
+from gis.schema import REGISTRY_SCHEMA
+from gis.schema.tables import metadata
 
 config = context.config
 
@@ -15,7 +16,7 @@ def run_migrations(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
-        version_table_schema="twin",
+        version_table_schema=REGISTRY_SCHEMA,
         include_schemas=True,
         include_object=alembic_helpers.include_object,
         process_revision_directives=alembic_helpers.writer,

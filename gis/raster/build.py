@@ -22,7 +22,7 @@ from gis import registry
 from gis.errors import IngestError
 from gis.geodesy import parse_crs, transformer
 from gis.lidar import sql
-from gis.model import Layer, LayerSpec
+from gis.model import Layer, LayerSpec, VersionStats
 from gis.raster.cog import write_filled_mask, write_surface
 from gis.raster.dem import GridSpec, Product, fill_gaps, footprint_mask, grid_points
 
@@ -116,12 +116,12 @@ def _register(engine: Engine, spec: LayerSpec, lidar: Layer, product: Product, g
     with engine.begin() as conn:
         registry.register(conn, spec, f"EPSG:{srid}")
         load_id = registry.start_load(conn, spec.id, str(path), None)
-        registry.publish_version(conn, load_id, spec.id, datetime.now(UTC), {
-            "feature_count": surface.data_cells + surface.filled_cells,
-            "geometry_type": "Raster", "extent": extent, "extent_4326": extent_4326,
-            "quality": {"data_cells": surface.data_cells, "filled_cells": surface.filled_cells,
-                        "nodata_cells": surface.nodata_cells},
-        })
+        registry.publish_version(conn, load_id, spec.id, datetime.now(UTC), VersionStats(
+            feature_count=surface.data_cells + surface.filled_cells,
+            geometry_type="Raster", extent=extent, extent_4326=extent_4326,
+            quality={"data_cells": surface.data_cells, "filled_cells": surface.filled_cells,
+                     "nodata_cells": surface.nodata_cells},
+        ))
         sql.upsert_raster(conn, {
             "layer_id": spec.id, "product": product, "path": str(path),
             "resolution": grid.resolution, "width": grid.width, "height": grid.height,

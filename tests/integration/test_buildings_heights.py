@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from gis import registry
 from gis.city import sql
-from gis.city.derive import HeightsError, heights_from_floors, heights_from_lidar
-from gis.errors import InvalidLayerSpec
+from gis.city.derive import heights_from_floors, heights_from_lidar
+from gis.errors import HeightsError, InvalidLayerSpec
 from twin.cli import build_app
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))

@@ -136,3 +136,122 @@ def test_an_unmigrated_database_gets_advice_not_a_traceback(
     assert "twin db up" in result.output
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql(f'DROP DATABASE "{empty}"')
+
+
+# --- the same flags on every ingest command, one resolver (issue 14, items 2 and 7) ---------
+def _access(engine: Engine, layer_id: str) -> str:
+    with engine.connect() as conn:
+        return registry.get_layer(conn, layer_id).spec.access_level
+
+
+def test_ingest_vector_access_takes_effect(cli: CliRunner, engine: Engine, layer_id: str,
+                                           tmp_path: Path) -> None:
+    source = leuven_squares(tmp_path / "squares.geojson")
+    args = ["ingest", "vector", str(source), "--layer", layer_id, "--title", "Squares",
+            "--licence", "CC0", "--producer", "GIS", "--contact-email", "gis@example.be"]
+    opened = cli.invoke(build_app(), [*args, "--access", "open"])
+    assert opened.exit_code == 0, opened.output
+    assert _access(engine, layer_id) == "open"
+    # a registered declaration keeps what it was given, and a change is said, not silent
+    kept = cli.invoke(build_app(), ["ingest", "vector", str(source), "--layer", layer_id])
+    assert kept.exit_code == 0, kept.output
+    assert _access(engine, layer_id) == "open"
+    closed = cli.invoke(build_app(), ["ingest", "vector", str(source), "--layer", layer_id,
+                                      "--access", "closed"])
+    assert closed.exit_code == 0, closed.output
+    assert "access_level: open -> closed (--access)" in closed.output
+    assert _access(engine, layer_id) == "closed"
+    wrong = cli.invoke(build_app(), ["ingest", "vector", str(source), "--layer", layer_id,
+                                     "--access", "public"])
+    assert wrong.exit_code == 2
+
+
+def test_ingest_all_access_takes_effect(cli: CliRunner, engine: Engine, layer_id: str,
+                                        tmp_path: Path) -> None:
+    source = leuven_squares(tmp_path / "squares.geojson")
+    declared = manifest(tmp_path / "layers.yml", layer_id, source)
+    result = cli.invoke(build_app(), ["ingest", "all", "--manifest", str(declared),
+                                      "--access", "shared", "--json"])
+    assert result.exit_code == 0, result.output
+    [loaded] = json.loads(result.stdout)
+    assert (loaded["layer_id"], loaded["version"], loaded["feature_count"]) == (layer_id, 1, 5)
+    assert _access(engine, layer_id) == "shared"
+    # without the flag, the manifest (which says nothing of access) gives the default
+    again = cli.invoke(build_app(), ["ingest", "all", "--manifest", str(declared)])
+    assert again.exit_code == 0, again.output
+    assert _access(engine, layer_id) == "closed"
+
+
+def test_a_flag_contradicting_the_manifest_is_an_error(cli: CliRunner, engine: Engine,
+                                                      layer_id: str, tmp_path: Path) -> None:
+    source = leuven_squares(tmp_path / "squares.geojson")
+    declared = manifest(tmp_path / "layers.yml", layer_id, source, access_level="open")
+    for command in (["ingest", "vector", str(source), "--layer", layer_id],
+                    ["ingest", "all"]):
+        result = cli.invoke(build_app(), [*command, "--manifest", str(declared),
+                                          "--access", "closed"])
+        assert result.exit_code == 1, result.output
+        assert "--access closed conflicts with access_level: open" in result.output
+        assert "Traceback" not in result.output
+    with engine.connect() as conn:
+        assert layer_id not in {layer.id for layer in registry.list_layers(conn)}
+    agreeing = cli.invoke(build_app(), ["ingest", "vector", str(source), "--layer", layer_id,
+                                        "--manifest", str(declared), "--access", "open"])
+    assert agreeing.exit_code == 0, agreeing.output
+    assert _access(engine, layer_id) == "open"
+
+
+def test_sources_are_named_as_given(cli: CliRunner, engine: Engine, layer_id: str,
+                                    tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stored report and the version name the file as typed (or as the manifest names
+    it, joined to the manifest's path as given), never by this machine's folders."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").mkdir()
+    leuven_squares(tmp_path / "data" / "squares.geojson")
+    (tmp_path / "config").mkdir()
+    manifest(tmp_path / "config" / "layers.yml", layer_id, Path("../data/squares.geojson"))
+    typed = cli.invoke(build_app(), ["ingest", "vector", "data/squares.geojson", "--layer",
+                                     layer_id, "--manifest", "config/layers.yml"])
+    assert typed.exit_code == 0, typed.output
+    listed = cli.invoke(build_app(), ["ingest", "all", "--manifest", "config/layers.yml"])
+    assert listed.exit_code == 0, listed.output
+    with engine.connect() as conn:
+        layer = registry.get_layer(conn, layer_id)
+        history = registry.history(conn, layer_id)
+    assert layer.quality is not None
+    assert layer.quality["source"] == "data/squares.geojson"
+    assert [v.source for v in history] == ["data/squares.geojson"] * 2
+    assert str(tmp_path) not in json.dumps([v.model_dump(mode="json") for v in history])
+    (tmp_path / "data" / "broken.gpkg").write_bytes(b"not a geopackage")
+    broken = cli.invoke(build_app(), ["ingest", "vector", "data/broken.gpkg", "--layer",
+                                      layer_id])
+    assert broken.exit_code == 1
+    assert "error: data/broken.gpkg: not a readable vector file" in broken.output
+    assert str(tmp_path) not in broken.output
+
+
+def test_layers_show_prints_a_report_and_json(cli: CliRunner, layer_id: str,
+                                              tmp_path: Path) -> None:
+    source = tmp_path / "bowtie.geojson"
+    source.write_text(BOWTIE_GEOJSON, encoding="utf-8")
+    declared = manifest(tmp_path / "layers.yml", layer_id, source, access_level="shared",
+                        shared_with="[notaries]")
+    loaded = cli.invoke(build_app(), ["ingest", "vector", str(source), "--layer", layer_id,
+                                      "--manifest", str(declared)])
+    assert loaded.exit_code == 0, loaded.output
+    shown = cli.invoke(build_app(), ["layers", "show", layer_id], terminal_width=200)
+    assert shown.exit_code == 0, shown.output
+    text = shown.output
+    for expected in (f"Layer {layer_id}", "shared (shared with notaries)", "CC_BY_4_0",
+                     "MONTHLY", "Titles", "Parcelles", "Parcels", f"History of {layer_id}",
+                     "current", "Quality of v1", "features read", "repaired",
+                     "invalid_geometry"):
+        assert expected in text, expected
+    as_json = cli.invoke(build_app(), ["layers", "show", layer_id, "--json"])
+    assert as_json.exit_code == 0, as_json.output
+    payload = json.loads(as_json.stdout)
+    assert payload["spec"]["id"] == layer_id
+    assert payload["spec"]["title"] == {"fr": "Parcelles", "en": "Parcels"}
+    assert payload["current_version"] == 1
+    assert payload["quality"]["repaired"] == 1
+    assert set(payload) >= {"spec", "storage_srid", "feature_count", "extent", "quality"}

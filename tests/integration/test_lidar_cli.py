@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from pathlib import Path
 
 import laspy
 import pytest
 from lidar_support import DELFT, REPO
+from sqlalchemy import Engine
 from typer.testing import CliRunner
 
+from gis import registry
 from twin.cli import build_app
 
 
@@ -61,3 +64,32 @@ def test_bad_input_is_one_clear_line(cli_env: Path, tmp_path: Path) -> None:
     nothing = runner.invoke(build_app(), ["build", "pointcloud", "t_cli_missing"])
     assert nothing.exit_code == 1
     assert "not found" in nothing.output
+
+
+def test_ingest_lidar_takes_the_same_flags(cli_env: Path, engine: Engine) -> None:
+    """``--access`` as on ``ingest vector`` (the old ``--access-level`` still works, hidden),
+    declaration flags, ``--json``; the layer is resolved like any other (closed by default,
+    even though the repository's manifest opens its own layers in ``defaults:``)."""
+    runner = CliRunner()
+    app = build_app()
+    layer = f"t_cli_{uuid.uuid4().hex[:8]}"
+    base = ["ingest", "lidar", str(DELFT[1]), "--layer", layer, "--crs", "EPSG:28992+5709"]
+
+    def access() -> str:
+        with engine.connect() as conn:
+            return registry.get_layer(conn, layer).spec.access_level
+
+    first = runner.invoke(app, [*base, "--json"])
+    assert first.exit_code == 0, first.output
+    payload = json.loads(first.stdout)
+    assert (payload["layer_id"], payload["version"], len(payload["added"])) == (layer, 1, 1)
+    assert access() == "closed"
+    opened = runner.invoke(app, [*base, "--access", "open", "--licence", "CC0"])
+    assert opened.exit_code == 0, opened.output
+    assert "1 unchanged" in opened.output
+    assert "access_level: closed -> open (--access)" in opened.output
+    assert access() == "open"
+    old = runner.invoke(app, [*base, "--access-level", "shared"])
+    assert old.exit_code == 0, old.output
+    assert access() == "shared"
+    assert "--access-level" not in runner.invoke(app, ["ingest", "lidar", "--help"]).output

@@ -21,6 +21,7 @@ from gis import registry
 from gis.errors import IngestError, LayerNotFound
 from gis.lidar import sql
 from gis.lidar.crs import parse_given_crs
+from gis.lidar.index import IndexedFile, indexed_files
 from gis.lidar.ingest import ingest_lidar
 
 NAP = parse_given_crs("EPSG:28992+5709")
@@ -44,6 +45,9 @@ def test_delft_files_are_indexed_with_statistics(engine: Engine, layer_id: str) 
             "SELECT ST_SRID(footprint), ST_SRID(footprint_4326), ST_Area(footprint),"
             " ST_X(ST_Centroid(footprint_4326)), ST_Y(ST_Centroid(footprint_4326))"
             " FROM twin.lidar_file WHERE layer_id = :l ORDER BY path"), {"l": layer_id}).all()
+    with engine.connect() as conn:
+        indexed = indexed_files(conn, layer_id)
+    assert set(indexed[0]) == set(IndexedFile.__annotations__)  # the typed record is whole
     assert layer.spec.kind == "lidar"
     assert layer.storage_srid == 28992
     assert layer.feature_count == 848942

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, text
 from gis import migrate, registry
 from gis.db import server_geodesy_problem
 from gis.errors import InvalidLayerSpec, LayerNotFound
+from gis.model import VersionStats
 from gis.registry import parse_spec
 
 
@@ -66,9 +67,9 @@ def test_versions_carry_lifespans_and_failures(engine: Engine, layer_id: str) ->
         registry.register(conn, parse_spec(_spec(layer_id)), "EPSG:31370")
     first_valid = datetime(2026, 1, 1, tzinfo=UTC)
     second_valid = datetime(2026, 6, 1, tzinfo=UTC)
-    stats = {"feature_count": 3, "geometry_type": "MultiPolygon",
-             "extent": [1.0, 2.0, 3.0, 4.0], "extent_4326": [4.0, 50.0, 4.1, 50.1],
-             "quality": {"repaired": 1}}
+    stats = VersionStats(feature_count=3, geometry_type="MultiPolygon",
+                         extent=[1.0, 2.0, 3.0, 4.0], extent_4326=[4.0, 50.0, 4.1, 50.1],
+                         quality={"repaired": 1})
     with engine.begin() as conn:
         first = registry.start_load(conn, layer_id, "a.geojson", "abc")
         registry.publish_version(conn, first, layer_id, first_valid, stats)
@@ -108,7 +109,9 @@ def test_storage_crs_cannot_change_under_data(engine: Engine, layer_id: str) -> 
     with engine.begin() as conn:
         registry.register(conn, parse_spec(_spec(layer_id)), "EPSG:31370")
         load = registry.start_load(conn, layer_id, "a.geojson", None)
-        registry.publish_version(conn, load, layer_id, datetime.now(UTC), {"feature_count": 0})
+        registry.publish_version(conn, load, layer_id, datetime.now(UTC), VersionStats(
+            feature_count=0, geometry_type="MultiPolygon", extent=None, extent_4326=None,
+            quality=None))
     with engine.begin() as conn, pytest.raises(InvalidLayerSpec, match="EPSG:31370"):
         registry.register(conn, parse_spec(_spec(layer_id, storage_crs="EPSG:3812")),
                           "EPSG:31370")

@@ -10,10 +10,11 @@ from starlette.requests import Request
 
 from gis.model import Layer, LayerSpec
 from gis.publish_sql import class_label
-from twin.access import InvalidCredentials, presented_token
+from twin.access import presented_token
 from twin.catalog import mqa
 from twin.catalog.freshness import freshness, overdue_layers
 from twin.catalog.service import negotiate
+from twin.errors import InvalidCredentials
 
 
 def _request(headers: dict[str, str]) -> Request:

@@ -24,8 +24,8 @@ from gis.ingest.sources import (
     open_source,
     source_kind,
 )
-from gis.ingest.sql import object_name
 from gis.model import LayerSpec
+from gis.schema import object_name
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 EPINAY = DATA / "epinay_fr" / "epinay-sur-orge_cadastre-91216-parcelles.json"

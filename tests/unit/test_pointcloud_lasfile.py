@@ -16,10 +16,10 @@ import pytest
 from lazrs import LazrsError
 from lidar_support import DELFT, LIDARPROD, MONTPELLIER, truncated_copy
 
-from tiles.errors import BuildInputError
+from tiles.errors import BuildInputError, LasFormatError
 from tiles.pointcloud.build import sources_from_headers
 from tiles.pointcloud.executor import LocalExecutor
-from tiles.pointcloud.lasfile import LasFormatError, PointReader, read_layout
+from tiles.pointcloud.lasfile import PointReader, read_layout
 from tiles.pointcloud.partition import PointSource, job_sizes
 
 

@@ -8,7 +8,7 @@ import numpy as np
 from sqlalchemy import Connection
 
 from gis import registry
-from gis.city import sql
+from gis.city import buildings as city
 from tiles.buildings.build import BuildingSet
 from tiles.buildings.metadata import BUILDING_PROPERTIES, CADASTRAL_PROPERTY
 from tiles.errors import BuildInputError
@@ -26,17 +26,17 @@ def building_set(
     applied when the heights are orthometric.
     """
     layer = registry.get_layer(conn, layer_id)
-    run = sql.run_of(conn, layer_id)
+    run = city.height_run(conn, layer_id)
     if run is None:
         raise BuildInputError(
             f"layer {layer_id!r} has no heights: run `twin build heights {layer_id}` first")
     if parcels is not None:
         registry.get_layer(conn, parcels[0])
-        if parcels[1] not in sql.data_columns(conn, parcels[0]):
+        if not city.has_attribute(conn, parcels[0], parcels[1]):
             raise BuildInputError(f"parcel layer {parcels[0]!r} has no column {parcels[1]!r}")
     vertical = run["vertical_crs"]
     crs = f"EPSG:{layer.storage_srid}" + (f"+{vertical.split(':')[1]}" if vertical else "")
-    rows = sql.buildings_with_heights(conn, layer_id, parcels)
+    rows = city.buildings_with_heights(conn, layer_id, parcels)
     return _assemble(layer_id, crs, vertical or "ellipsoid", list(rows), parcels is not None)
 
 

@@ -19,6 +19,8 @@ import lazrs
 import numpy as np
 from numpy.typing import NDArray
 
+from tiles.errors import LasFormatError
+
 HEADER = struct.Struct("<4s20xBB64x4xHIIBHI20x3d3d6d")  # signature .. min/max z (227 bytes)
 VLR_HEADER = struct.Struct("<2x16sHH32x")
 LASZIP = (b"laszip encoded", 22204)
@@ -28,10 +30,6 @@ RGB_OFFSET = {2: 20, 3: 28, 5: 28, 7: 30, 8: 30, 10: 30}
 SELECTION = (lazrs.SELECTIVE_DECOMPRESS_XY_RETURNS_CHANNEL | lazrs.SELECTIVE_DECOMPRESS_Z
              | lazrs.SELECTIVE_DECOMPRESS_CLASSIFICATION | lazrs.SELECTIVE_DECOMPRESS_INTENSITY
              | lazrs.SELECTIVE_DECOMPRESS_RGB)
-
-
-class LasFormatError(ValueError):
-    """The file is not a LAS/LAZ file this reader understands (names the problem)."""
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,11 @@ import json
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Engine
 
 from gis import registry
-from gis.lidar import sql as lidar_sql
+from gis.lidar.index import IndexedFile, indexed_files
 from tiles.errors import BuildInputError
 from tiles.pointcloud.build import BuildResult, Progress, build_pointcloud
 from tiles.pointcloud.partition import PointSource
@@ -36,7 +35,7 @@ class LayerBuild:
     version: str
 
 
-def sources_of(rows: list[dict[str, Any]]) -> list[PointSource]:
+def sources_of(rows: list[IndexedFile]) -> list[PointSource]:
     """Build inputs from index rows; heights need a vertical datum to be placed."""
     sources = []
     for row in rows:
@@ -56,7 +55,7 @@ def sources_of(rows: list[dict[str, Any]]) -> list[PointSource]:
     return sources
 
 
-def _fingerprint(layer_version: int | None, rows: list[dict[str, Any]]) -> str:
+def _fingerprint(layer_version: int | None, rows: list[IndexedFile]) -> str:
     digest = hashlib.sha256()
     for row in rows:
         digest.update(f"{row['path']}={row['checksum']};".encode())
@@ -69,7 +68,7 @@ def build_layer_tileset(engine: Engine, layer_id: str, tiles_dir: Path, *,
     """Build (or skip, when unchanged) ``tiles_dir / layer_id`` from the layer's files."""
     with engine.connect() as conn:
         layer = registry.get_layer(conn, layer_id)
-        rows = lidar_sql.files_of(conn, layer_id)
+        rows = indexed_files(conn, layer_id)
     if layer.spec.kind != "lidar":
         raise BuildInputError(f"layer {layer_id!r} is a {layer.spec.kind} layer, not lidar")
     if not rows:

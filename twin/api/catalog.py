@@ -2,7 +2,8 @@
 
 Formats by extension (``/catalog.ttl``) or by the Accept header (``/catalog``). Only the
 layers the caller may see are listed; an invisible dataset answers exactly like an unknown
-one (404 without its id).
+one (404 without its id). Whether a caller may see a dataset (``read``) or download its
+files (``download``) is `gis.access.decide`'s answer.
 """
 
 from __future__ import annotations
@@ -14,23 +15,19 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from gis import registry
+from gis.access import Action, decide
 from gis.errors import LayerNotFound
 from gis.model import Layer
-from twin.access import Caller, can_see, get_caller
+from twin.access import Caller, get_caller
 from twin.catalog import html, service
 from twin.catalog.records import dataset_records
-from twin.errors import NotFound
+from twin.errors import DatasetNotFound, NotFound
 from twin.settings import Settings
 
 router = APIRouter(tags=["catalogue"])
 CallerDep = Annotated[Caller, Depends(get_caller)]
 PageQuery = Annotated[int, Query(ge=1, le=100_000, description="page number, from 1")]
 EXTENSIONS = ("ttl", "jsonld", "rdf")
-
-
-class DatasetNotFound(NotFound):
-    def __init__(self) -> None:
-        super().__init__("dataset not found")
 
 
 def _settings(request: Request) -> Settings:
@@ -77,14 +74,15 @@ async def catalog_file(request: Request, caller: CallerDep, extension: str,
     return await run_in_threadpool(_catalog, request, caller, page, extension)
 
 
-def visible_layer(request: Request, caller: Caller, layer_id: str) -> Layer:
-    """The layer when it exists AND the caller may see it; the same 404 otherwise."""
+def visible_layer(request: Request, caller: Caller, layer_id: str,
+                  action: Action = "read") -> Layer:
+    """The layer when it exists AND the caller may ``action`` it; the same 404 otherwise."""
     with request.app.state.engine.connect() as conn:
         try:
             layer = registry.get_layer(conn, layer_id)
         except LayerNotFound:
             raise DatasetNotFound() from None
-    if not can_see(caller, layer):
+    if not decide(caller, layer, action).allowed:
         raise DatasetNotFound()
     return layer
 

@@ -2,7 +2,8 @@
 
 Built from the published (anonymised) view once per layer version and CRS, cached under
 ``data_dir/downloads``, then streamed from disk in chunks (constant memory). The ETag is the
-file's SHA-256, also published in the catalogue. Invisible layers answer like unknown ones.
+file's SHA-256, also published in the catalogue. Invisible layers answer like unknown ones
+(`gis.access.decide`, ``download``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from gis import export
 from twin.access import Caller, get_caller, note_feature_count
 from twin.api.catalog import visible_layer
 from twin.catalog.records import download_root
-from twin.errors import NotFound
+from twin.errors import DatasetNotFound
 
 router = APIRouter(tags=["downloads"])
 CallerDep = Annotated[Caller, Depends(get_caller)]
@@ -27,9 +28,9 @@ CrsQuery = Annotated[Literal["4326", "storage"], Query(
 
 def _build(request: Request, caller: Caller, layer_id: str, fmt: str,
            crs: export.CrsChoice) -> export.DownloadFile:
-    layer = visible_layer(request, caller, layer_id)
+    layer = visible_layer(request, caller, layer_id, "download")
     if layer.current_version is None or layer.spec.kind != "vector":
-        raise NotFound("dataset not found")
+        raise DatasetNotFound()
     settings = request.app.state.settings
     return export.build(request.app.state.engine, download_root(settings.data_dir), layer,
                         fmt, crs)
@@ -40,7 +41,7 @@ async def download(request: Request, caller: CallerDep, name: str,
                    crs: CrsQuery = "4326") -> Response:
     layer_id, dot, fmt = name.rpartition(".")
     if not dot or fmt not in export.FORMATS:
-        raise NotFound("dataset not found")
+        raise DatasetNotFound()
     built = await run_in_threadpool(_build, request, caller, layer_id, fmt, crs)
     if request.headers.get("if-none-match") == f'"{built.sha256}"':
         return Response(status_code=304, headers={"ETag": f'"{built.sha256}"'})

@@ -1,14 +1,15 @@
 """OGC API Features Part 4: create, replace, update and delete items, with ETags.
 
-Only keys with write rights that may also see the layer edit it. For anyone else the layer
-is either invisible (404, as everywhere) or read-only (401 without a key, 403 with one).
+Only keys with write rights that may also see the layer edit it (`gis.access.decide`,
+``write``). For anyone else the layer is either invisible (404, as everywhere) or read-only
+(401 without a key, 403 with one). Domain errors of the edit (invalid feature 400, unknown
+feature 404, stale If-Match 412) propagate to the one error table in ``twin.errors``.
 Payloads are GeoJSON in CRS84 unless ``Content-Crs`` names another offered CRS. Every change
 is versioned (``twin.feature_change``) and audited (by the audit middleware).
 """
 
 from __future__ import annotations
 
-import shutil
 from typing import Annotated, Any
 
 import orjson
@@ -18,11 +19,17 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from gis import edit, registry
+from gis.access import decide
 from gis.errors import LayerNotFound
 from gis.model import Layer
-from twin.access import Caller, can_see, can_write, get_caller, note_feature_count
-from twin.catalog.records import download_root
-from twin.errors import BadRequest, CollectionNotFound, ItemNotFound, TwinError
+from twin.access import Caller, can_write, get_caller, note_feature_count
+from twin.errors import (
+    BadRequest,
+    CollectionNotFound,
+    CredentialsRequired,
+    ItemNotFound,
+    WriteForbidden,
+)
 from twin.ogc.crs import parse_crs
 
 router = APIRouter(tags=["OGC API Features Part 4"])
@@ -31,42 +38,24 @@ READ = "GET, HEAD, OPTIONS"
 MERGE_PATCH = ("application/merge-patch+json", "application/json", "application/geo+json")
 
 
-class WriteForbidden(TwinError):
-    http_status = 403
-    ogc_code = "Forbidden"
-
-    def __init__(self) -> None:
-        super().__init__("this key may not edit this collection")
-
-
-class CredentialsRequired(TwinError):
-    http_status = 401
-    ogc_code = "InvalidCredentials"
-
-    def __init__(self) -> None:
-        super().__init__("editing needs an API key with write rights")
-
-
-class PreconditionFailed(TwinError):
-    http_status = 412
-    ogc_code = "PreconditionFailed"
-
-
 def _layer(request: Request, caller: Caller, collection_id: str) -> Layer:
     with request.app.state.engine.connect() as conn:
         try:
             layer = registry.get_layer(conn, collection_id)
         except LayerNotFound:
             raise CollectionNotFound(collection_id) from None
-    if not can_see(caller, layer) or layer.spec.kind != "vector":
+    if not decide(caller, layer, "read").allowed or layer.spec.kind != "vector":
         raise CollectionNotFound(collection_id)
     return layer
 
 
 def _writable(request: Request, caller: Caller, collection_id: str) -> Layer:
     layer = _layer(request, caller, collection_id)
-    if not can_write(caller, layer):
-        raise CredentialsRequired() if caller.role == "anonymous" else WriteForbidden()
+    decision = decide(caller, layer, "write")
+    if not decision.visible:
+        raise CollectionNotFound(collection_id)
+    if not decision.allowed:
+        raise CredentialsRequired() if decision.reason == "anonymous" else WriteForbidden()
     if layer.current_version is None:
         raise CollectionNotFound(collection_id)
     return layer
@@ -103,18 +92,11 @@ async def _body(request: Request) -> dict[str, Any]:
 
 
 def _apply(engine: Engine, request: Request, layer: Layer, change: Any, *args: Any) -> Any:
-    """Run one edit in its own transaction; map domain errors; drop stale downloads."""
-    try:
-        with engine.begin() as conn:
-            result = change(conn, layer, *args)
-    except edit.EditError as exc:
-        raise BadRequest(str(exc)) from None
-    except edit.EditConflict as exc:
-        raise PreconditionFailed(str(exc)) from None
-    except edit.FeatureNotFound as exc:
-        raise ItemNotFound(layer.id, str(exc.fid)) from None
-    shutil.rmtree(download_root(request.app.state.settings.data_dir) / layer.id,
-                  ignore_errors=True)
+    """Run one edit in its own transaction (edit errors propagate to the error table:
+    EditError 400, FeatureNotFound 404, EditConflict 412). Downloads need no invalidation:
+    the edit moves the layer's ``edit_seq``, to which `gis.export` keys its files."""
+    with engine.begin() as conn:
+        result = change(conn, layer, *args)
     note_feature_count(request, 1)
     return result
 

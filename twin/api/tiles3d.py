@@ -21,10 +21,11 @@ from fastapi import APIRouter, Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from gis import registry
+from gis.access import decide
 from gis.errors import LayerNotFound
 from gis.model import Layer
-from twin.access import Caller, can_see, get_caller
-from twin.errors import NotFound
+from twin.access import Caller, get_caller
+from twin.errors import TileNotFound
 
 router = APIRouter(tags=["3D Tiles"])
 CallerDep = Annotated[Caller, Depends(get_caller)]
@@ -39,16 +40,6 @@ MEDIA_TYPES = {
 }
 PRIVATE_FILES = {"build.json"}  # build manifests name server paths
 GZIP_MIN_BYTES = 1024
-
-
-class TileNotFound(NotFound):
-    """A tileset or file that does not exist, or that the caller may not see."""
-
-    def __init__(self, tileset: str, path: str) -> None:
-        # never echo the names: an invisible tileset and an unknown one must read the same
-        super().__init__("3D Tiles resource not found")
-        self.tileset = tileset
-        self.path = path
 
 
 @dataclass(frozen=True)
@@ -82,7 +73,7 @@ def _visible_layer(request: Request, caller: Caller, tileset: str) -> Layer | No
             layer = registry.get_layer(conn, tileset)
     except LayerNotFound:
         return None
-    return layer if can_see(caller, layer) else None
+    return layer if decide(caller, layer, "read").allowed else None
 
 
 def _headers(found: TileFile, layer: Layer) -> dict[str, str]:

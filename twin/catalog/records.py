@@ -6,18 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
-from gis import export
+from gis import export, registry
 from gis.model import Layer
-
-_LOAD_TIMES = text(
-    "SELECT v.layer_id, min(v.finished_at), "
-    "greatest(max(v.finished_at), (SELECT max(c.at) FROM twin.feature_change c "
-    "                             WHERE c.layer_id = v.layer_id)), min(v.begin_lifespan) "
-    "FROM twin.layer_version v WHERE v.version IS NOT NULL AND v.layer_id = ANY(:ids) "
-    "GROUP BY v.layer_id"
-)
 
 
 @dataclass(frozen=True)
@@ -36,12 +28,7 @@ class DatasetRecord:
 def catalog_dates(conn: Connection, layers: list[Layer]) -> tuple[datetime | None,
                                                                   datetime | None]:
     """(first, last) successful load over the given layers: the catalogue's issued/modified."""
-    row = conn.execute(
-        text("SELECT min(finished_at), max(finished_at) FROM twin.layer_version "
-             "WHERE version IS NOT NULL AND layer_id = ANY(:ids)"),
-        {"ids": [la.id for la in layers]},
-    ).one()
-    return row[0], row[1]
+    return registry.load_period(conn, [la.id for la in layers])
 
 
 def download_root(data_dir: Path) -> Path:
@@ -50,12 +37,13 @@ def download_root(data_dir: Path) -> Path:
 
 def dataset_records(conn: Connection, layers: list[Layer], data_dir: Path) -> list[DatasetRecord]:
     """One record per layer (in the given order) with load dates and built downloads."""
-    rows = conn.execute(_LOAD_TIMES, {"ids": [la.id for la in layers]})
-    times = {row[0]: row[1:] for row in rows}
+    dates = registry.load_dates(conn, [la.id for la in layers])
+    never_loaded = registry.LoadDates(None, None, None)
     root = download_root(data_dir)
     records = []
     for layer in layers:
-        issued, modified, start = times.get(layer.id, (None, None, None))
+        loaded = dates.get(layer.id, never_loaded)
+        issued, modified, start = loaded.issued, loaded.modified, loaded.period_start
         downloads: dict[tuple[str, export.CrsChoice], export.DownloadFile] = {}
         for fmt in export.FORMATS:
             for crs in export.CRS_CHOICES:

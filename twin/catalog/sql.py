@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from psycopg import sql
 
+from gis.schema import GEOMETRY_3857_COLUMN, ID_COLUMN, published_relation
+
 PREVIEW_FEATURES = 2000
 
 
@@ -14,9 +16,10 @@ def preview_svg_paths(layer_id: str) -> sql.Composable:
     ``publish."<id>"`` means a preview can never show more than the published view.
     """
     return sql.SQL(
-        "WITH box AS (SELECT ST_Extent(geom_3857) AS b FROM {rel}) "
+        "WITH box AS (SELECT ST_Extent({g}) AS b FROM {rel}) "
         "SELECT ST_XMin(b), ST_YMax(b), ST_XMax(b) - ST_XMin(b), ST_YMax(b) - ST_YMin(b), "
-        "(SELECT array_agg(ST_AsSVG(ST_Simplify(t.geom_3857, "
+        "(SELECT array_agg(ST_AsSVG(ST_Simplify(t.{g}, "
         "  greatest(ST_XMax(b) - ST_XMin(b), ST_YMax(b) - ST_YMin(b)) / 800), 1, 1)) "
-        " FROM (SELECT geom_3857 FROM {rel} ORDER BY fid LIMIT {n}) t) FROM box"
-    ).format(rel=sql.Identifier("publish", layer_id), n=sql.Literal(PREVIEW_FEATURES))
+        " FROM (SELECT {g} FROM {rel} ORDER BY {fid} LIMIT {n}) t) FROM box"
+    ).format(rel=sql.Identifier(*published_relation(layer_id)), n=sql.Literal(PREVIEW_FEATURES),
+             g=sql.Identifier(GEOMETRY_3857_COLUMN), fid=sql.Identifier(ID_COLUMN))

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from gis import access
 from twin.cli.common import console, domain_errors, engine_for, settings
+from twin.cli.options import JsonOption
 
 app = typer.Typer(help="Read the audit log of shared and closed data.")
 
@@ -22,7 +23,7 @@ def audit(
     since: Annotated[datetime | None, typer.Option(help="only entries from this time on")] = None,
     key: Annotated[str | None, typer.Option(help="only this key id")] = None,
     limit: Annotated[int, typer.Option(min=1)] = 1000,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Audit entries, newest first."""
     with engine_for(settings()) as engine, engine.connect() as conn:

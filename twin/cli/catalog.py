@@ -19,6 +19,7 @@ from twin.catalog import freshness as fresh
 from twin.catalog import mqa, service, shacl
 from twin.catalog.records import download_root
 from twin.cli.common import console, domain_errors, engine_for, settings
+from twin.cli.options import JsonOption
 from twin.publication import prepare_store
 from twin.settings import Settings
 
@@ -75,7 +76,7 @@ def _public_graph(config: Settings) -> Graph:
 @domain_errors
 def score(
     build: Annotated[bool, typer.Option(help="build missing downloads first")] = True,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """The data.europa.eu MQA score of the public catalogue (max 405, Excellent >= 351)."""
     config = settings()
@@ -117,7 +118,7 @@ def validate() -> None:
 
 @app.command()
 @domain_errors
-def freshness(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def freshness(as_json: JsonOption = False) -> None:
     """Layers whose last successful load is older than their declared update frequency."""
     with engine_for(settings()) as engine, engine.connect() as conn:
         late = fresh.overdue_layers(registry.list_layers(conn))
@@ -142,12 +143,15 @@ def freshness(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
 @app.command("export")
 @domain_errors
 def export_command(
-    out: Annotated[Path | None, typer.Option(help="default: TWIN_DATA_DIR/catalog")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="folder to write (default: <data_dir>/catalog)")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", hidden=True, help="old spelling of --output")] = None,
 ) -> None:
     """Build the downloads and write the public catalogue (ttl, jsonld, rdf) for harvesters."""
     config = settings()
     count = build_downloads(config)
-    folder = out or config.data_dir / "catalog"
+    folder = output or out or config.data_dir / "catalog"
     folder.mkdir(parents=True, exist_ok=True)
     written = 0
     with engine_for(config) as engine:

@@ -6,6 +6,7 @@ import typer
 
 from gis import migrate
 from gis.db import ensure_postgis, ping, server_geodesy_problem
+from gis.publication import prepare_publication
 from twin.cli.common import console, domain_errors, engine_for, err_console, settings
 
 app = typer.Typer(help="Bring PostGIS up or down and migrate its schema.", no_args_is_help=True)
@@ -43,10 +44,15 @@ def down() -> None:
 @app.command("migrate")
 @domain_errors
 def migrate_command(revision: str = typer.Argument("heads")) -> None:
-    """Apply the Alembic migrations up to REVISION (default: every head)."""
-    with engine_for(settings()) as engine:
+    """Apply the Alembic migrations up to REVISION (default: every head), then make the
+    publication whole: the pseudonym key stored, a published view for every loaded layer."""
+    config = settings()
+    with engine_for(config) as engine:
         migrate.upgrade(engine, revision)
         console.print(f"schema at revision {migrate.current(engine)}")
+        report = prepare_publication(engine, config.pseudonym_secret)
+        if report.views_created:
+            console.print(f"published views created: {', '.join(report.views_created)}")
 
 
 @app.command()

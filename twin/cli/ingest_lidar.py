@@ -1,74 +1,90 @@
-"""``twin ingest lidar PATH... --layer ID [--crs EPSG:h+v]``: index LAS/LAZ files in a layer."""
+"""``twin ingest lidar PATH... --layer ID [--crs EPSG:h+v]``: index LAS/LAZ files in a layer.
+
+The layer is declared by the same resolver as every ingest (`gis.ingest.declaration`:
+manifest > flags > defaults), with the same flags as ``twin ingest vector``; a new layer
+is titled "LiDAR point cloud ID" unless ``--title`` or the manifest says otherwise.
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from gis import registry
-from gis.errors import InvalidLayerSpec, LayerNotFound
+from gis.ingest.declaration import GivenOptions
 from gis.lidar.crs import parse_given_crs
-from gis.lidar.ingest import ingest_lidar
-from gis.model import LayerSpec
-from twin.cli.common import console, domain_errors, engine_for, settings
-from twin.settings import Settings
+from gis.lidar.ingest import LidarLoadResult, ingest_lidar
+from twin.cli.common import console, domain_errors, engine_for, err_console, settings
+from twin.cli.declare import access_or_alias, declare, defaults_for, manifest_for
+from twin.cli.options import (
+    Access,
+    AccessOption,
+    ContactEmailOption,
+    ContactNameOption,
+    FrequencyOption,
+    JsonOption,
+    LayerOption,
+    LicenceOption,
+    ManifestOption,
+    ProducerOption,
+    TitleOption,
+)
 
 
-def lidar_spec_for(config: Settings, layer_id: str, title: str | None,
-                   access_level: str | None) -> LayerSpec:
-    """The layer's declaration: the manifest entry, else the registry's, else flags + defaults."""
-    manifest = config.manifest
-    if manifest.is_file():
-        for spec in registry.load_manifest(manifest):
-            if spec.id == layer_id:
-                return spec.model_copy(update={"kind": "lidar"})
-    with engine_for(config) as engine, engine.connect() as conn:
-        try:
-            return registry.get_layer(conn, layer_id).spec
-        except LayerNotFound:
-            pass
-    defaults: dict[str, Any] = {}
-    if manifest.is_file():
-        import yaml
-
-        defaults = (yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}).get(
-            "defaults", {}) or {}
-    data = {**defaults, "id": layer_id, "kind": "lidar",
-            "title": {"en": title or f"LiDAR point cloud {layer_id}"}}
-    if access_level:
-        data["access_level"] = access_level
-    if "producer" not in data or "contact_point" not in data:
-        raise InvalidLayerSpec(f"layer {layer_id!r} is not declared in {manifest}; declare it "
-                               "there (kind: lidar) or give manifest defaults")
-    return registry.parse_spec(data, where=f"--layer {layer_id}")
+def _as_json(result: LidarLoadResult) -> str:
+    return json.dumps({
+        "layer_id": result.layer_id, "crs": result.crs.text, "added": result.added,
+        "replaced": result.replaced, "unchanged": result.unchanged,
+        "version": result.version, "point_count": result.point_count,
+    }, indent=2, ensure_ascii=False)
 
 
 @domain_errors
 def lidar(
     paths: Annotated[list[Path], typer.Argument(help="LAS/LAZ files")],
-    layer: Annotated[str, typer.Option("--layer", help="LiDAR layer id")],
+    layer: LayerOption,
     crs: Annotated[Optional[str], typer.Option(  # noqa: UP045
         help="CRS when the files declare none or only the horizontal one: EPSG:28992+5709")
     ] = None,
-    title: Annotated[Optional[str], typer.Option(help="title of a new layer")] = None,  # noqa: UP045
-    access_level: Annotated[Optional[str], typer.Option(help="open|shared|closed")] = None,  # noqa: UP045
+    manifest: ManifestOption = None,
+    title: TitleOption = None,
+    licence: LicenceOption = None,
+    access: AccessOption = None,
+    access_level: Annotated[Optional[Access], typer.Option(  # noqa: UP045
+        "--access-level", hidden=True, help="old spelling of --access")] = None,
+    frequency: FrequencyOption = None,
+    producer: ProducerOption = None,
+    contact_name: ContactNameOption = None,
+    contact_email: ContactEmailOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Index LAS/LAZ files (stats, footprint, checksum) in a LiDAR layer; atomic, idempotent."""
     config = settings()
-    spec = lidar_spec_for(config, layer, title, access_level)
-    given = parse_given_crs(crs) if crs else None
+    given = GivenOptions(
+        kind="lidar", title=title, licence=licence, access=access_or_alias(access, access_level),
+        frequency=frequency, producer=producer, contact_name=contact_name,
+        contact_email=contact_email, source_crs=crs)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
-    with Progress(*columns, console=console) as progress, engine_for(config) as engine:
-        task = progress.add_task("reading LAS/LAZ files", total=len(paths))
-        result = ingest_lidar(
-            engine, spec, paths, crs=given,
-            progress=lambda path, done, total: progress.update(
-                task, completed=done, description=f"read {path.name}"),
-        )
+    with engine_for(config) as engine:
+        resolution = declare(engine, layer, given,
+                             defaults_for(config, title=f"LiDAR point cloud {layer}"),
+                             manifest_for(config, manifest))
+        source_crs = resolution.load.source_crs
+        with Progress(*columns, console=err_console if as_json else console) as progress:
+            task = progress.add_task("reading LAS/LAZ files", total=len(paths))
+            result = ingest_lidar(
+                engine, resolution.spec, paths,
+                crs=parse_given_crs(source_crs) if source_crs else None,
+                progress=lambda path, done, total: progress.update(
+                    task, completed=done, description=f"read {path.name}"),
+            )
+    if as_json:
+        typer.echo(_as_json(result))
+        return
     console.print(
         f"layer {result.layer_id} ({result.crs.text}): {len(result.added)} added, "
         f"{len(result.replaced)} replaced, {len(result.unchanged)} unchanged; "

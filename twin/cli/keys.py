@@ -10,6 +10,7 @@ from rich.table import Table
 
 from gis import access
 from twin.cli.common import console, domain_errors, engine_for, settings
+from twin.cli.options import JsonOption
 
 app = typer.Typer(help="Create, list and revoke API keys (stored hashed).", no_args_is_help=True)
 
@@ -35,7 +36,7 @@ def create(
 @domain_errors
 def list_command(
     active: Annotated[bool, typer.Option("--active", help="hide revoked keys")] = False,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Every key with its role, groups and state (never the secret)."""
     with engine_for(settings()) as engine, engine.connect() as conn:

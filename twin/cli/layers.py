@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from datetime import datetime
 from typing import Annotated, Optional
 
 import typer
 from rich.table import Table
 
-from gis import registry
-from gis.model import Layer
+from gis import registry, vocab
+from gis.ingest.declaration import GivenOptions, read_manifest
+from gis.model import Layer, LayerSpec, LayerVersion, QualityReport
 from twin.cli.common import console, domain_errors, engine_for, settings
+from twin.cli.declare import declare, defaults_for
+from twin.cli.options import JsonOption, ManifestOption
+
+LayerArgument = Annotated[str, typer.Argument(metavar="LAYER", help="layer id")]
 
 app = typer.Typer(help="Read and declare layers of the registry.", no_args_is_help=True)
 
@@ -42,7 +47,7 @@ def layers_table(layers: list[Layer]) -> Table:
 
 @app.command("list")
 @domain_errors
-def list_command(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def list_command(as_json: JsonOption = False) -> None:
     """Every registered layer with its version, size and quality summary."""
     with engine_for(settings()) as engine, engine.connect() as conn:
         layers = registry.list_layers(conn)
@@ -52,69 +57,143 @@ def list_command(as_json: Annotated[bool, typer.Option("--json")] = False) -> No
         console.print(layers_table(layers))
 
 
-@app.command()
-@domain_errors
-def show(layer_id: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Everything the registry knows of one layer."""
-    with engine_for(settings()) as engine, engine.connect() as conn:
-        layer = registry.get_layer(conn, layer_id)
-    if as_json:
-        typer.echo(layer.model_dump_json(indent=2))
-        return
+def _overview(layer: Layer) -> Table:
+    """Who may read the layer, under which licence, from whom, and what it holds now."""
+    spec = layer.spec
     table = Table(title=f"Layer {layer.id}", show_header=False)
     table.add_column("field", style="bold")
     table.add_column("value")
-    for key, value in layer.spec.model_dump(mode="json").items():
-        table.add_row(key, json.dumps(value, ensure_ascii=False) if not isinstance(value, str)
-                      else value)
-    table.add_row("storage CRS", f"EPSG:{layer.storage_srid}")
-    table.add_row("version", str(layer.current_version or "-"))
-    table.add_row("features", str(layer.feature_count if layer.feature_count is not None else "-"))
-    table.add_row("geometry", layer.geometry_type or "-")
-    table.add_row("extent", _extent(layer))
-    table.add_row("last load", str(layer.last_load or "-"))
-    table.add_row("quality", json.dumps(layer.quality or {}))
-    console.print(table)
+    access: str = spec.access_level
+    if spec.shared_with:
+        access += f" (shared with {', '.join(spec.shared_with)})"
+    contact = spec.contact_point
+    rows = [
+        ("kind", spec.kind), ("access", access),
+        ("licence", vocab.short_code(spec.licence)),
+        ("update frequency", vocab.short_code(spec.update_frequency)),
+        ("producer", spec.producer), ("contact", f"{contact.name} <{contact.email}>"),
+        ("themes", ", ".join(vocab.short_code(t) for t in spec.theme) or "-"),
+        ("keywords", ", ".join(spec.keywords) or "-"),
+        ("anonymised fields", ", ".join(f"{name} ({rule.rule})" for name, rule
+                                        in spec.personal_fields.items()) or "-"),
+        ("source", spec.source or "-"),
+        ("storage CRS", f"EPSG:{layer.storage_srid}"),
+        ("version", str(layer.current_version or "-")),
+        ("features", str(layer.feature_count if layer.feature_count is not None else "-")),
+        ("geometry", layer.geometry_type or "-"), ("extent", _extent(layer)),
+        ("last load", _when(layer.last_load)),
+    ]
+    for key, value in rows:
+        table.add_row(key, value)
+    return table
 
 
-@app.command()
-@domain_errors
-def history(layer_id: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Every load of a layer (versions and failures), newest first."""
-    with engine_for(settings()) as engine, engine.connect() as conn:
-        versions = registry.history(conn, layer_id)
-    if as_json:
-        typer.echo(json.dumps([v.model_dump(mode="json") for v in versions], indent=2))
-        return
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+
+def _titles(spec: LayerSpec) -> Table:
+    """Title and description in each language the producer gave."""
+    table = Table(title="Titles")
+    for column in ("language", "title", "description"):
+        table.add_column(column)
+    for language in sorted(set(spec.title) | set(spec.description)):
+        table.add_row(language, spec.title.get(language, "-"),
+                      spec.description.get(language, "-"))
+    return table
+
+
+def quality_summary(layer: Layer) -> Table:
+    """The current version's quality: counts, then each problem found (a vector load's
+    `QualityReport`); other kinds store their own figures, listed as they are."""
+    quality = layer.quality or {}
+    version = f"v{layer.current_version}" if layer.current_version else "no version"
+    if layer.spec.kind != "vector":
+        table = Table(title=f"Quality of {version}")
+        table.add_column("figure")
+        table.add_column("value", justify="right")
+        for key, value in quality.items():
+            table.add_row(key, json.dumps(value, ensure_ascii=False)
+                          if isinstance(value, dict | list) else str(value))
+        return table
+    report = QualityReport.model_validate(quality) if quality else None
+    table = Table(title=f"Quality of {version}")
+    table.add_column("measure")
+    table.add_column("count", justify="right")
+    if report is None:
+        return table
+    table.caption = f"source: {report.source}" + (
+        "; each issue: twin layers show --json" if report.issues else "")
+    for label, count in (("features read", report.features_read),
+                         ("features loaded", report.features_loaded),
+                         ("repaired", report.repaired), ("rejected", report.rejected)):
+        table.add_row(label, str(count))
+    for code, count in sorted(report.counts.items()):
+        table.add_row(f"  {code}", str(count))
+    return table
+
+
+def versions_table(layer_id: str, versions: list[LayerVersion]) -> Table:
     table = Table(title=f"History of {layer_id}")
     for column in ("load", "version", "status", "valid from", "valid to", "features", "error"):
         table.add_column(column)
     for v in versions:
         table.add_row(str(v.load_id), str(v.version or "-"), v.status,
-                      str(v.begin_lifespan or "-"), str(v.end_lifespan or "-"),
+                      _when(v.begin_lifespan), _when(v.end_lifespan),
                       str(v.feature_count if v.feature_count is not None else "-"),
                       v.error or "")
-    console.print(table)
+    return table
 
 
 @app.command()
 @domain_errors
-def register(
-    manifest: Annotated[Optional[Path], typer.Option(help="YAML manifest of layers")] = None,  # noqa: UP045
-) -> None:
-    """Declare (or update) the layers of a manifest (default: config/layers.yml)."""
+def show(layer: LayerArgument, as_json: JsonOption = False) -> None:
+    """Everything the registry knows of one layer: declaration, titles, versions, quality."""
+    with engine_for(settings()) as engine, engine.connect() as conn:
+        found = registry.get_layer(conn, layer)
+        versions = [] if as_json else registry.history(conn, layer)
+    if as_json:
+        typer.echo(found.model_dump_json(indent=2))
+        return
+    for table in (_overview(found), _titles(found.spec), versions_table(found.id, versions),
+                  quality_summary(found)):
+        console.print(table)
+
+
+@app.command()
+@domain_errors
+def history(layer: LayerArgument, as_json: JsonOption = False) -> None:
+    """Every load of a layer (versions and failures), newest first."""
+    with engine_for(settings()) as engine, engine.connect() as conn:
+        versions = registry.history(conn, layer)
+    if as_json:
+        typer.echo(json.dumps([v.model_dump(mode="json") for v in versions], indent=2))
+        return
+    console.print(versions_table(layer, versions))
+
+
+@app.command()
+@domain_errors
+def register(manifest: ManifestOption = None) -> None:
+    """Declare (or update) the layers of a manifest (default: config/layers.yml), each
+    resolved as an ingest would declare it (manifest > defaults)."""
     config = settings()
-    specs = registry.load_manifest(manifest or config.manifest)
-    with engine_for(config) as engine, engine.begin() as conn:
-        for spec in specs:
-            registry.register(conn, spec, config.storage_crs)
+    declared = read_manifest(manifest or config.manifest)
+    defaults = defaults_for(config)
+    with engine_for(config) as engine:
+        specs = [declare(engine, layer_id, GivenOptions(), defaults, declared).spec
+                 for layer_id in declared.layers]
+        with engine.begin() as conn:
+            for spec in specs:
+                registry.register(conn, spec, config.storage_crs)
     console.print(f"{len(specs)} layers declared")
 
 
 @app.command()
 @domain_errors
 def prune(
-    layer_ids: Annotated[Optional[list[str]], typer.Argument(help="layers to prune")] = None,  # noqa: UP045
+    layer_ids: Annotated[Optional[list[str]], typer.Argument(  # noqa: UP045
+        metavar="[LAYER]...", help="layers to prune")] = None,
     keep: Annotated[int, typer.Option(min=0, help="superseded versions to keep")] = 1,
     all_layers: Annotated[bool, typer.Option("--all", help="every vector layer")] = False,
 ) -> None:

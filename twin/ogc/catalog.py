@@ -13,29 +13,13 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, select, table, text
+from sqlalchemy import Connection, Engine
 
 from gis import registry
 from gis.model import Layer
-from gis.schema import DATA_SCHEMA
-from twin.access import PUBLISH_SCHEMA, Caller, can_see, relation_for
+from gis.schema import Relation
+from twin.access import Caller, can_see, relation_for
 from twin.errors import CollectionNotFound
-
-GEOMETRY_COLUMNS = ("geom", "geom_4326", "geom_3857")
-ID_COLUMN = "fid"
-#: Schemas a read may use: raw tables (staff) and the rule-applied views (everyone else).
-READ_SCHEMAS = (DATA_SCHEMA, PUBLISH_SCHEMA)
-
-#: Every vector layer's (id, version, last registry update, edit counter); see `_poll`.
-_STAMP = text(
-    "SELECT id, current_version, updated_at, edit_seq FROM twin.layer "
-    "WHERE kind = 'vector' ORDER BY id"
-)
-_COLUMNS = text(
-    "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns "
-    "WHERE table_schema = ANY(:schemas) AND table_name = ANY(:tables) "
-    "ORDER BY table_schema, table_name, ordinal_position"
-)
 
 #: PostgreSQL data type -> (JSON Schema type, JSON Schema format)
 _JSON_TYPES: dict[str, tuple[str, str | None]] = {
@@ -80,19 +64,11 @@ def _attribute(name: str, pg_type: str) -> Attribute:
     return Attribute(name, pg_type, json_type, json_format)
 
 
-Relation = tuple[str, str]
-
-
 def _reflect(conn: Connection, layers: list[Layer]) -> dict[Relation, dict[str, Attribute]]:
     """Attribute columns of every relation a layer may be read from (raw table, views)."""
-    rows = conn.execute(_COLUMNS, {"schemas": list(READ_SCHEMAS),
-                                   "tables": [la.table for la in layers]})
-    columns: dict[Relation, dict[str, Attribute]] = {}
-    for schema, relation_name, name, pg_type in rows:
-        found = columns.setdefault((schema, relation_name), {})
-        if name != ID_COLUMN and name not in GEOMETRY_COLUMNS:
-            found[name] = _attribute(name, pg_type)
-    return columns
+    found = registry.attribute_columns(conn, [la.table for la in layers])
+    return {relation: {name: _attribute(name, pg_type) for name, pg_type in columns}
+            for relation, columns in found.items()}
 
 
 class Catalog:
@@ -131,7 +107,7 @@ class Catalog:
 
     @staticmethod
     def _poll(conn: Connection) -> tuple[tuple[Any, ...], dict[str, int]]:
-        """(registry stamp, edit counter per layer) from one read of ``twin.layer``.
+        """(registry stamp, edit counter per layer) from one read of the registry's layers.
 
         Why this signal: ``twin.layer`` holds one row per layer, and everything the served
         collections depend on moves a column of that row in the changing transaction itself:
@@ -144,9 +120,9 @@ class Catalog:
         ``twin.feature_change`` read the whole change log every poll, growing with each edit
         ever made; this read is as small as the registry (primary-key order, no join).
         """
-        rows = conn.execute(_STAMP).all()
-        stamp = tuple((layer_id, version, updated) for layer_id, version, updated, _ in rows)
-        return stamp, {layer_id: int(seq) for layer_id, _, _, seq in rows}
+        rows = registry.layer_stamps(conn)
+        stamp = tuple((row.layer_id, row.current_version, row.updated_at) for row in rows)
+        return stamp, {row.layer_id: row.edit_seq for row in rows}
 
     def _refresh(self) -> None:
         """Re-read layers and columns when the registry changed; an edit only moves counts."""
@@ -178,9 +154,8 @@ class Catalog:
         marker = (layer.current_version, edit_seq)
         cached = self._totals.get((layer.id, relation))
         if cached is None or cached[0] != marker:
-            statement = select(func.count()).select_from(table(relation[1], schema=relation[0]))
             with self.engine.connect() as conn:
-                cached = (marker, int(conn.execute(statement).scalar_one()))
+                cached = (marker, registry.row_count(conn, relation))
             self._totals[(layer.id, relation)] = cached
         return cached[1]
 

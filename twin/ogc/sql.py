@@ -36,10 +36,17 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql.elements import BindParameter, ColumnClause
 
-from gis.edit_sql import ROW_VERSION
-from gis.schema import DATA_SCHEMA
-from gis.schema import layer as layer_table
-from twin.ogc.catalog import GEOMETRY_COLUMNS, ID_COLUMN, Attribute
+from gis import registry
+from gis.schema import (
+    GEOMETRY_3857_COLUMN,
+    GEOMETRY_4326_COLUMN,
+    GEOMETRY_COLUMN,
+    GEOMETRY_COLUMNS,
+    ID_COLUMN,
+    ROW_VERSION,
+    current_relation,
+)
+from twin.ogc.catalog import Attribute
 from twin.ogc.crs import OutputCrs
 
 _SA_TYPES: dict[str, Any] = {
@@ -60,13 +67,13 @@ def relation(schema: str, name: str, attributes: Iterable[Attribute]) -> TableCl
 def output_geometry(rel: TableClause, crs: OutputCrs, storage_srid: int) -> ColumnElement[Any]:
     """The geometry in the requested CRS, from a stored column whenever one matches."""
     if crs.srid == 4326:
-        geom: ColumnElement[Any] = rel.c.geom_4326
+        geom: ColumnElement[Any] = rel.c[GEOMETRY_4326_COLUMN]
     elif crs.srid == 3857:
-        geom = rel.c.geom_3857
+        geom = rel.c[GEOMETRY_3857_COLUMN]
     elif crs.srid == storage_srid:
-        geom = rel.c.geom
+        geom = rel.c[GEOMETRY_COLUMN]
     else:
-        geom = func.ST_Transform(rel.c.geom, literal_column(str(int(crs.srid))))
+        geom = func.ST_Transform(rel.c[GEOMETRY_COLUMN], literal_column(str(int(crs.srid))))
     return func.ST_FlipCoordinates(geom) if crs.lat_lon else geom
 
 
@@ -96,7 +103,7 @@ def feature_text(rel: TableClause, shape: FeatureShape) -> ColumnElement[str]:
         geom = output_geometry(rel, shape.crs, shape.storage_srid)
         geometry = func.ST_AsGeoJSON(geom, literal_column(str(shape.digits)), literal_column("0"))
     return func.concat(
-        literal_column("""'{"type":"Feature","id":'"""), rel.c.fid,
+        literal_column("""'{"type":"Feature","id":'"""), rel.c[ID_COLUMN],
         literal_column("""',"geometry":'"""), geometry,
         literal_column("""',"properties":'"""), props, literal_column("'}'"),
     )
@@ -111,8 +118,8 @@ def page_statement(
     The ids come from the primary-key (or sort) order alone, so a deep OFFSET skips index
     entries, never built features; with a sortby the page keeps its rank in ``n``.
     """
-    ordering = [*order, rel.c.fid]
-    columns: list[ColumnElement[Any]] = [rel.c.fid]
+    ordering = [*order, rel.c[ID_COLUMN]]
+    columns: list[ColumnElement[Any]] = [rel.c[ID_COLUMN]]
     if order:
         columns.append(func.row_number().over(order_by=ordering).label("n"))
     ids = select(*columns)
@@ -121,11 +128,11 @@ def page_statement(
     page = ids.order_by(*ordering).limit(limit).offset(offset).cte("page")
     body = rel.alias("f")
     text = feature_text(body, shape)  # type: ignore[arg-type]
-    rank = page.c.n if order else page.c.fid
+    rank = page.c.n if order else page.c[ID_COLUMN]
     return select(
         func.string_agg(text, aggregate_order_by(literal_column("','"), rank)),
         func.count(),
-    ).select_from(page.join(body, body.c.fid == page.c.fid))
+    ).select_from(page.join(body, body.c[ID_COLUMN] == page.c[ID_COLUMN]))
 
 
 def item_statement(rel: TableClause, fid: int | BindParameter[int],
@@ -133,17 +140,19 @@ def item_statement(rel: TableClause, fid: int | BindParameter[int],
     """``(feature, etag)`` of one item: the ETag is the version of the row in ``stored`` (the
     raw table the edits write, whatever relation the caller reads), as `gis.edit.etag`."""
     if stored is None:
-        return select(feature_text(rel, shape), literal_column("NULL")).where(rel.c.fid == fid)
+        return (select(feature_text(rel, shape), literal_column("NULL"))
+                .where(rel.c[ID_COLUMN] == fid))
     edited = stored.alias("edited")
     version = (select(literal_column(f"edited.{ROW_VERSION}::text"))
-               .select_from(edited).where(edited.c.fid == fid).correlate(None)
+               .select_from(edited).where(edited.c[ID_COLUMN] == fid).correlate(None)
                .scalar_subquery())
-    return select(feature_text(rel, shape), version).where(rel.c.fid == fid)
+    return select(feature_text(rel, shape), version).where(rel.c[ID_COLUMN] == fid)
 
 
 def stored_table(table_name: str) -> TableClause:
     """The raw table of a layer (``data."<id>"``), which edits write."""
-    return table(table_name, column(ID_COLUMN, BigInteger), schema=DATA_SCHEMA)
+    schema, name = current_relation(table_name)
+    return table(name, column(ID_COLUMN, BigInteger), schema=schema)
 
 
 LAYER_ID = bindparam("layer_id", type_=Text)
@@ -151,15 +160,13 @@ LAYER_ID = bindparam("layer_id", type_=Text)
 
 def layer_stamp() -> Select[Any]:
     """``(current_version, edit_seq)`` of a layer: a new load or any edit changes it."""
-    return select(layer_table.c.current_version, layer_table.c.edit_seq).where(
-        layer_table.c.id == LAYER_ID)
+    return registry.stamped(LAYER_ID)
 
 
 def stamped_tile(tile: Select[Any]) -> Select[Any]:
     """``(tile, current_version, edit_seq)``: the tile and the stamp its ETag is made of, read
     in one snapshot (no row when the layer is gone)."""
-    return select(tile.scalar_subquery().label("tile"), layer_table.c.current_version,
-                  layer_table.c.edit_seq).where(layer_table.c.id == LAYER_ID)
+    return registry.stamped(LAYER_ID, tile.scalar_subquery().label("tile"))
 
 
 @dataclass(frozen=True)
@@ -208,9 +215,9 @@ def spatial_operands(
     srid: ColumnElement[Any] = literal_column(str(int(crs.srid)))
     shape = func.ST_SetSRID(shape, srid)
     if crs.srid == 4326:
-        return rel.c.geom_4326, shape
+        return rel.c[GEOMETRY_4326_COLUMN], shape
     if crs.srid == 3857:
-        return rel.c.geom_3857, shape
+        return rel.c[GEOMETRY_3857_COLUMN], shape
     if crs.srid == storage_srid:
-        return rel.c.geom, shape
-    return rel.c.geom, func.ST_Transform(shape, literal_column(str(int(storage_srid))))
+        return rel.c[GEOMETRY_COLUMN], shape
+    return rel.c[GEOMETRY_COLUMN], func.ST_Transform(shape, literal_column(str(int(storage_srid))))
