@@ -16,7 +16,7 @@ import numpy as np
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from tiles.pointcloud.glb import read_glb
+from tiles.core.glb import read_glb
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA_DIR = REPO.parent / "shared" / "3d-tiles" / "schema"
@@ -129,7 +129,7 @@ def gltf_reports(paths: list[Path]) -> list[dict[str, Any]]:
 
 def decode(path: Path) -> dict[str, np.ndarray]:
     """Points of a glb back in the tileset's local z-up frame, with their attributes."""
-    document, binary = read_glb(path)
+    document, binary = read_glb(path.read_bytes())
     primitive = document["meshes"][0]["primitives"][0]
     accessors, views = document["accessors"], document["bufferViews"]
 

@@ -29,11 +29,11 @@ from starlette.concurrency import run_in_threadpool
 
 from gis import access as store_access
 from gis.model import Layer
-from gis.schema import PUBLISH_SCHEMA, Relation
+from gis.schema import Relation
 from twin.errors import CollectionNotFound, InvalidCredentials
 
 __all__ = [
-    "ANONYMOUS", "PUBLISH_SCHEMA", "Caller", "InvalidCredentials", "KeyVerifier", "Role",
+    "ANONYMOUS", "Caller", "InvalidCredentials", "KeyVerifier", "Role",
     "can_see", "can_write", "get_caller", "note_feature_count", "presented_token",
     "relation_for", "resolve_caller",
 ]

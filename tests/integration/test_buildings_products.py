@@ -17,8 +17,8 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from gis.city import sql
-from tiles.buildings.glb import read_glb
 from tiles.buildings.metadata import read_property_table
+from tiles.core.glb import read_glb
 from twin.cli import build_app
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))

@@ -12,10 +12,10 @@ import shapely
 
 from gis.geodesy import transformer
 from tiles.buildings.build import BuildingSet, build_tileset
-from tiles.buildings.content import geodetic_to_ecef
-from tiles.buildings.glb import read_glb, view_bytes
 from tiles.buildings.metadata import BUILDING_PROPERTIES, read_property_table
 from tiles.buildings.synthetic import footprints
+from tiles.core.ecef import geodetic_to_ecef
+from tiles.core.glb import read_glb, view_bytes
 from tiles.errors import BuildInputError
 
 DELFT = (84900.0, 447500.0)

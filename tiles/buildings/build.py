@@ -10,10 +10,7 @@ previous tileset intact.
 
 from __future__ import annotations
 
-import json
-import shutil
 import time
-import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
@@ -28,7 +25,9 @@ from gis.workers import process_pool
 from tiles.buildings.content import ContentResult, ContentTask, write_content
 from tiles.buildings.hierarchy import QuadNode, partition, tileset_json
 from tiles.buildings.metadata import PropertySpec
-from tiles.errors import BuildInputError, TilesetWriteError
+from tiles.core.swap import atomic_folder
+from tiles.core.tileset import write_tileset
+from tiles.errors import BuildInputError
 
 DEFAULT_MAX_FEATURES = 1500
 
@@ -119,18 +118,6 @@ def _run(
             pool.shutdown(cancel_futures=True)
 
 
-def _swap_in(staging: Path, target: Path) -> None:
-    """Replace ``target`` by ``staging`` with two renames (the old one is removed after)."""
-    retired = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
-    try:
-        if target.exists():
-            target.rename(retired)
-        staging.rename(target)
-    except OSError as exc:
-        raise TilesetWriteError(f"cannot move the new tileset into {target}: {exc}") from exc
-    shutil.rmtree(retired, ignore_errors=True)
-
-
 def build_tileset(
     buildings: BuildingSet,
     target: Path,
@@ -139,30 +126,25 @@ def build_tileset(
     max_features: int = DEFAULT_MAX_FEATURES,
     extras: dict[str, Any] | None = None,
     progress: Callable[[int], None] | None = None,
+    version: str | None = None,
 ) -> TilesetReport:
-    """Write the tileset of ``buildings`` into ``target`` (a folder, replaced atomically)."""
+    """Write the tileset of ``buildings`` into ``target`` (a folder, replaced atomically);
+    ``version`` (``asset.tilesetVersion``) defaults to the build's UTC time."""
     started = time.perf_counter()
     buildings.check()
     root = partition(_centres(buildings.wkb), max_features)
     leaves = root.leaves()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.with_name(f".{target.name}.building-{uuid.uuid4().hex[:8]}")
-    staging.mkdir()
-    try:
+    with atomic_folder(target, "building") as staging:
         tasks = [_task(buildings, leaf, staging) for leaf in leaves]
         results = _run(tasks, executor, progress)
         uris = {}
         for leaf, result in zip(leaves, results, strict=True):
             leaf.region = result.region
             uris[leaf.name] = result.path.relative_to(staging).as_posix()
-        version = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        version = version or time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
         document = tileset_json(root, uris, version, {"buildings": len(buildings),
                                                       "crs": buildings.crs, **(extras or {})})
-        (staging / "tileset.json").write_text(json.dumps(document, allow_nan=False, indent=1))
-        _swap_in(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        write_tileset(staging, document, indent=1)
     return TilesetReport(
         path=target, buildings=len(buildings), tiles=len(results),
         vertices=sum(r.vertices for r in results), triangles=sum(r.triangles for r in results),

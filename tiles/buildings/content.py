@@ -19,13 +19,11 @@ from numpy.typing import NDArray
 
 from gis.geodesy import bounds_of, transformer
 from tiles.buildings.extrude import PrismMesh, assemble_prisms, prism_topology
-from tiles.buildings.glb import ARRAY_BUFFER, ELEMENT_ARRAY_BUFFER, GlbBuilder
 from tiles.buildings.metadata import PropertySpec, add_property_table, schema
+from tiles.core.ecef import ellipsoid_up, geodetic_to_ecef
+from tiles.core.glb import ARRAY_BUFFER, ELEMENT_ARRAY_BUFFER, TRIANGLES, GlbBuilder
 from tiles.errors import BuildInputError, TilesetWriteError
 
-WGS84_A = 6378137.0
-WGS84_F = 1 / 298.257223563
-WGS84_E2 = WGS84_F * (2 - WGS84_F)
 BUILDING_COLOUR = [0.86, 0.84, 0.80, 1.0]
 #: west, south, east, north (radians), minimum and maximum ellipsoidal height (metres)
 Region = tuple[float, float, float, float, float, float]
@@ -54,26 +52,6 @@ class ContentResult:
     vertices: int
     triangles: int
     size: int
-
-
-def geodetic_to_ecef(
-    lon_deg: NDArray[np.float64], lat_deg: NDArray[np.float64], height: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    """WGS 84 geographic 3D -> geocentric (EPSG:4979 -> EPSG:4978), closed form."""
-    lon, lat = np.radians(lon_deg), np.radians(lat_deg)
-    sin_lat, cos_lat = np.sin(lat), np.cos(lat)
-    normal = WGS84_A / np.sqrt(1 - WGS84_E2 * sin_lat**2)
-    return np.column_stack([
-        (normal + height) * cos_lat * np.cos(lon),
-        (normal + height) * cos_lat * np.sin(lon),
-        (normal * (1 - WGS84_E2) + height) * sin_lat,
-    ])
-
-
-def ellipsoid_up(lon_deg: NDArray[np.float64], lat_deg: NDArray[np.float64]) -> NDArray[np.float64]:
-    """The unit normal of the ellipsoid (local "up") at geodetic positions."""
-    lon, lat = np.radians(lon_deg), np.radians(lat_deg)
-    return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
 
 
 def ecef_mesh(task: ContentTask) -> tuple[PrismMesh, Region]:
@@ -121,7 +99,7 @@ def glb_document(mesh: PrismMesh, task: ContentTask) -> bytes:
     indices = builder.add_accessor(mesh.indices.astype(index_type), ELEMENT_ARRAY_BUFFER)
     table = add_property_table(builder, task.properties, task.columns, count)
     primitive = {
-        "attributes": attributes, "indices": indices, "material": 0, "mode": 4,
+        "attributes": attributes, "indices": indices, "material": 0, "mode": TRIANGLES,
         "extensions": {"EXT_mesh_features": {
             "featureIds": [{"featureCount": count, "attribute": 0, "propertyTable": 0}]
         }},

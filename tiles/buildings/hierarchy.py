@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from tiles.core.tileset import Tile, Tileset, region_volume, tile, tileset_document
+
 #: geometricError of an inner tile, per metre of its side: a leaf of 250 m (parent 500 m)
 #: is refined into from ~3 km at the default screen-space error of 16 on a 1080 p screen.
 ERROR_PER_METRE = 0.1
@@ -93,36 +95,22 @@ def _union(regions: list[tuple[float, ...]]) -> tuple[float, ...]:
             stacked[:, 4].min(), stacked[:, 5].max())
 
 
-def _tile_json(node: QuadNode, content_uri: dict[str, str]) -> dict[str, Any]:
+def _tile_json(node: QuadNode, content_uri: dict[str, str]) -> Tile:
     if node.children:
         children = [_tile_json(child, content_uri) for child in node.children]
         node.region = _union([child.region for child in node.children if child.region])
-        tile: dict[str, Any] = {
-            "boundingVolume": {"region": [float(v) for v in node.region]},
-            "geometricError": node.side * ERROR_PER_METRE,
-            "refine": "ADD",
-            "children": children,
-        }
-        return tile
+        return tile(region_volume(node.region), node.side * ERROR_PER_METRE,
+                    children=children)
     if node.region is None:
         raise ValueError(f"leaf {node.name} has no region: its content was not written")
-    return {
-        "boundingVolume": {"region": [float(v) for v in node.region]},
-        "geometricError": 0.0,
-        "refine": "ADD",
-        "content": {"uri": content_uri[node.name]},
-    }
+    return tile(region_volume(node.region), 0.0, content_uri=content_uri[node.name])
 
 
 def tileset_json(
     root: QuadNode, content_uri: dict[str, str], version: str, extras: dict[str, Any]
-) -> dict[str, Any]:
+) -> Tileset:
     """The tileset.json of a partitioned tree whose leaves carry their regions."""
-    tile = _tile_json(root, content_uri)
-    return {
-        "asset": {"version": "1.1", "tilesetVersion": version,
-                  "generator": "commune-twin tiles.buildings"},
-        "geometricError": max(root.side * ERROR_PER_METRE * 2, 1.0),
-        "root": tile,
-        "extras": extras,
-    }
+    return tileset_document(_tile_json(root, content_uri), version=version,
+                            generator="commune-twin tiles.buildings",
+                            geometric_error=max(root.side * ERROR_PER_METRE * 2, 1.0),
+                            extras=extras)

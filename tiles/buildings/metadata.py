@@ -13,7 +13,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from tiles.buildings.glb import GlbBuilder, view_bytes
+from tiles.core.glb import GlbBuilder, view_bytes
 
 ComponentType = Literal["INT32", "INT64", "UINT32", "FLOAT32", "FLOAT64"]
 CLASS_NAME = "building"

@@ -19,12 +19,10 @@ the points changed).
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import os
 import shutil
-import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, as_completed, wait
@@ -37,10 +35,13 @@ import numpy as np
 
 from gis.errors import GisError
 from gis.lidar.crs import check_area, parse_given_crs
+from tiles.core.ecef import LocalFrame, exact_ecef
+from tiles.core.swap import staging_dir, swap_in
+from tiles.core.tileset import write_tileset
 from tiles.errors import BuildInputError, TilesetWriteError
 from tiles.pointcloud.cells import Cube, node_name
 from tiles.pointcloud.executor import LocalExecutor
-from tiles.pointcloud.frame import LocalFrame, PlacementLattice, exact_ecef
+from tiles.pointcloud.frame import PlacementLattice
 from tiles.pointcloud.lasfile import read_layout
 from tiles.pointcloud.octree import (
     AncestorJob,
@@ -219,10 +220,8 @@ def build_pointcloud(sources: Sequence[PointSource], out_dir: Path, *,
         raise BuildInputError("no LiDAR files to build from")
     if len({s.crs for s in sources}) != 1:
         raise BuildInputError("the files of one tileset must share one CRS")
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    staging.chmod(0o755)  # mkdtemp's 0700 would hide the tileset from a server of another user
-    state_staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.state.", dir=out_dir.parent))
+    staging = staging_dir(out_dir, "build")
+    state_staging = staging_dir(state_dir(out_dir), "build")
     own_executor = executor is None
     workers = workers or os.cpu_count() or 1
     pool = executor or local_executor(workers)
@@ -230,9 +229,9 @@ def build_pointcloud(sources: Sequence[PointSource], out_dir: Path, *,
         previous = read_state(out_dir) if incremental else None
         build = _Build(sources, out_dir, staging, state_staging, pool, progress, workers)
         result, state = build.run(previous, version)
-        _swap(staging, out_dir)
+        swap_in(staging, out_dir)
         write_state(replace(state, tileset_sha256=tileset_sha256(out_dir)), state_staging)
-        _swap(state_staging, state_dir(out_dir))
+        swap_in(state_staging, state_dir(out_dir))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(state_staging, ignore_errors=True)
@@ -307,8 +306,7 @@ class _Build:
             nodes, result = self._partial(base)
         if sum(n.count for n in nodes) != self.expected:
             raise TilesetWriteError("point count not conserved across tiles")
-        document = tileset_document(state.cube, state.frame, nodes, version)
-        (self.staging / "tileset.json").write_text(json.dumps(document, separators=(",", ":")))
+        write_tileset(self.staging, tileset_document(state.cube, state.frame, nodes, version))
         result.tiles = len(nodes)
         return result, replace(state, files=self._files, tasks=tuple(self._tasks),
                                next_job=self._next_job)
@@ -499,16 +497,6 @@ def _placement(frame: LocalFrame, cube: Cube, source: PointSource) -> Placement:
     b = source.bounds
     return PlacementLattice(source.crs, frame, (b[0], b[1], b[3], b[4]), (b[2], b[5]),
                             cube.origin).placement
-
-
-def _swap(staging: Path, out_dir: Path) -> None:
-    """Replace ``out_dir`` by ``staging`` with two renames (the old one removed after)."""
-    old = out_dir.with_name(f".{out_dir.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if out_dir.exists():
-        out_dir.rename(old)
-    staging.rename(out_dir)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def sources_from_headers(paths: Iterable[Path], crs: str,

@@ -1,4 +1,4 @@
-"""Where points go: a local east-north-up frame and an exact-to-0.1 mm placement lattice.
+"""Where points go: an exact-to-0.1 mm placement lattice in a local east-north-up frame.
 
 (x, y, H) in a projected CRS with an orthometric height maps to ECEF as
 ``A(x, y) + H * n(x, y)`` *exactly* (ECEF is affine in ellipsoidal height along the normal,
@@ -11,73 +11,17 @@ PROJ on sample points at build time, so a wrong lattice can never pass silently.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
-from numpy.typing import NDArray
 
-from gis.errors import GeodesyError
-from gis.geodesy import bounds_of, transformer
+from tiles.core.ecef import F64, LocalFrame, exact_ecef
 from tiles.errors import BuildInputError
 from tiles.pointcloud.placement import Placement
 
-F64 = NDArray[np.float64]
 MAX_LATTICE_SPACING = 20.0
 LATTICE_CELLS = 64
 CHECK_TOLERANCE_M = 0.001
 UP_PROBE_M = 100.0
 NORMAL_BUDGET = 0.5e-3 * 6.37e6 / 0.71
-
-
-@dataclass(frozen=True)
-class LocalFrame:
-    """East-north-up axes at an ECEF origin; the tileset root ``transform`` maps it to ECEF."""
-
-    origin: tuple[float, float, float]
-    rotation: tuple[tuple[float, float, float], ...]  # rows: east, north, up (unit vectors)
-
-    @classmethod
-    def at(cls, ecef: F64) -> LocalFrame:
-        x, y, z = (float(v) for v in ecef)
-        lon = np.arctan2(y, x)
-        lat = np.arctan2(z, np.hypot(x, y))  # geocentric is fine: any orthonormal frame works
-        east = (-np.sin(lon), np.cos(lon), 0.0)
-        north = (-np.sin(lat) * np.cos(lon), -np.sin(lat) * np.sin(lon), np.cos(lat))
-        up = (np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat))
-        rows = tuple((float(r[0]), float(r[1]), float(r[2])) for r in (east, north, up))
-        return cls(origin=(x, y, z), rotation=rows)
-
-    def to_local(self, ecef: F64) -> F64:
-        result: F64 = (ecef - np.asarray(self.origin)) @ np.asarray(self.rotation).T
-        return result
-
-    def to_ecef(self, local: F64) -> F64:
-        result: F64 = local @ np.asarray(self.rotation) + np.asarray(self.origin)
-        return result
-
-    def transform(self) -> list[float]:
-        """The 4x4 local -> ECEF matrix, column-major, as 3D Tiles ``transform`` wants."""
-        r = np.asarray(self.rotation)
-        matrix = np.eye(4)
-        matrix[:3, :3] = r.T
-        matrix[:3, 3] = self.origin
-        return [float(v) for v in matrix.T.reshape(-1)]
-
-
-def exact_ecef(crs: str, x: F64, y: F64, z: F64) -> F64:
-    """ECEF by PROJ (geoid applied); non-finite results become a `BuildInputError`."""
-    try:
-        to_ecef = transformer(crs, "EPSG:4978", within=bounds_of(x, y))
-    except GeodesyError as exc:
-        raise BuildInputError(str(exc)) from exc
-    ex, ey, ez = to_ecef.transform(x, y, z)
-    result = np.column_stack([ex, ey, ez]).astype(np.float64)
-    if not np.all(np.isfinite(result)):
-        raise BuildInputError(
-            f"{crs} -> ECEF gives non-finite coordinates (points outside the CRS or geoid "
-            "grid area: is the declared CRS right?)"
-        )
-    return result
 
 
 class PlacementLattice:

@@ -11,17 +11,14 @@ with a 4-byte multiple stride, as the glTF specification requires.
 
 from __future__ import annotations
 
-import json
-import struct
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-ARRAY_BUFFER = 34962
-FLOAT, UNSIGNED_BYTE, UNSIGNED_SHORT = 5126, 5121, 5123
-POINTS = 0
+from tiles.core import glb as core_glb
+from tiles.core.glb import ARRAY_BUFFER, FLOAT, POINTS, UNSIGNED_BYTE, UNSIGNED_SHORT
 
 METADATA_SCHEMA: dict[str, Any] = {
     "id": "pointcloud",
@@ -37,10 +34,6 @@ METADATA_SCHEMA: dict[str, Any] = {
         }
     },
 }
-
-
-def _pad(data: bytes, filler: bytes) -> bytes:
-    return data + filler * ((4 - len(data) % 4) % 4)
 
 
 def _binary(y_up: NDArray[np.float32], records: NDArray[np.void], colour: bool
@@ -61,9 +54,11 @@ def _binary(y_up: NDArray[np.float32], records: NDArray[np.void], colour: bool
     return binary, stride
 
 
-def _chunks(y_up: NDArray[np.float32], records: NDArray[np.void],
-            translation: tuple[float, float, float], colour: bool) -> list[bytes | memoryview]:
-    """The glb as consecutive pieces: header, JSON chunk, binary chunk (written as they are)."""
+def _content(y_up: NDArray[np.float32], records: NDArray[np.void],
+            translation: tuple[float, float, float], colour: bool
+            ) -> tuple[dict[str, Any], memoryview]:
+    """The glTF document of one tile and its binary body (12 bytes a position and a stride
+    of 8 or 12 keep the body 4-aligned: the container adds no padding)."""
     count = len(y_up)
     binary, stride = _binary(y_up, records, colour)
     position_length = 12 * count
@@ -107,38 +102,17 @@ def _chunks(y_up: NDArray[np.float32], records: NDArray[np.void],
         ],
         "accessors": accessors,
     }
-    json_chunk = _pad(json.dumps(document, separators=(",", ":")).encode(), b" ")
-    # 12 bytes per position and a stride of 8 or 12: the binary chunk is already 4-aligned
-    total = 12 + 8 + len(json_chunk) + 8 + len(binary)
-    return [struct.pack("<4sII", b"glTF", 2, total),
-            struct.pack("<I4s", len(json_chunk), b"JSON"), json_chunk,
-            struct.pack("<I4s", len(binary), b"BIN\x00"), binary.data]
+    return document, binary.data
 
 
 def glb_bytes(y_up: NDArray[np.float32], records: NDArray[np.void],
               translation: tuple[float, float, float], colour: bool) -> bytes:
     """The glb of one tile: positions (n, 3) float32 metres about ``translation`` in glTF's
     y-up axes (east, up, -north); ``translation`` in the local z-up frame."""
-    return b"".join(_chunks(y_up, records, translation, colour))
+    return core_glb.glb_bytes(*_content(y_up, records, translation, colour))
 
 
 def write_glb(path: Path, y_up: NDArray[np.float32], records: NDArray[np.void],
               translation: tuple[float, float, float], colour: bool) -> int:
     """Write a glb (see `glb_bytes`) without assembling it in memory; returns its size."""
-    chunks = _chunks(y_up, records, translation, colour)
-    with path.open("wb") as stream:
-        stream.writelines(chunks)
-    return sum(len(chunk) for chunk in chunks)
-
-
-def read_glb(path: Path) -> tuple[dict[str, Any], bytes]:
-    """The JSON document and binary chunk of a glb (for tests and checks)."""
-    data = path.read_bytes()
-    magic, version, _length = struct.unpack_from("<4sII", data, 0)
-    if magic != b"glTF" or version != 2:
-        raise ValueError(f"{path}: not a glb 2.0")
-    json_length, _ = struct.unpack_from("<I4s", data, 12)
-    document = json.loads(data[20:20 + json_length])
-    bin_length, _ = struct.unpack_from("<I4s", data, 20 + json_length)
-    start = 28 + json_length
-    return document, data[start:start + bin_length]
+    return core_glb.write_glb(path, *_content(y_up, records, translation, colour))

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tiles.core.ecef import LocalFrame
 from tiles.pointcloud.cells import Cube, node_name
-from tiles.pointcloud.frame import LocalFrame
 from tiles.pointcloud.octree import NodeInfo
 from tiles.pointcloud.partition import Run, cell_file
 
