@@ -16,7 +16,8 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 REPO = Path(__file__).resolve().parent.parent
-SCHEMA_DIR = REPO.parent / "shared" / "3d-tiles" / "schema"
+#: the official 3D Tiles 1.1 schemas, shipped with the tests (licence and source beside them)
+SCHEMA_DIR = REPO / "tests" / "schemas" / "3d-tiles" / "schema"
 NODE_MODULES = REPO / "node_modules"
 
 _VALIDATE_JS = """

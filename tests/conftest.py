@@ -22,7 +22,6 @@ from gis.db import make_engine
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
-SHARED_DATA = REPO.parent / "shared" / "data"
 TEST_CLUSTER_ROOT = REPO / "var" / "test-postgres"
 
 

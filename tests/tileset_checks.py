@@ -19,7 +19,8 @@ from referencing import Registry, Resource
 from tiles.core.glb import read_glb
 
 REPO = Path(__file__).resolve().parent.parent
-SCHEMA_DIR = REPO.parent / "shared" / "3d-tiles" / "schema"
+#: the official 3D Tiles 1.1 schemas, shipped with the tests (licence and source beside them)
+SCHEMA_DIR = REPO / "tests" / "schemas" / "3d-tiles" / "schema"
 NODE_MODULES = REPO / "node_modules"
 BASE = "https://3d-tiles.schema.local/"
 
