@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Create .venv with the project and its test tools, and node_modules (CesiumJS, glTF validator).
+# Create .venv with the project and its test tools at the versions of requirements.lock, and
+# node_modules (CesiumJS, glTF validator) at those of package-lock.json.
 # Idempotent: a second run only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,10 +9,12 @@ PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
-stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+# the exact versions CI tested (requirements.lock), then the project itself without resolving
+stamp=.venv/.installed-$(cat pyproject.toml requirements.lock | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ]; then
   .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q -e ".[test]"
+  .venv/bin/pip install -q -r requirements.lock
+  .venv/bin/pip install -q --no-deps -e .
   touch "$stamp"
 fi
 if [ ! -d node_modules/cesium ] || [ package.json -nt node_modules ]; then
