@@ -83,6 +83,9 @@ class LayerSpec(BaseModel):
     storage_crs: str | None = None
     id_field: str | None = None
     osm_mapping: Literal["roads", "facilities"] | None = None
+    #: the date or timestamp attribute that places a feature in time: OGC API ``datetime``
+    #: filters on it and the collection's temporal extent is its range
+    temporal_property: str | None = None
 
     @field_validator("id")
     @classmethod

@@ -27,6 +27,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy import column as sa_column
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from gis.anonymise import refresh_published_view
@@ -360,6 +361,14 @@ def attribute_columns(conn: Connection, layer_ids: Iterable[str]
         if name != ID_COLUMN and name not in GEOMETRY_COLUMNS:
             columns.append((name, pg_type))
     return found
+
+
+def value_range(conn: Connection, relation: Relation, column: str) -> tuple[Any, Any] | None:
+    """(smallest, largest) value of ``column`` in a layer's relation; None when all null."""
+    schema, name = relation
+    values = table(name, sa_column(column), schema=schema).c[column]
+    low, high = conn.execute(select(func.min(values), func.max(values))).one()
+    return None if low is None else (low, high)
 
 
 def row_count(conn: Connection, relation: Relation) -> int:

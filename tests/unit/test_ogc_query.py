@@ -93,7 +93,10 @@ def test_spatial_filter_uses_the_stored_column_of_its_crs() -> None:
 
 
 @pytest.mark.parametrize("cql", ["nope = 1", "area = 'text'", "name = 3", "name ==",
-                                 "T_AFTER(built, TIMESTAMP('2020-01-01T00:00:00Z'))",
+                                 "T_AFTER(name, TIMESTAMP('2020-01-01T00:00:00Z'))",
+                                 "T_AFTER(built, INTERVAL('2020-01-01'))",
+                                 "T_NEVER(built, DATE('2020-01-01'))",
+                                 "CASEI(area) = 'x'", "ACCENTI(built) = 'x'",
                                  "S_INTERSECTS(name, POINT(1 2))"])
 def test_filters_we_cannot_honour_are_invalid(cql: str) -> None:
     with pytest.raises(InvalidFilter):

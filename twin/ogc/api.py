@@ -109,12 +109,16 @@ async def collection(collection_id: str, request: Request, caller: CallerDep,
 @router.get("/collections/{collection_id}/queryables", include_in_schema=False)
 async def queryables(collection_id: str, request: Request, caller: CallerDep,
                      context: ContextDep) -> Response:
-    await run_in_threadpool(context.catalog.get, caller, collection_id)
+    collection = await run_in_threadpool(context.catalog.get, caller, collection_id)
     response = await _pygeoapi(context, caller, request,
                                itemtypes_api.get_collection_queryables, collection_id)
+    temporal = collection.layer.spec.temporal_property
 
     def part3_schema_uri(document: dict[str, Any]) -> None:
         document["$schema"] = JSON_SCHEMA_2019  # Part 3 requires the https form
+        found = document.get("properties", {}).get(temporal or "")
+        if isinstance(found, dict):  # what ``datetime`` filters on (Part 5's role)
+            found["x-ogc-role"] = "primary-instant"
 
     return _rewrite_json(response, part3_schema_uri)
 

@@ -53,6 +53,8 @@ class Collection:
     attributes: dict[str, Attribute]
     #: rows in the relation now: the load's count, or counted again after edits
     total: int | None = None
+    #: (first, last) value of the layer's temporal property in the relation, when it has one
+    temporal_extent: tuple[Any, Any] | None = None
 
     @property
     def id(self) -> str:
@@ -86,6 +88,7 @@ class Catalog:
         #: edit_seq of every layer (bumped by each Part 4 edit in the edit's transaction)
         self._edits: dict[str, int] = {}
         self._totals: dict[tuple[str, Relation], tuple[Any, int]] = {}
+        self._times: dict[tuple[str, Relation], tuple[Any, tuple[Any, Any] | None]] = {}
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Catalog:
         """pygeoapi deep-copies its configuration; the catalogue is shared, not copied."""
@@ -144,7 +147,25 @@ class Catalog:
         if columns is None:
             return None
         return Collection(layer, relation[0], relation[1], columns,
-                          self._total(layer, relation))
+                          self._total(layer, relation),
+                          self._temporal_extent(layer, relation, columns))
+
+    def _temporal_extent(self, layer: Layer, relation: Relation,
+                         columns: dict[str, Attribute]) -> tuple[Any, Any] | None:
+        """The range of the temporal property as the relation shows it, read once per load
+        or edit (None: no temporal property, or not a date there -- generalised away)."""
+        name = layer.spec.temporal_property
+        attribute = columns.get(name or "")
+        if name is None or attribute is None or attribute.json_format not in (
+                "date", "date-time"):
+            return None
+        marker = (layer.current_version, self._edits.get(layer.id, 0))
+        cached = self._times.get((layer.id, relation))
+        if cached is None or cached[0] != marker:
+            with self.engine.connect() as conn:
+                cached = (marker, registry.value_range(conn, relation, name))
+            self._times[(layer.id, relation)] = cached
+        return cached[1]
 
     def _total(self, layer: Layer, relation: Relation) -> int | None:
         """The load's feature count; once a layer was edited, a count cached per change."""

@@ -13,6 +13,7 @@ import asyncio
 import threading
 from collections.abc import Callable
 from copy import deepcopy
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +72,25 @@ def load_template(settings: Settings) -> dict[str, Any]:
     return config
 
 
+def _extents(collection: Collection) -> dict[str, Any]:
+    """Spatial extent from the load; temporal from the temporal property's range, as UTC
+    instants (a date is its midnight), absent when the layer declares none."""
+    layer = collection.layer
+    extents: dict[str, Any] = {
+        "spatial": {"bbox": list(layer.extent_4326 or (-180, -90, 180, 90)), "crs": CRS84}}
+    if collection.temporal_extent is not None:
+        begin, end = (_utc(value) for value in collection.temporal_extent)
+        extents["temporal"] = {"begin": begin, "end": end,
+                               "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}
+    return extents
+
+
+def _utc(value: date | datetime) -> datetime:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime(value.year, value.month, value.day, tzinfo=UTC)
+
+
 def collection_resource(collection: Collection, catalog: Catalog, settings: Settings,
                         base_url: str) -> dict[str, Any]:
     """The pygeoapi resource of one layer."""
@@ -81,8 +101,7 @@ def collection_resource(collection: Collection, catalog: Catalog, settings: Sett
         "title": dict(spec.title),
         "description": dict(spec.description) or dict(spec.title),
         "keywords": list(spec.keywords) or [spec.id],
-        "extents": {"spatial": {"bbox": list(layer.extent_4326 or (-180, -90, 180, 90)),
-                                "crs": CRS84}},
+        "extents": _extents(collection),
         "links": [],
         "providers": [{
             "type": "feature",

@@ -1,8 +1,11 @@
 """CQL2 (text and JSON) to SQLAlchemy expressions over validated columns, never SQL text.
 
 pygeofilter parses the filter into an AST; this module compiles the subset we declare
-(basic-cql2, advanced-comparison-operators, case-insensitive comparison, basic and full spatial
-functions) against the collection's known attributes. Property names are looked up in the
+(basic-cql2, advanced-comparison-operators, case- and accent-insensitive comparison, basic
+and full spatial functions, temporal functions) against the collection's known attributes.
+Temporal predicates are taken out before pygeofilter parses (its grammar lacks them, see
+`twin.ogc.temporal`) and compiled from their CQL2 definitions; ACCENTI is PostgreSQL's
+``unaccent`` (migration 0009), CASEI ``lower``. Property names are looked up in the
 collection's column list and values always travel as bound parameters, so a filter cannot
 inject SQL. Anything else is an `InvalidFilter` (a 400).
 """
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -24,6 +28,7 @@ from sqlalchemy import ColumnElement, and_, func, literal, not_, or_, true
 from sqlalchemy.sql.elements import BindParameter, ColumnClause
 
 from twin.errors import InvalidFilter
+from twin.ogc import temporal
 
 GEOMETRY_NAMES = frozenset({"geometry", "geom"})
 _NUMERIC = frozenset({"integer", "number"})
@@ -32,14 +37,26 @@ Column = Callable[[str], ColumnClause[Any]]
 GeometryColumn = Callable[[ColumnElement[Any]], tuple[ColumnElement[Any], ColumnElement[Any]]]
 
 
-def parse_filter(text: str, language: str | None) -> ast.Node:
-    """The AST of a ``filter`` parameter in ``cql2-text`` (default) or ``cql2-json``."""
+@dataclass(frozen=True)
+class Filter:
+    """A parsed filter: pygeofilter's AST and the temporal predicates taken out of it (the
+    AST holds a placeholder comparison for each, `temporal.PLACEHOLDER`)."""
+
+    node: ast.Node
+    temporal: tuple[temporal.TemporalPredicate, ...] = ()
+
+
+def parse_filter(text: str, language: str | None) -> Filter:
+    """A ``filter`` parameter in ``cql2-text`` (default) or ``cql2-json``."""
     language = language or "cql2-text"
+    found: list[temporal.TemporalPredicate] = []
     try:
         if language == "cql2-text":
-            return parse_text(text)
+            node = parse_text(temporal.extract_text(text, found))
+            return Filter(node, tuple(found))
         if language == "cql2-json":
-            return parse_json(_bbox_to_polygons(json.loads(text)))
+            document = temporal.extract_json(json.loads(text), found)
+            return Filter(parse_json(_bbox_to_polygons(document)), tuple(found))
     except (LarkError, ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
         raise InvalidFilter(f"filter: not valid {language}: {_first_line(exc)}") from exc
     raise InvalidFilter(f"filter-lang: {language!r} is not supported (cql2-text, cql2-json)")
@@ -70,10 +87,42 @@ def _bbox_to_polygons(node: Any) -> Any:
 class Compiler:
     """Compiles one filter AST for one collection's columns."""
 
-    def __init__(self, column: Column, types: dict[str, str], geometry: GeometryColumn) -> None:
+    def __init__(self, column: Column, types: dict[str, str], geometry: GeometryColumn,
+                 temporal_columns: frozenset[str] = frozenset(),
+                 predicates: tuple[temporal.TemporalPredicate, ...] = ()) -> None:
         self.column = column
         self.types = types
         self.geometry = geometry
+        #: the date and timestamp attributes, the only ones a temporal function takes
+        self.temporal_columns = temporal_columns
+        self.predicates = predicates
+
+    def compile_filter(self, parsed: Filter) -> ColumnElement[bool]:
+        """The WHERE of a parsed filter, its temporal predicates included."""
+        self.predicates = parsed.temporal
+        return self.compile(parsed.node)
+
+    def temporal_column(self, name: str) -> ColumnElement[Any]:
+        """A date or timestamp attribute; anything else in a temporal function is a 400."""
+        if name not in self.types:
+            raise InvalidFilter(f"filter: unknown property {name!r} (see queryables)")
+        if name not in self.temporal_columns:
+            raise InvalidFilter(f"filter: {name!r} is not a date or timestamp property")
+        return self.column(name)
+
+    def _temporal(self, index: int) -> ColumnElement[bool]:
+        predicate = self.predicates[index]
+        return temporal.relation(predicate.operator,
+                                 temporal.ends(predicate.lhs, self.temporal_column),
+                                 temporal.ends(predicate.rhs, self.temporal_column))
+
+    def _placeholder(self, node: ast.Comparison) -> int | None:
+        """The index of the temporal predicate a placeholder comparison stands for."""
+        if isinstance(node.lhs, ast.Attribute):
+            for index in range(len(self.predicates)):
+                if node.lhs.name == temporal.PLACEHOLDER.format(index):
+                    return index
+        return None
 
     def compile(self, node: ast.Node) -> ColumnElement[bool]:
         if isinstance(node, ast.And):
@@ -85,7 +134,8 @@ class Compiler:
         if isinstance(node, ast.Include):
             return not_(true()) if node.not_ else true()
         if isinstance(node, ast.Comparison):
-            return self._comparison(node)
+            index = self._placeholder(node)
+            return self._temporal(index) if index is not None else self._comparison(node)
         if isinstance(node, ast.SpatialComparisonPredicate):
             return self._spatial(node)
         return self._predicate(node)
@@ -105,10 +155,12 @@ class Compiler:
         raise InvalidFilter(f"filter: {type(node).__name__} is not supported by this server")
 
     def _like(self, node: ast.Like) -> ColumnElement[bool]:
-        if not isinstance(node.pattern, str):
+        if not isinstance(node.pattern, str | ast.Function):
             raise InvalidFilter("filter: LIKE needs a text pattern")
         lhs = self.value(node.lhs)
-        expr = lhs.ilike(node.pattern) if node.nocase else lhs.like(node.pattern)
+        pattern: Any = node.pattern if isinstance(node.pattern, str) else self.value(
+            node.pattern)
+        expr = lhs.ilike(pattern) if node.nocase else lhs.like(pattern)
         return not_(expr) if node.not_ else expr
 
     def _comparison(self, node: ast.Comparison) -> ColumnElement[bool]:
@@ -144,11 +196,19 @@ class Compiler:
 
     def _function(self, node: ast.Function) -> ColumnElement[Any]:
         name = node.name.lower()
-        if name in ("lower", "casei") and len(node.arguments) == 1:
-            return func.lower(self.value(node.arguments[0]))
-        if name in ("accenti",) and len(node.arguments) == 1:
-            return self.value(node.arguments[0])
+        if name in ("lower", "casei", "accenti") and len(node.arguments) == 1:
+            argument = self._text_argument(node.name, node.arguments[0])
+            return func.lower(argument) if name != "accenti" else func.unaccent(argument)
         raise InvalidFilter(f"filter: function {node.name!r} is not supported")
+
+    def _text_argument(self, function: str, node: Any) -> ColumnElement[Any]:
+        """CASEI and ACCENTI apply to text: a string property, a string, or one of them."""
+        if isinstance(node, ast.Attribute) and node.name in self.types and (
+                self.types[node.name] != "string" or node.name in self.temporal_columns):
+            raise InvalidFilter(f"filter: {function.upper()} needs text; {node.name!r} is not")
+        if isinstance(node, bool | int | float | date):
+            raise InvalidFilter(f"filter: {function.upper()} needs text, not {node!r}")
+        return self.value(node)
 
     def _spatial(self, node: ast.SpatialComparisonPredicate) -> ColumnElement[bool]:
         lhs, rhs = node.lhs, node.rhs

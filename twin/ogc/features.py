@@ -25,7 +25,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DataError, InternalError, ProgrammingError
 
 from twin.errors import BadRequest, InvalidFilter, ItemNotFound
-from twin.ogc import reads, sql
+from twin.ogc import reads, sql, temporal
 from twin.ogc.catalog import Collection
 from twin.ogc.cql2 import Compiler
 from twin.ogc.crs import OutputCrs
@@ -76,6 +76,30 @@ def _typed(collection: Collection, name: str, value: str) -> Any:
     return value
 
 
+def _compiler(rel: Any, collection: Collection, filter_crs: OutputCrs) -> Compiler:
+    srid = collection.layer.storage_srid
+    return Compiler(
+        column=lambda name: rel.c[name],
+        types={n: a.json_type for n, a in collection.attributes.items()},
+        geometry=lambda shape: sql.spatial_operands(rel, shape, filter_crs, srid),
+        temporal_columns=frozenset(n for n, a in collection.attributes.items()
+                                   if a.json_format in ("date", "date-time")),
+    )
+
+
+def _datetime_clause(rel: Any, collection: Collection,
+                     interval: temporal.Interval) -> ColumnElement[bool]:
+    """Part 1's ``datetime``: the temporal property intersects the instant or interval."""
+    name = collection.layer.spec.temporal_property or ""
+    attribute = collection.attributes.get(name)
+    if attribute is None or attribute.json_format not in ("date", "date-time"):
+        raise BadRequest(f"datetime: the collection's temporal property {name!r} is not a "
+                         "date or timestamp attribute of its data")
+    column = rel.c[name]
+    return temporal.relation("t_intersects", (column, column),
+                             temporal.ends(interval, lambda n: rel.c[n]))
+
+
 def where_clause(rel: Any, collection: Collection, query: ItemsQuery) -> ColumnElement[bool] | None:
     """The WHERE of a query: bbox, CQL2 filter and property equalities, all bound values."""
     srid = collection.layer.storage_srid
@@ -86,12 +110,9 @@ def where_clause(rel: Any, collection: Collection, query: ItemsQuery) -> ColumnE
         clauses.append(stored.op("&&")(box) & func.ST_Intersects(stored, box))
     if query.filter is not None and query.filter_crs is not None:
         filter_crs = query.filter_crs
-        compiler = Compiler(
-            column=lambda name: rel.c[name],
-            types={n: a.json_type for n, a in collection.attributes.items()},
-            geometry=lambda shape: sql.spatial_operands(rel, shape, filter_crs, srid),
-        )
-        clauses.append(compiler.compile(query.filter))
+        clauses.append(_compiler(rel, collection, filter_crs).compile_filter(query.filter))
+    if query.datetime is not None:
+        clauses.append(_datetime_clause(rel, collection, query.datetime))
     for name, value in query.equals:
         clauses.append(rel.c[name] == literal(_typed(collection, name, value)))
     return and_(*clauses) if clauses else None

@@ -12,12 +12,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from pygeofilter import ast
-
 from twin.errors import BadRequest, UnknownParameter
 from twin.ogc.catalog import Collection
-from twin.ogc.cql2 import parse_filter
+from twin.ogc.cql2 import Filter, parse_filter
 from twin.ogc.crs import OutputCrs, parse_crs
+from twin.ogc.temporal import Interval, parse_datetime_parameter
 
 ITEMS_PARAMETERS = frozenset({
     "f", "lang", "limit", "offset", "bbox", "bbox-crs", "crs", "datetime", "filter",
@@ -44,7 +43,9 @@ class ItemsQuery:
     bbox: tuple[float, float, float, float] | None = None
     bbox_crs: OutputCrs | None = None
     crs: OutputCrs = field(default_factory=lambda: parse_crs(None, 4326))
-    filter: ast.Node | None = None
+    filter: Filter | None = None
+    #: ``datetime`` on the collection's temporal property (None: not given, or no property)
+    datetime: Interval | None = None
     filter_crs: OutputCrs | None = None
     sortby: tuple[tuple[str, bool], ...] = ()
     properties: tuple[str, ...] = ()
@@ -53,7 +54,8 @@ class ItemsQuery:
 
     @property
     def filtered(self) -> bool:
-        return self.bbox is not None or self.filter is not None or bool(self.equals)
+        return (self.bbox is not None or self.filter is not None or self.datetime is not None
+                or bool(self.equals))
 
 
 def single(params: Mapping[str, Sequence[str]], name: str) -> str | None:
@@ -138,13 +140,21 @@ def parse_bool(value: str | None, name: str) -> bool:
     raise BadRequest(f"{name}: expected true or false")
 
 
-def check_datetime(value: str | None) -> None:
-    """Validate ``datetime`` (layers have no temporal property yet: it does not filter)."""
+def parse_datetime(value: str | None, collection: Collection) -> Interval | None:
+    """``datetime`` as an interval on a collection with a temporal property.
+
+    A collection without one (its layer declares no ``temporal_property``) declares no
+    temporal extent and no temporal queryable: the value is checked (a malformed one is a
+    400), then filters nothing, since its features carry no time to compare with (Part 1,
+    7.15.4, leaves features without temporal information to the server).
+    """
     if value is None:
-        return
+        return None
     parts = value.split("/")
     if len(parts) > 2 or not all(_DATETIME.match(p) for p in parts) or value in ("", ".."):
         raise BadRequest(f"datetime: {value!r} is not an RFC 3339 instant or interval")
+    interval = parse_datetime_parameter(value)
+    return interval if collection.layer.spec.temporal_property else None
 
 
 def parse_items_query(params: Mapping[str, Sequence[str]], collection: Collection,
@@ -156,7 +166,6 @@ def parse_items_query(params: Mapping[str, Sequence[str]], collection: Collectio
                 limits.maximum)  # larger limits are clamped, as Part 1 requires
     bbox_value = single(params, "bbox")
     filter_text = single(params, "filter")
-    check_datetime(single(params, "datetime"))
     equals = tuple((n, v) for n in collection.attributes if (v := single(params, n)) is not None)
     return ItemsQuery(
         limit=limit,
@@ -167,6 +176,7 @@ def parse_items_query(params: Mapping[str, Sequence[str]], collection: Collectio
         filter=parse_filter(filter_text, single(params, "filter-lang"))
         if filter_text is not None else None,
         filter_crs=parse_crs(single(params, "filter-crs"), srid, "filter-crs"),
+        datetime=parse_datetime(single(params, "datetime"), collection),
         sortby=parse_sortby(single(params, "sortby"), collection),
         properties=_properties(params, collection),
         skip_geometry=parse_bool(single(params, "skipGeometry"), "skipGeometry"),
