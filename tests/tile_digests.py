@@ -27,13 +27,14 @@ DELFT_ORIGIN = (84900.0, 447500.0)
 NAP = "EPSG:28992+5709"
 
 
-def building_set(count: int) -> BuildingSet:
-    """Synthetic LoD1 buildings around Delft (seeded: the same set every run)."""
-    geometries, ground, roof = footprints(count, DELFT_ORIGIN)
+def building_set(count: int, origin: tuple[float, float] = DELFT_ORIGIN,
+                 first_fid: int = 1) -> BuildingSet:
+    """Synthetic LoD1 buildings (seeded: the same set every run), NAP heights, all metadata."""
+    geometries, ground, roof = footprints(count, origin)
     n = len(geometries)
     columns = {
         "id": np.array([f"synthetic/{i}" for i in range(n)], dtype=object),
-        "fid": np.arange(n, dtype=np.int64) + 1,
+        "fid": np.arange(n, dtype=np.int64) + first_fid,
         "height": roof - ground, "ground": ground, "roof": roof,
         "vertical_crs": np.full(n, "EPSG:5709", dtype=object),
         "source": np.full(n, "lidar", dtype=object),

@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import shapely
+from tile_digests import building_set
 
 from gis.geodesy import transformer
 from tiles.buildings.build import BuildingSet, build_tileset
-from tiles.buildings.metadata import BUILDING_PROPERTIES, read_property_table
-from tiles.buildings.synthetic import footprints
+from tiles.buildings.metadata import read_property_table
 from tiles.core.ecef import geodetic_to_ecef
 from tiles.core.glb import read_glb, view_bytes
 from tiles.errors import BuildInputError
@@ -23,22 +23,7 @@ CRS = "EPSG:28992+5709"
 
 
 def synthetic_set(count: int, origin: tuple[float, float] = DELFT) -> BuildingSet:
-    geometries, ground, roof = footprints(count, origin)
-    n = len(geometries)
-    columns = {
-        "id": np.array([f"synthetic/{i}" for i in range(n)], dtype=object),
-        "fid": np.arange(n, dtype=np.int64) + 1_000_000_000_000,
-        "height": roof - ground, "ground": ground, "roof": roof,
-        "vertical_crs": np.full(n, "EPSG:5709", dtype=object),
-        "source": np.full(n, "lidar", dtype=object),
-        "method": np.full(n, "lidar:p70-class6/ground-ring-median", dtype=object),
-        "quality": np.array(["ok", "low_coverage", "é ü ß"] * (n // 3) + ["ok"] * (n % 3),
-                            dtype=object),
-        "point_count": np.arange(n, dtype=np.int32),
-        "coverage": np.linspace(0, 1, n),
-    }
-    return BuildingSet(CRS, shapely.to_wkb(geometries), ground, roof, BUILDING_PROPERTIES,
-                       columns)
+    return building_set(count, origin, first_fid=1_000_000_000_000)  # ids beyond 2**32
 
 
 def _accessor(document: dict, body: bytes, index: int) -> np.ndarray:
