@@ -23,6 +23,9 @@ from tiles.pointcloud.build import build_pointcloud, sources_from_headers
 
 REPO = Path(__file__).resolve().parent.parent
 DELFT_LAZ = REPO / "data" / "delft" / "ahn3_cropped_2.laz"
+#: IGN LiDAR HD (point format 8: 16-bit RGB), for the colour attribute and stride 12
+COLOUR_LAZ = REPO / "data" / "lidar_fr" / "montpellier" / "test_data_77050_627760_LA93_IGN69.laz"
+LA93_IGN69 = "EPSG:2154+5720"
 DELFT_ORIGIN = (84900.0, 447500.0)
 NAP = "EPSG:28992+5709"
 
@@ -58,8 +61,10 @@ def build_both(root: Path) -> dict[str, dict[str, str]]:
     """Build both products under ``root``; their digests by product."""
     build_tileset(building_set(2000), root / "buildings", version="digest")
     build_pointcloud(sources_from_headers([DELFT_LAZ], NAP), root / "pointcloud", workers=1)
-    return {"buildings": digests(root / "buildings"),
-            "pointcloud": digests(root / "pointcloud")}
+    build_pointcloud(sources_from_headers([COLOUR_LAZ], LA93_IGN69, rgb_divisor=256),
+                     root / "pointcloud_colour", workers=1)
+    return {product: digests(root / product)
+            for product in ("buildings", "pointcloud", "pointcloud_colour")}
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""The 3D Tiles core: glb container, tileset writer, ECEF and frames, atomic swap."""
+"""The 3D Tiles core: glb container, metadata tables, tileset writer, ECEF and frames,
+atomic swap."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import numpy as np
 import pytest
 
 from gis.geodesy import transformer
-from tiles.core.ecef import LocalFrame, geodetic_to_ecef
+from tiles.core.ecef import LocalFrame, ecef_to_geodetic, geodetic_to_ecef
 from tiles.core.glb import (
     ARRAY_BUFFER,
     CHUNK_BIN,
@@ -19,6 +20,15 @@ from tiles.core.glb import (
     glb_bytes,
     read_glb,
     view_bytes,
+)
+from tiles.core.metadata import (
+    Column,
+    MetadataClass,
+    PropertySpec,
+    add_property_table,
+    mesh_features,
+    metadata_schema,
+    read_property_table,
 )
 from tiles.core.swap import atomic_folder
 from tiles.core.tileset import box_volume, tile, tileset_document, write_tileset
@@ -120,3 +130,48 @@ def test_a_swap_that_cannot_happen_is_a_tiles_error(tmp_path: Path) -> None:
 
     with pytest.raises(TilesetWriteError, match="cannot move"):
         swap_in(tmp_path / "missing", tmp_path / "target")
+
+
+ROOMS = MetadataClass("test_schema", "room", "Room", "A room of a test building.", (
+    PropertySpec("name", "Name of the room."),
+    PropertySpec("storey", "Storey number.", "INT32"),
+    PropertySpec("area", "Floor area, square metres (-1: unknown).", "FLOAT64", -1.0),
+))
+
+
+def test_property_table_round_trips_through_a_glb_on_8_byte_views() -> None:
+    builder = GlbBuilder()
+    builder.add_view(b"xyz")  # an odd-sized view before the table
+    columns: dict[str, Column] = {"name": ["Salle é", "", "浴室"], "storey": np.array([0, 1, -1]),
+               "area": [12.5, -1.0, 3.25]}
+    table = add_property_table(builder, ROOMS, columns, 3)
+    primitive = {"attributes": {}, "extensions": {"EXT_mesh_features": mesh_features(3)}}
+    data = builder.to_glb({
+        "asset": {"version": "2.0"},
+        "extensionsUsed": ["EXT_mesh_features", "EXT_structural_metadata"],
+        "extensions": {"EXT_structural_metadata": {"schema": metadata_schema(ROOMS),
+                                                   "propertyTables": [table]}},
+        "meshes": [{"primitives": [primitive]}],
+    })
+    document, body = read_glb(data)
+    assert read_property_table(document, body) == {
+        "name": ["Salle é", "", "浴室"], "storey": [0, 1, -1], "area": [12.5, -1.0, 3.25]}
+    assert all(v["byteOffset"] % 8 == 0 for v in document["bufferViews"])
+    definitions = document["extensions"]["EXT_structural_metadata"]["schema"]["classes"]
+    assert definitions["room"]["properties"]["area"] == {
+        "description": "Floor area, square metres (-1: unknown).", "type": "SCALAR",
+        "componentType": "FLOAT64", "required": False, "noData": -1.0}
+    assert definitions["room"]["properties"]["name"]["type"] == "STRING"
+    assert document["meshes"][0]["primitives"][0]["extensions"]["EXT_mesh_features"] == {
+        "featureIds": [{"featureCount": 3, "attribute": 0, "propertyTable": 0}]}
+
+
+def test_ecef_back_to_geodetic_agrees_with_proj() -> None:
+    lon = np.array([4.35, -179.9, 120.0, 0.0, 13.4])
+    lat = np.array([52.0, -89.99, 0.0, 89.999, -33.9])
+    h = np.array([-40.0, 0.0, 8848.0, 30000.0, 0.5])
+    ecef = np.column_stack(transformer("EPSG:4979", "EPSG:4978").transform(lon, lat, h))
+    back_lon, back_lat, back_h = ecef_to_geodetic(ecef)
+    assert np.abs(back_lon - lon).max() < 1e-9
+    assert np.abs(back_lat - lat).max() < 1e-9  # ~0.1 mm
+    assert np.abs(back_h - h).max() < 1e-4

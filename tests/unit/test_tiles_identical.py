@@ -1,9 +1,11 @@
 """Byte-identical 3D Tiles across refactorings of the core (`tiles.core`).
 
 The digests below were recorded with the products' own GLB and tileset writers, before
-`tiles.core` replaced them (the buildings' ``tilesetVersion`` fixed to "digest" instead of
-the build time); any change of a byte of a content or tileset.json fails here. A deliberate
-change of the outputs re-records them with ``python tests/tile_digests.py FOLDER``.
+`tiles.core` replaced them (commit 7e28cb7; the buildings' ``tilesetVersion`` fixed to
+"digest" instead of the build time): LoD1 buildings with a property table, a point cloud
+without colour (AHN3, NAP heights) and one with 16-bit colour (IGN LiDAR HD, IGN69 heights).
+Any change of a byte of a content or tileset.json fails here. A deliberate change of the
+outputs re-records them with ``python tests/tile_digests.py FOLDER``.
 """
 
 from __future__ import annotations
@@ -61,6 +63,20 @@ RECORDED = {
             "cdaeca344cda8d865d63abb80fa0571988a5f7d227fe9f1467aac5e72f64fa9c",
         "tileset.json":
             "841da18cbd73c00bbb36fb58212a4a6cb27f2a3cdf82e0a817a7127a1b5e0276",
+    },
+    "pointcloud_colour": {
+        "content/r.glb":
+            "aee1c8c41261bbec85947b4cf5e5a51a4c2349df5c0e63e6df8f0eabff39dc9f",
+        "content/r0.glb":
+            "14048e4e3677e6debd138a21b2e96a0871f9228e9cdbda53e7bfecf67c772ac1",
+        "content/r1.glb":
+            "1f3d92b2e0d510526e01a8299c315d45bc1411048e463b54066e62fddd6e8d28",
+        "content/r2.glb":
+            "0a85239105088bd4b59d8afc837075708c3fd50f58050fc5309a8b750d8c216c",
+        "content/r3.glb":
+            "12974ceae7f5ad82e42f35822fc1842254cb89169396a939f3c92f1a803e21c2",
+        "tileset.json":
+            "b98fa361d3aa54afb044a85e2ad70cb185210e1965de2440b6ed96c89af25456",
     },
 }
 

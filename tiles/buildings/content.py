@@ -19,9 +19,10 @@ from numpy.typing import NDArray
 
 from gis.geodesy import bounds_of, transformer
 from tiles.buildings.extrude import PrismMesh, assemble_prisms, prism_topology
-from tiles.buildings.metadata import PropertySpec, add_property_table, schema
+from tiles.buildings.metadata import PropertySpec, building_class
 from tiles.core.ecef import ellipsoid_up, geodetic_to_ecef
 from tiles.core.glb import ARRAY_BUFFER, ELEMENT_ARRAY_BUFFER, TRIANGLES, GlbBuilder
+from tiles.core.metadata import add_property_table, mesh_features, metadata_schema
 from tiles.errors import BuildInputError, TilesetWriteError
 
 BUILDING_COLOUR = [0.86, 0.84, 0.80, 1.0]
@@ -97,18 +98,17 @@ def glb_document(mesh: PrismMesh, task: ContentTask) -> bytes:
         "_FEATURE_ID_0": builder.add_accessor(mesh.feature.astype(np.float32), ARRAY_BUFFER),
     }
     indices = builder.add_accessor(mesh.indices.astype(index_type), ELEMENT_ARRAY_BUFFER)
-    table = add_property_table(builder, task.properties, task.columns, count)
+    building = building_class(task.properties)
+    table = add_property_table(builder, building, task.columns, count)
     primitive = {
         "attributes": attributes, "indices": indices, "material": 0, "mode": TRIANGLES,
-        "extensions": {"EXT_mesh_features": {
-            "featureIds": [{"featureCount": count, "attribute": 0, "propertyTable": 0}]
-        }},
+        "extensions": {"EXT_mesh_features": mesh_features(count)},
     }
     return builder.to_glb({
         "asset": {"version": "2.0", "generator": "commune-twin tiles.buildings"},
         "extensionsUsed": ["EXT_mesh_features", "EXT_structural_metadata"],
         "extensions": {"EXT_structural_metadata": {
-            "schema": schema(task.properties), "propertyTables": [table]
+            "schema": metadata_schema(building), "propertyTables": [table]
         }},
         "scene": 0,
         "scenes": [{"nodes": [0]}],

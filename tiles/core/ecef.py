@@ -1,10 +1,11 @@
 """Earth-centred coordinates (EPSG:4978) for 3D Tiles: closed form, local frames, PROJ.
 
 3D Tiles place everything in ECEF. Products that already hold WGS 84 ellipsoidal heights
-(EPSG:4979) use the closed form `geodetic_to_ecef`; products in a projected CRS with an
-orthometric height go through `exact_ecef`, PROJ with the geoid grid the store ships (no
-fallback: a missing grid is an error, never a metre off). Contents are written in a local
-east-north-up `LocalFrame` about a float64 origin, so float32 vertices keep millimetres.
+(EPSG:4979) use the closed form `geodetic_to_ecef` (and `ecef_to_geodetic` back); products
+in a projected CRS with an orthometric height go through `exact_ecef`, PROJ with the geoid
+grid the store ships (no fallback: a missing grid is an error, never a metre off). Contents
+are written in a local east-north-up `LocalFrame` about a float64 origin, so float32
+vertices keep millimetres.
 """
 
 from __future__ import annotations
@@ -34,6 +35,26 @@ def geodetic_to_ecef(lon_deg: F64, lat_deg: F64, height: F64) -> F64:
         (normal + height) * cos_lat * np.sin(lon),
         (normal * (1 - WGS84_E2) + height) * sin_lat,
     ])
+
+
+def ecef_to_geodetic(ecef: F64) -> tuple[F64, F64, F64]:
+    """Geocentric (n, 3) -> longitude, latitude (degrees), ellipsoidal height (metres).
+
+    Bowring's closed form: one step, under a tenth of a millimetre from PROJ for points
+    within tens of kilometres of the surface (everything a tile holds), no iteration.
+    Products use it to read regions (radians, heights) off ECEF content.
+    """
+    x, y, z = ecef[:, 0], ecef[:, 1], ecef[:, 2]
+    b = WGS84_A * (1 - WGS84_F)
+    second_e2 = (WGS84_A**2 - b**2) / b**2
+    p = np.hypot(x, y)
+    theta = np.arctan2(z * WGS84_A, p * b)
+    lat = np.arctan2(z + second_e2 * b * np.sin(theta) ** 3,
+                     p - WGS84_E2 * WGS84_A * np.cos(theta) ** 3)
+    sin_lat = np.sin(lat)
+    # height along the normal, stable at every latitude (p / cos(lat) fails near the poles)
+    height = p * np.cos(lat) + z * sin_lat - WGS84_A * np.sqrt(1 - WGS84_E2 * sin_lat**2)
+    return np.degrees(np.arctan2(y, x)), np.degrees(lat), height
 
 
 def ellipsoid_up(lon_deg: F64, lat_deg: F64) -> F64:
@@ -67,6 +88,7 @@ class LocalFrame:
 
     @classmethod
     def at(cls, ecef: F64) -> LocalFrame:
+        """The frame whose origin is the ECEF point ``ecef`` (a product's centre)."""
         x, y, z = (float(v) for v in ecef)
         lon = np.arctan2(y, x)
         lat = np.arctan2(z, np.hypot(x, y))  # geocentric is fine: any orthonormal frame works
@@ -77,10 +99,12 @@ class LocalFrame:
         return cls(origin=(x, y, z), rotation=rows)
 
     def to_local(self, ecef: F64) -> F64:
+        """ECEF points (n, 3) in the frame: metres east, north, up of the origin."""
         result: F64 = (ecef - np.asarray(self.origin)) @ np.asarray(self.rotation).T
         return result
 
     def to_ecef(self, local: F64) -> F64:
+        """The inverse of `to_local` (the rotation is orthonormal: its transpose inverts it)."""
         result: F64 = local @ np.asarray(self.rotation) + np.asarray(self.origin)
         return result
 

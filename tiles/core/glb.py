@@ -118,6 +118,7 @@ class GlbBuilder:
         return len(self.accessors) - 1
 
     def binary(self) -> bytes:
+        """The BIN chunk's content: every view, each padded to 8 bytes."""
         return b"".join(self._chunks)
 
     def to_glb(self, document: dict[str, Any]) -> bytes:

@@ -1,7 +1,10 @@
 """tileset.json: bounding volumes, tiles and the document, typed, written in one place.
 
 Products build their tree with `tile` and finish it with `tileset_document`; `write_tileset`
-serialises it (never NaN: a viewer would reject the whole tileset).
+serialises it (never NaN: a viewer would reject the whole tileset). A local frame goes in the
+root's ``transform`` (`tiles.core.ecef.LocalFrame.transform`). Trees are explicit: a build
+has a few thousand tiles at most, one small JSON; implicit tiling (subtree files) would only
+pay off for far larger trees and belongs here when a product needs it.
 """
 
 from __future__ import annotations
