@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from gis import vocab
+from gis.schema import RESERVED_COLUMNS
 
 LAYER_ID = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
 Language = Literal["fr", "nl", "en", "de"]
@@ -95,6 +96,20 @@ class LayerSpec(BaseModel):
                 f"{value!r}: a layer id is 1-48 lower-case letters, digits or _, "
                 "starting with a letter"
             )
+        return value
+
+    @field_validator("temporal_property")
+    @classmethod
+    def _temporal_property(cls, value: str | None) -> str | None:
+        """A name an attribute can have: the store's own columns (id, geometries) carry no
+        time, and a blank name would silently turn ``datetime`` filtering off."""
+        if value is None:
+            return None
+        if not value.strip() or value != value.strip():
+            raise ValueError(f"temporal_property {value!r}: give an attribute name")
+        if value in RESERVED_COLUMNS:
+            raise ValueError(f"temporal_property {value!r}: a column of the store, not an "
+                             "attribute of the data")
         return value
 
     @field_validator("title")

@@ -51,6 +51,8 @@ def test_full_iris_are_kept() -> None:
         ("title", {}, "title"),
         ("contact_point", {"name": "x", "email": "nobody"}, "e-mail"),
         ("theme", ["SPORTS"], "theme"),
+        ("temporal_property", " ", "temporal_property"),
+        ("temporal_property", "geom", "temporal_property"),
     ],
 )
 def test_bad_declarations_name_the_field(field: str, value: Any, message: str) -> None:

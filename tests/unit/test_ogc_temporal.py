@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import column
@@ -68,3 +69,55 @@ def test_open_ends_are_infinite() -> None:
 def test_bad_datetime_values(value: str) -> None:
     with pytest.raises(InvalidFilter, match="datetime"):
         temporal.parse_datetime_parameter(value)
+
+
+def _expression(cql: str) -> Any:
+    from sqlalchemy import Date, DateTime
+
+    from twin.ogc.cql2 import LON_LAT_BOX, Compiler, parse_filter
+    columns = {"day": column("day", Date), "at": column("at", DateTime()),
+               "name": column("name")}
+    compiler = Compiler(column=lambda n: columns[n],
+                        types={"day": "string", "at": "string", "name": "string"},
+                        geometry=lambda shape: (column("geom"), shape),
+                        temporal_columns=frozenset({"day", "at"}), coordinate_box=LON_LAT_BOX)
+    return compiler.compile_filter(parse_filter(cql, None))
+
+
+def _where(cql: str) -> str:
+    return str(_expression(cql).compile(dialect=postgresql.dialect(),
+                                        compile_kwargs={"literal_binds": True}))
+
+
+@pytest.mark.parametrize("cql", [
+    "T_AFTER(day, TIMESTAMP('2020-01-01T10:00:00Z'))", "day > TIMESTAMP('2020-01-01T10:00:00Z')",
+    "day BETWEEN DATE('2020-01-01') AND TIMESTAMP('2020-01-01T10:00:00Z')",
+    "day IN (TIMESTAMP('2020-01-01T10:00:00Z'))", "T_EQUALS(at, DATE('2020-01-01'))",
+])
+def test_dates_and_timestamps_meet_in_utc_not_in_the_session_zone(cql: str) -> None:
+    """A date beside a timestamp is its UTC midnight, a zoneless timestamp is UTC: PostgreSQL
+    would otherwise read both in the session's TimeZone."""
+    where = _where(cql)
+    assert "timezone('UTC', " in where
+    assert "day" not in where.replace("timezone('UTC', CAST(day AS TIMESTAMP WITHOUT TIME ZONE))",
+                                      "")
+
+
+def test_dates_among_dates_stay_dates() -> None:
+    assert _where("T_AFTER(day, DATE('2020-01-01'))") == "'2020-01-01' < day"
+
+
+@pytest.mark.parametrize(("cql", "value"), [
+    ("name = 'it''s'", "it's"), ("name IN ('a\r\nb', 'c')", "a\r\nb"),
+    ("name LIKE 'x''%'", "x'%"),
+])
+def test_strings_pygeofilter_cannot_lex_are_kept_whole(cql: str, value: str) -> None:
+    compiled = _expression(cql).compile(dialect=postgresql.dialect())
+    assert value in compiled.params.values()
+
+
+@pytest.mark.parametrize("cql", ["S_INTERSECTS(geometry, BBOX(1000000, 1, 2000000, 2))",
+                                 "S_WITHIN(geometry, POINT(4 95))"])
+def test_coordinates_off_the_earth_are_invalid(cql: str) -> None:
+    with pytest.raises(InvalidFilter, match="outside the range"):
+        _where(cql)

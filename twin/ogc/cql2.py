@@ -12,6 +12,7 @@ inject SQL. Anything else is an `InvalidFilter` (a 400).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,8 +24,9 @@ import shapely.geometry
 from lark.exceptions import LarkError
 from pygeofilter import ast, values
 from pygeofilter.parsers.cql2_json import parse as parse_json
+from pygeofilter.parsers.cql2_json.parser import BINARY_OP_PREDICATES_MAP
 from pygeofilter.parsers.cql2_text import parse as parse_text
-from sqlalchemy import ColumnElement, and_, func, literal, not_, or_, true
+from sqlalchemy import ColumnElement, Date, DateTime, and_, false, func, literal, not_, or_, true
 from sqlalchemy.sql.elements import BindParameter, ColumnClause
 
 from twin.errors import InvalidFilter
@@ -35,6 +37,10 @@ _NUMERIC = frozenset({"integer", "number"})
 
 Column = Callable[[str], ColumnClause[Any]]
 GeometryColumn = Callable[[ColumnElement[Any]], tuple[ColumnElement[Any], ColumnElement[Any]]]
+Box = tuple[float, float, float, float]
+#: longitude, latitude (CRS84) and latitude, longitude (EPSG:4326) as written
+LON_LAT_BOX: Box = (-180.0, -90.0, 180.0, 90.0)
+LAT_LON_BOX: Box = (-90.0, -180.0, 90.0, 180.0)
 
 
 @dataclass(frozen=True)
@@ -52,18 +58,87 @@ def parse_filter(text: str, language: str | None) -> Filter:
     found: list[temporal.TemporalPredicate] = []
     try:
         if language == "cql2-text":
-            node = parse_text(temporal.extract_text(text, found))
-            return Filter(node, tuple(found))
+            rest, strings = _take_strings(temporal.extract_text(text, found))
+            return Filter(_restore_strings(parse_text(rest), strings), tuple(found))
         if language == "cql2-json":
             document = temporal.extract_json(json.loads(text), found)
-            return Filter(parse_json(_bbox_to_polygons(document)), tuple(found))
+            return Filter(parse_json(_json_forms(_bbox_to_polygons(document))), tuple(found))
     except (LarkError, ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
         raise InvalidFilter(f"filter: not valid {language}: {_first_line(exc)}") from exc
     raise InvalidFilter(f"filter-lang: {language!r} is not supported (cql2-text, cql2-json)")
 
 
+#: stands for the n-th string literal pygeofilter cannot read (see `_take_strings`)
+STRING_PLACEHOLDER = "twin:string:{}"
+
+
+def _take_strings(text: str) -> tuple[str, list[str]]:
+    """``text`` with each string literal holding a line break or an escaped quote (``''``)
+    replaced by a placeholder literal, and those strings (unescaped).
+
+    pygeofilter 0.3 reads a CQL2-text string as ``'.*?'``: a line break (valid in CQL2) is a
+    parse error, and ``'it''s'`` ends at the second quote. Both are real values (parcel
+    labels end in ``\r\n``), so filtering on them must work.
+    """
+    strings: list[str] = []
+    parts, last = [], 0
+    for start, end in temporal.quoted_spans(text):
+        inside = text[start + 1:end]
+        if text[start] != "'" or end >= len(text) or not (
+                "''" in inside or "\n" in inside or "\r" in inside):
+            continue
+        strings.append(inside.replace("''", "'"))
+        parts.append(text[last:start] + "'" + STRING_PLACEHOLDER.format(len(strings) - 1) + "'")
+        last = end + 1
+    return "".join(parts) + text[last:], strings
+
+
+def _restore_strings(node: Any, strings: list[str]) -> Any:
+    """The AST with the placeholders of `_take_strings` replaced by their strings."""
+    if not strings:
+        return node
+    if isinstance(node, str):
+        found = [i for i in range(len(strings)) if node == STRING_PLACEHOLDER.format(i)]
+        return strings[found[0]] if found else node
+    if isinstance(node, list):
+        return [_restore_strings(item, strings) for item in node]
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+        changes = {f.name: _restore_strings(getattr(node, f.name), strings)
+                   for f in dataclasses.fields(node)}
+        return dataclasses.replace(node, **changes)
+    return node
+
+
 def _first_line(exc: Exception) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+
+
+#: the CQL2-JSON ``op`` values pygeofilter's parser knows (others are CQL2 functions)
+_PARSED_OPS = frozenset({"and", "or", "not", "isNull", "between", "like", "in", "casei",
+                         *BINARY_OP_PREDICATES_MAP})
+
+
+def _json_forms(node: Any) -> Any:
+    """CQL2-JSON 1.0 forms pygeofilter misreads, rewritten to the ones it reads.
+
+    ``between`` has three arguments in CQL2 1.0 (pygeofilter wants ``[value, [low, high]]``
+    and failed on every valid one), and a function call is ``{"op": name, "args": [...]}``:
+    pygeofilter only knows ``casei``, so ``accenti`` and any other function became a parse
+    error. They are passed on as pygeofilter's function node, so the compiler applies
+    ACCENTI or answers that the function (by name) is not supported.
+    """
+    if isinstance(node, list):
+        return [_json_forms(value) for value in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _json_forms(value) for key, value in node.items()}
+    op, args = node.get("op"), node.get("args")
+    if isinstance(op, str) and isinstance(args, list):
+        if op == "between" and len(args) == 3:
+            return {"op": op, "args": [args[0], [args[1], args[2]]]}
+        if op not in _PARSED_OPS:
+            return {"function": {"name": op, "arguments": args}}
+    return node
 
 
 def _bbox_to_polygons(node: Any) -> Any:
@@ -89,10 +164,13 @@ class Compiler:
 
     def __init__(self, column: Column, types: dict[str, str], geometry: GeometryColumn,
                  temporal_columns: frozenset[str] = frozenset(),
-                 predicates: tuple[temporal.TemporalPredicate, ...] = ()) -> None:
+                 predicates: tuple[temporal.TemporalPredicate, ...] = (),
+                 coordinate_box: Box | None = None) -> None:
         self.column = column
         self.types = types
         self.geometry = geometry
+        #: where a literal's coordinates can lie, as written (a geographic filter-crs), or None
+        self.coordinate_box = coordinate_box
         #: the date and timestamp attributes, the only ones a temporal function takes
         self.temporal_columns = temporal_columns
         self.predicates = predicates
@@ -124,7 +202,9 @@ class Compiler:
                     return index
         return None
 
-    def compile(self, node: ast.Node) -> ColumnElement[bool]:
+    def compile(self, node: ast.Node | bool) -> ColumnElement[bool]:
+        if isinstance(node, bool):  # CQL2's TRUE and FALSE are predicates too
+            return true() if node else false()
         if isinstance(node, ast.And):
             return and_(self.compile(node.lhs), self.compile(node.rhs))
         if isinstance(node, ast.Or):
@@ -142,16 +222,22 @@ class Compiler:
 
     def _predicate(self, node: ast.Node) -> ColumnElement[bool]:
         if isinstance(node, ast.Between):
-            expr = self.value(node.lhs).between(self.value(node.low), self.value(node.high))
+            value, low, high = _operands(self.value(node.lhs), self.value(node.low),
+                                         self.value(node.high))
+            expr = value.between(low, high)
             return not_(expr) if node.not_ else expr
         if isinstance(node, ast.Like):
             return self._like(node)
         if isinstance(node, ast.In):
-            expr = self.value(node.lhs).in_([self.value(v) for v in node.sub_nodes])
-            return not_(expr) if node.not_ else expr
+            lhs, *items = _operands(self.value(node.lhs), *map(self.value, node.sub_nodes))
+            member = lhs.in_(items)
+            return not_(member) if node.not_ else member
         if isinstance(node, ast.IsNull):
             lhs = self.value(node.lhs)
             return lhs.is_not(None) if node.not_ else lhs.is_(None)
+        if isinstance(node, ast.Function):
+            raise InvalidFilter(f"filter: function {node.name!r} is not supported as a "
+                                "predicate")
         raise InvalidFilter(f"filter: {type(node).__name__} is not supported by this server")
 
     def _like(self, node: ast.Like) -> ColumnElement[bool]:
@@ -165,8 +251,7 @@ class Compiler:
 
     def _comparison(self, node: ast.Comparison) -> ColumnElement[bool]:
         self._check_types(node.lhs, node.rhs)
-        lhs, rhs = self.value(node.lhs), self.value(node.rhs)
-        lhs, rhs = _typed_literal(lhs, rhs), _typed_literal(rhs, lhs)
+        lhs, rhs = _operands(self.value(node.lhs), self.value(node.rhs))
         operators: dict[str, Callable[[Any, Any], ColumnElement[bool]]] = {
             "=": lambda a, b: a == b, "<>": lambda a, b: a != b, "<": lambda a, b: a < b,
             "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
@@ -224,25 +309,58 @@ class Compiler:
     def _geometry_literal(self, node: Any) -> ColumnElement[Any]:
         if isinstance(node, values.Geometry):
             try:
-                shapely.geometry.shape(node.geometry)
+                shape = shapely.geometry.shape(node.geometry)
             except (ValueError, TypeError, AttributeError, shapely.errors.ShapelyError) as exc:
                 raise InvalidFilter(f"filter: invalid geometry: {_first_line(exc)}") from exc
+            self._check_coordinates(shapely.get_coordinates(shape).tolist())
             return func.ST_GeomFromGeoJSON(literal(json.dumps(node.geometry)))
         if isinstance(node, values.Envelope):
-            return func.ST_MakeEnvelope(*(literal(float(v)) for v in
-                                          (node.x1, node.y1, node.x2, node.y2)))
+            corners = [(float(node.x1), float(node.y1)), (float(node.x2), float(node.y2))]
+            self._check_coordinates(corners)
+            return func.ST_MakeEnvelope(*(literal(v) for corner in corners for v in corner))
         if isinstance(node, ast.Function) and node.name.lower() == "bbox":
             box = [float(v) for v in node.arguments]
             if len(box) == 6:
                 box = [box[0], box[1], box[3], box[4]]
             if len(box) != 4:
                 raise InvalidFilter("filter: BBOX takes 4 or 6 numbers")
+            self._check_coordinates([(box[0], box[1]), (box[2], box[3])])
             return func.ST_MakeEnvelope(*(literal(v) for v in box))
         raise InvalidFilter("filter: the second operand of a spatial predicate is not a geometry")
+
+    def _check_coordinates(self, points: list[Any]) -> None:
+        """In a geographic filter-crs, a coordinate beyond +-180/+-90 is no place on Earth:
+        matching nothing would answer a question that was never asked (Part 3 tests expect
+        a 400, /conf/filter/filter-crs-wgs84)."""
+        if self.coordinate_box is None:
+            return
+        x1, y1, x2, y2 = self.coordinate_box
+        for point in points:
+            x, y = float(point[0]), float(point[1])
+            if not (x1 <= x <= x2 and y1 <= y <= y2):
+                raise InvalidFilter(f"filter: coordinate ({x:g}, {y:g}) is outside the range "
+                                    f"of the filter CRS ({x1:g}..{x2:g}, {y1:g}..{y2:g})")
 
 
 def _is_geometry_attribute(node: Any) -> bool:
     return isinstance(node, ast.Attribute) and node.name in GEOMETRY_NAMES
+
+
+def _is_time(value: ColumnElement[Any]) -> bool:
+    if isinstance(value, BindParameter):
+        return isinstance(value.value, date)  # datetime is a date too
+    return isinstance(value.type, Date | DateTime)
+
+
+def _operands(first: ColumnElement[Any], *others: ColumnElement[Any]
+              ) -> list[ColumnElement[Any]]:
+    """The operands of one comparison (``=``, BETWEEN, IN) made comparable: times (dates,
+    timestamps) on one footing whatever the session's time zone (`temporal.comparable`),
+    otherwise each literal beside the first operand in its column's type."""
+    if all(_is_time(value) for value in (first, *others)):
+        return [value for value in temporal.comparable(first, *others) if value is not None]
+    return [_typed_literal(first, others[0]) if len(others) == 1 else first,
+            *(_typed_literal(value, first) for value in others)]
 
 
 def _typed_literal(value: ColumnElement[Any], other: ColumnElement[Any]) -> ColumnElement[Any]:

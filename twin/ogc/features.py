@@ -20,14 +20,14 @@ from urllib.parse import urlencode
 import orjson
 import psycopg
 from psycopg import errors as pg_errors
-from sqlalchemy import ColumnElement, Connection, Engine, and_, func, literal
+from sqlalchemy import ColumnElement, Connection, Engine, and_, func, literal, or_
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DataError, InternalError, ProgrammingError
 
 from twin.errors import BadRequest, InvalidFilter, ItemNotFound
 from twin.ogc import reads, sql, temporal
 from twin.ogc.catalog import Collection
-from twin.ogc.cql2 import Compiler
+from twin.ogc.cql2 import LAT_LON_BOX, LON_LAT_BOX, Compiler
 from twin.ogc.crs import OutputCrs
 from twin.ogc.query import ItemsQuery
 
@@ -84,20 +84,25 @@ def _compiler(rel: Any, collection: Collection, filter_crs: OutputCrs) -> Compil
         geometry=lambda shape: sql.spatial_operands(rel, shape, filter_crs, srid),
         temporal_columns=frozenset(n for n, a in collection.attributes.items()
                                    if a.json_format in ("date", "date-time")),
+        coordinate_box=(LAT_LON_BOX if filter_crs.lat_lon else LON_LAT_BOX)
+        if filter_crs.geographic else None,
     )
 
 
 def _datetime_clause(rel: Any, collection: Collection,
                      interval: temporal.Interval) -> ColumnElement[bool]:
-    """Part 1's ``datetime``: the temporal property intersects the instant or interval."""
+    """Part 1's ``datetime``: the temporal property intersects the instant or interval, or
+    is empty: /req/core/fc-time-response C (OGC 17-069r4) has ``datetime`` match every
+    feature not associated with a temporal geometry, so a parcel without a date stays."""
     name = collection.layer.spec.temporal_property or ""
     attribute = collection.attributes.get(name)
     if attribute is None or attribute.json_format not in ("date", "date-time"):
         raise BadRequest(f"datetime: the collection's temporal property {name!r} is not a "
                          "date or timestamp attribute of its data")
     column = rel.c[name]
-    return temporal.relation("t_intersects", (column, column),
-                             temporal.ends(interval, lambda n: rel.c[n]))
+    return or_(column.is_(None),
+               temporal.relation("t_intersects", (column, column),
+                                 temporal.ends(interval, lambda n: rel.c[n])))
 
 
 def where_clause(rel: Any, collection: Collection, query: ItemsQuery) -> ColumnElement[bool] | None:

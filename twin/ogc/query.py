@@ -145,8 +145,11 @@ def parse_datetime(value: str | None, collection: Collection) -> Interval | None
 
     A collection without one (its layer declares no ``temporal_property``) declares no
     temporal extent and no temporal queryable: the value is checked (a malformed one is a
-    400), then filters nothing, since its features carry no time to compare with (Part 1,
-    7.15.4, leaves features without temporal information to the server).
+    400), then filters nothing. OGC 17-069r4, 7.15.4, /req/core/fc-time-response C: "The
+    datetime parameter SHALL match all features in the collection that are not associated
+    with a temporal geometry, too." None of its features is, so all match; an empty page
+    would be a wrong answer. For the same reason, on a collection with a temporal property,
+    a feature whose value is empty matches any ``datetime`` (`twin.ogc.features`).
     """
     if value is None:
         return None

@@ -15,10 +15,11 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, false, literal, or_, true
+from sqlalchemy import ColumnElement, Date, DateTime, and_, cast, false, func, literal, or_, true
+from sqlalchemy.sql.elements import BindParameter
 
 from twin.errors import InvalidFilter
 
@@ -143,7 +144,7 @@ _QUOTED = re.compile(r"^'((?:[^']|'')*)'$")
 _IDENTIFIER = re.compile(r'^(?:"((?:[^"]|"")+)"|([A-Za-z_][A-Za-z0-9_:.]*))$')
 
 
-def _quoted_spans(text: str) -> list[tuple[int, int]]:
+def quoted_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of every single- or double-quoted run ('' and "" escape their quote)."""
     spans, index = [], 0
     while index < len(text):
@@ -166,7 +167,7 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
 
 def _split_arguments(text: str) -> list[str]:
     """Top-level comma-separated arguments (commas in quotes or parentheses stay)."""
-    quoted = _quoted_spans(text)
+    quoted = quoted_spans(text)
     parts, depth, start = [], 0, 0
     for index, char in enumerate(text):
         if any(a <= index <= b for a, b in quoted):
@@ -234,7 +235,7 @@ def _text_operand(text: str) -> Operand:
 def extract_text(text: str, found: list[TemporalPredicate]) -> str:
     """``text`` with every temporal function replaced by a placeholder comparison."""
     while True:
-        quoted = _quoted_spans(text)
+        quoted = quoted_spans(text)
         match = next((m for m in _TEXT_OPERATOR.finditer(text)
                       if not any(a <= m.start() <= b for a, b in quoted)), None)
         if match is None:
@@ -291,10 +292,48 @@ def _equal(a: Bound, a_side: Side, b: Bound, b_side: Side) -> ColumnElement[bool
     return a == b
 
 
+def _is_timestamp(bound: ColumnElement[Any]) -> bool:
+    """A point on the time line (a timestamp literal or column), not a calendar date."""
+    if isinstance(bound, BindParameter):
+        return isinstance(bound.value, datetime)
+    return isinstance(bound.type, DateTime)
+
+
+def _utc_instant(bound: ColumnElement[Any]) -> ColumnElement[Any]:
+    """``bound`` as a ``timestamptz``, placed on the time line in UTC.
+
+    PostgreSQL would turn a ``date`` or a ``timestamp`` (without time zone) into a
+    ``timestamptz`` in the session's ``TimeZone``, so the same filter would answer differently
+    on servers set to different zones. Here a date is its midnight UTC and a timestamp
+    without zone is read as UTC (as `twin.ogc.core` renders the temporal extent); a
+    ``timestamptz`` is already an instant.
+    """
+    utc = DateTime(timezone=True)
+    if isinstance(bound, BindParameter):
+        value = bound.value
+        if isinstance(value, datetime):
+            return literal(value if value.tzinfo else value.replace(tzinfo=UTC), utc)
+        if isinstance(value, date):
+            return literal(datetime(value.year, value.month, value.day, tzinfo=UTC), utc)
+        return bound
+    if isinstance(bound.type, Date):
+        return func.timezone(literal("UTC"), cast(bound, DateTime()), type_=utc)
+    if isinstance(bound.type, DateTime) and not bound.type.timezone:
+        return func.timezone(literal("UTC"), bound, type_=utc)
+    return bound
+
+
+def comparable(*bounds: Bound) -> list[Bound]:
+    """Bounds compared with one another: dates among dates stay dates (exact days); once a
+    timestamp is involved, every bound becomes a UTC instant (`_utc_instant`)."""
+    if not any(bound is not None and _is_timestamp(bound) for bound in bounds):
+        return list(bounds)
+    return [None if bound is None else _utc_instant(bound) for bound in bounds]
+
+
 def relation(operator: str, a: Ends, b: Ends) -> ColumnElement[bool]:
     """The CQL2 temporal operator over intervals ``a`` and ``b`` (table 7 of OGC 21-065)."""
-    a0, a1 = a
-    b0, b1 = b
+    a0, a1, b0, b1 = comparable(*a, *b)
 
     def lt(x: Bound, xs: Side, y: Bound, ys: Side) -> ColumnElement[bool]:
         return _less(x, xs, y, ys)
