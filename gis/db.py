@@ -51,27 +51,11 @@ def ensure_postgis(engine: Engine) -> None:
         raise DatabaseUnavailable(f"cannot reach {engine.url!r}: {exc.orig}") from exc
 
 
-#: A point whose BD72 -> ETRS89 transformation shows whether the server has the grid:
-#: (150000, 170000) EPSG:31370 is (649999.720, 670000.537) EPSG:3812 with it, 13 cm off without.
-GRID_PROBE_SQL = (
-    "SELECT ST_X(g), ST_Y(g) FROM (SELECT ST_Transform("
-    "ST_SetSRID(ST_MakePoint(150000, 170000), 31370), 3812) AS g) AS probe"
-)
-GRID_PROBE_EXPECTED = (649999.720, 670000.537)
+EXTENSIONS_QUERY = "SELECT extname, extversion FROM pg_extension ORDER BY extname"
 
 
-def server_geodesy_problem(engine: Engine) -> str | None:
-    """Why ST_Transform on this server is less accurate than pyproj, or None when it is not.
-
-    An external server may lack the BD72 -> ETRS89 grid; PostGIS would then silently use
-    PROJ's Helmert fallback. We refuse to let that pass unnoticed.
-    """
+def extensions(engine: Engine) -> dict[str, str]:
+    """The extensions installed in the database, with their versions."""
     with engine.connect() as conn:
-        x, y = conn.execute(text(GRID_PROBE_SQL)).one()
-    error = max(abs(x - GRID_PROBE_EXPECTED[0]), abs(y - GRID_PROBE_EXPECTED[1]))
-    if error <= 0.001:
-        return None
-    return (
-        f"the server's PROJ lacks the BD72 -> ETRS89 grid: ST_Transform from EPSG:31370 is "
-        f"{error * 100:.0f} cm off; copy gis/proj_data/*.tif into the server's PROJ_DATA folder"
-    )
+        return {str(n): str(v) for n, v in conn.execute(text(EXTENSIONS_QUERY)).all()}
+

@@ -1,8 +1,9 @@
 """SQL of feature edits on the raw table ``data."<id>"`` (OGC API Features Part 4).
 
-The geometry arrives as GeoJSON text in a declared CRS; PostGIS parses, flips lat/lon axes
-when the CRS says so, reprojects to the storage CRS (integer SRIDs) and derives the serving
-columns. Property values are bound as text and cast to the column type by PostgreSQL.
+The geometry arrives as EWKB already in each stored CRS: `gis.edit` reprojects it with
+pyproj and the shipped grids exactly as the ingest does, so an edited feature's serving
+columns match a loaded one's whatever the server's PROJ has. Property values are bound as
+text and cast to the column type by PostgreSQL.
 """
 
 from __future__ import annotations
@@ -29,19 +30,20 @@ def _table(layer_id: str) -> sql.Identifier:
     return sql.Identifier(*current_relation(layer_id))
 
 
-def parsed_geometry(lat_lon: bool) -> sql.Composable:
-    """The incoming geometry in the storage CRS (parameters: geojson, source, storage)."""
-    parsed: sql.Composable = sql.SQL("ST_SetSRID(ST_GeomFromGeoJSON(%(geojson)s), %(source)s)")
-    if lat_lon:
-        parsed = sql.SQL("ST_FlipCoordinates({})").format(parsed)
-    return sql.SQL("ST_Transform({}, %(storage)s::integer)").format(parsed)
+#: The bound parameter of each stored geometry column (EWKB, built by `gis.edit`).
+GEOMETRY_PARAMETERS = {GEOMETRY_COLUMN: "geom", **{name: f"geom_{srid}" for name, srid in DERIVED}}
 
 
-def inspect_geometry(lat_lon: bool) -> sql.Composed:
-    """Validity, reason, type and emptiness of the incoming geometry."""
+def _geometry(column: str, multi: bool = False) -> sql.Composable:
+    parsed = sql.SQL("ST_GeomFromEWKB({})").format(sql.Placeholder(GEOMETRY_PARAMETERS[column]))
+    return sql.SQL("ST_Multi({})").format(parsed) if multi else parsed
+
+
+def inspect_geometry() -> sql.Composed:
+    """Validity, reason, type and emptiness of the incoming geometry (storage CRS)."""
     return sql.SQL(
         "SELECT ST_IsValid(g), ST_IsValidReason(g), GeometryType(g), ST_IsEmpty(g) "
-        "FROM (SELECT {} AS g) s").format(parsed_geometry(lat_lon))
+        "FROM (SELECT {} AS g) s").format(_geometry(GEOMETRY_COLUMN))
 
 
 def table_geometry_type() -> sql.Composed:
@@ -50,14 +52,8 @@ def table_geometry_type() -> sql.Composed:
         sql.Literal(DATA_SCHEMA), sql.Literal(GEOMETRY_COLUMN))
 
 
-def _geometry_values(lat_lon: bool, multi: bool) -> list[sql.Composable]:
-    geometry = parsed_geometry(lat_lon)
-    if multi:
-        geometry = sql.SQL("ST_Multi({})").format(geometry)
-    values = [geometry]
-    values += [sql.SQL("ST_Transform({}, {})").format(geometry, sql.Literal(srid))
-               for _, srid in DERIVED]
-    return values
+def _geometry_values(multi: bool) -> list[sql.Composable]:
+    return [_geometry(column, multi) for column in GEOMETRY_PARAMETERS]
 
 
 def _cast(index: int, type_name: str) -> sql.Composable:
@@ -65,17 +61,16 @@ def _cast(index: int, type_name: str) -> sql.Composable:
     return sql.SQL("CAST(%(p{})s AS {})").format(sql.SQL(str(index)), sql.Identifier(type_name))
 
 
-def insert_feature(layer_id: str, columns: dict[str, str], lat_lon: bool,
-                   multi: bool) -> sql.Composed:
+def insert_feature(layer_id: str, columns: dict[str, str], multi: bool) -> sql.Composed:
     names = [sql.Identifier(n) for n in columns] + [sql.Identifier(n) for n in
                                                     (GEOMETRY_COLUMN, *(d for d, _ in DERIVED))]
     values = [_cast(i, t) for i, t in enumerate(columns.values())]
-    values += _geometry_values(lat_lon, multi)
+    values += _geometry_values(multi)
     return sql.SQL("INSERT INTO {} ({}) VALUES ({}) RETURNING {}").format(
         _table(layer_id), sql.SQL(", ").join(names), sql.SQL(", ").join(values), FID)
 
 
-def update_feature(layer_id: str, columns: dict[str, str], geometry: bool, lat_lon: bool,
+def update_feature(layer_id: str, columns: dict[str, str], geometry: bool,
                    multi: bool) -> sql.Composed:
     """SET the given columns (and the geometry triple when ``geometry``) of one fid."""
     assignments = [sql.SQL("{} = {}").format(sql.Identifier(n), _cast(i, t))
@@ -83,7 +78,7 @@ def update_feature(layer_id: str, columns: dict[str, str], geometry: bool, lat_l
     if geometry:
         targets = (GEOMETRY_COLUMN, *(d for d, _ in DERIVED))
         assignments += [sql.SQL("{} = {}").format(sql.Identifier(n), v) for n, v in
-                        zip(targets, _geometry_values(lat_lon, multi), strict=True)]
+                        zip(targets, _geometry_values(multi), strict=True)]
     return sql.SQL("UPDATE {} SET {} WHERE {} = %(fid)s").format(
         _table(layer_id), sql.SQL(", ").join(assignments), FID)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import os
 import threading
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -201,8 +202,10 @@ def _installed_operations(source: str | int, target: str | int, _grids: str) -> 
     """The installed operations, once per pair of CRSs and grid directory, whichever thread
     asks (they depend on the installed grids, not on the thread), after `_refuse_degraded`;
     a refusal raises, so it is never cached."""
-    group = pyproj.transformer.TransformerGroup(parse_crs(source), parse_crs(target),
-                                                always_xy=True)
+    with warnings.catch_warnings():  # "best transformation is not available": judged below
+        warnings.simplefilter("ignore", UserWarning)
+        group = pyproj.transformer.TransformerGroup(parse_crs(source), parse_crs(target),
+                                                    always_xy=True)
     _refuse_degraded(group)
     candidates = []
     for operation in group.transformers:

@@ -24,6 +24,7 @@ from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
+import shapely
 
 from gis.geodesy import bounds_of, parse_crs, transformer
 
@@ -165,3 +166,24 @@ def _cell_index(position: XY, count: int) -> _Along:
     index = np.minimum(position.astype(np.int64), count - 1)
     fraction = position - index
     return _Along(index, fraction, 1.0 - fraction)
+
+
+def reproject_geometries(geoms: npt.NDArray[np.object_], source: str, target: str, *,
+                         keep_z: bool = True) -> npt.NDArray[np.object_]:
+    """Shapely geometries from ``source`` to ``target`` (see `transform`), heights untouched.
+
+    The service uses it where the database's own ``ST_Transform`` is not grid-exact
+    (`gis.server_transforms`): features served in another CRS, query geometries, edits. With
+    ``keep_z`` each geometry keeps its dimension (a 3-D building stays 3-D); without, every
+    result is 2-D, as the ingest stores them.
+    """
+    if source == target or geoms.size == 0:
+        return geoms
+
+    def xy_only(coords: XY) -> XY:
+        out = coords.copy()
+        out[:, :2] = transform(np.ascontiguousarray(coords[:, :2]), source, target)
+        return out
+
+    moved = shapely.transform(geoms, xy_only, include_z=None if keep_z else False)
+    return np.asarray(moved, dtype=object)

@@ -162,10 +162,7 @@ def web_mercator_xy(lonlat: XY) -> XY:
 
 def reproject(geoms: Geometries, source: str, target: str) -> Geometries:
     """Geometries in ``target`` (see `transform_xy`)."""
-    if source == target or geoms.size == 0:
-        return geoms
-    return np.asarray(shapely.transform(geoms, lambda xy: transform_xy(xy, source, target)),
-                      dtype=object)
+    return interpolated_transform.reproject_geometries(geoms, source, target, keep_z=False)
 
 
 def bounds_of(xy: XY, counts: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:

@@ -29,6 +29,7 @@ VERBS: dict[str, tuple[str, str]] = {
     "keys": ("twin.cli.keys", "app"),
     "audit": ("twin.cli.audit", "app"),
     "catalog": ("twin.cli.catalog", "app"),
+    "doctor": ("twin.cli.doctor", "doctor"),
 }
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import typer
+from sqlalchemy import Engine
 
 from gis import migrate
-from gis.db import ensure_postgis, ping, server_geodesy_problem
+from gis.db import ensure_postgis, ping
 from gis.publication import prepare_publication
 from twin.cli.common import console, domain_errors, engine_for, err_console, settings
+from twin.settings import Settings
 
 app = typer.Typer(help="Bring PostGIS up or down and migrate its schema.", no_args_is_help=True)
 
@@ -24,9 +26,6 @@ def up() -> None:
     with engine_for(config) as engine:
         ensure_postgis(engine)
         console.print(f"PostGIS ready: {ping(engine)} at {engine.url!r}")
-        problem = server_geodesy_problem(engine)
-        if problem:
-            err_console.print(f"[bold yellow]warning:[/] {problem}", highlight=False)
 
 
 @app.command()
@@ -53,6 +52,24 @@ def migrate_command(revision: str = typer.Argument("heads")) -> None:
         report = prepare_publication(engine, config.pseudonym_secret)
         if report.views_created:
             console.print(f"published views created: {', '.join(report.views_created)}")
+        _report_transforms(config, engine)
+
+
+def _report_transforms(config: Settings, engine: Engine) -> None:
+    """Say, loudly, which reprojections the database gets wrong (the service does those)."""
+    from gis.server_transforms import ServerTransforms
+    from twin.transforms import inexact, probe_service
+
+    with console.status("probing the database's transforms against the grids"):
+        probes = probe_service(ServerTransforms(engine), engine, config)
+    wrong = inexact(probes)
+    if not wrong:
+        console.print(f"database transforms: all {len(probes)} pairs grid-exact in PostGIS")
+        return
+    for probe in wrong:
+        err_console.print(f"[bold yellow]warning:[/] {probe.describe()}", highlight=False)
+    err_console.print("the service reprojects those pairs itself; `twin doctor` says how to "
+                      "let PostGIS do them", highlight=False)
 
 
 @app.command()

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine
 from gis import registry
 from gis.model import Layer
 from gis.schema import Relation
+from gis.server_transforms import ServerTransforms
 from twin.access import Caller, can_see, relation_for
 from twin.errors import CollectionNotFound
 
@@ -55,10 +56,17 @@ class Collection:
     total: int | None = None
     #: (first, last) value of the layer's temporal property in the relation, when it has one
     temporal_extent: tuple[Any, Any] | None = None
+    #: which reprojections the database does exactly (None: trust it, for pure unit tests)
+    transforms: ServerTransforms | None = None
 
     @property
     def id(self) -> str:
         return self.layer.id
+
+    def server_exact(self, source: int, target: int) -> bool:
+        """Whether PostGIS's ``ST_Transform`` from ``source`` to ``target`` is grid-exact;
+        if not, the service reprojects (`twin.ogc.sql`)."""
+        return self.transforms is None or self.transforms.exact(source, target)
 
 
 def _attribute(name: str, pg_type: str) -> Attribute:
@@ -79,6 +87,7 @@ class Catalog:
     def __init__(self, engine: Engine, ttl: float) -> None:
         self.engine = engine
         self.ttl = ttl
+        self.transforms = ServerTransforms(engine)
         self._lock = threading.Lock()
         self._checked = 0.0
         self._stamp: tuple[Any, ...] | None = None
@@ -148,7 +157,7 @@ class Catalog:
             return None
         return Collection(layer, relation[0], relation[1], columns,
                           self._total(layer, relation),
-                          self._temporal_extent(layer, relation, columns))
+                          self._temporal_extent(layer, relation, columns), self.transforms)
 
     def _temporal_extent(self, layer: Layer, relation: Relation,
                          columns: dict[str, Attribute]) -> tuple[Any, Any] | None:

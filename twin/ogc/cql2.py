@@ -36,7 +36,9 @@ GEOMETRY_NAMES = frozenset({"geometry", "geom"})
 _NUMERIC = frozenset({"integer", "number"})
 
 Column = Callable[[str], ColumnClause[Any]]
-GeometryColumn = Callable[[ColumnElement[Any]], tuple[ColumnElement[Any], ColumnElement[Any]]]
+#: (stored geometry column, bound query geometry) for a literal of the filter (its CRS is
+#: the filter-crs: the caller reprojects and binds it, `twin.ogc.sql.spatial_operands`)
+GeometryColumn = Callable[[shapely.Geometry], tuple[ColumnElement[Any], ColumnElement[Any]]]
 Box = tuple[float, float, float, float]
 #: longitude, latitude (CRS84) and latitude, longitude (EPSG:4326) as written
 LON_LAT_BOX: Box = (-180.0, -90.0, 180.0, 90.0)
@@ -306,18 +308,18 @@ class Compiler:
         result: ColumnElement[bool] = getattr(func, name)(column, other)
         return result
 
-    def _geometry_literal(self, node: Any) -> ColumnElement[Any]:
+    def _geometry_literal(self, node: Any) -> shapely.Geometry:
         if isinstance(node, values.Geometry):
             try:
                 shape = shapely.geometry.shape(node.geometry)
             except (ValueError, TypeError, AttributeError, shapely.errors.ShapelyError) as exc:
                 raise InvalidFilter(f"filter: invalid geometry: {_first_line(exc)}") from exc
             self._check_coordinates(shapely.get_coordinates(shape).tolist())
-            return func.ST_GeomFromGeoJSON(literal(json.dumps(node.geometry)))
+            return shape
         if isinstance(node, values.Envelope):
             corners = [(float(node.x1), float(node.y1)), (float(node.x2), float(node.y2))]
             self._check_coordinates(corners)
-            return func.ST_MakeEnvelope(*(literal(v) for corner in corners for v in corner))
+            return shapely.box(*corners[0], *corners[1])
         if isinstance(node, ast.Function) and node.name.lower() == "bbox":
             box = [float(v) for v in node.arguments]
             if len(box) == 6:
@@ -325,7 +327,7 @@ class Compiler:
             if len(box) != 4:
                 raise InvalidFilter("filter: BBOX takes 4 or 6 numbers")
             self._check_coordinates([(box[0], box[1]), (box[2], box[3])])
-            return func.ST_MakeEnvelope(*(literal(v) for v in box))
+            return shapely.box(*box)
         raise InvalidFilter("filter: the second operand of a spatial predicate is not a geometry")
 
     def _check_coordinates(self, points: list[Any]) -> None:

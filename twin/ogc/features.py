@@ -81,12 +81,28 @@ def _compiler(rel: Any, collection: Collection, filter_crs: OutputCrs) -> Compil
     return Compiler(
         column=lambda name: rel.c[name],
         types={n: a.json_type for n, a in collection.attributes.items()},
-        geometry=lambda shape: sql.spatial_operands(rel, shape, filter_crs, srid),
+        geometry=lambda shape: sql.spatial_operands(
+            rel, shape, filter_crs, srid, _server_exact(collection, filter_crs.srid, srid)),
         temporal_columns=frozenset(n for n, a in collection.attributes.items()
                                    if a.json_format in ("date", "date-time")),
         coordinate_box=(LAT_LON_BOX if filter_crs.lat_lon else LON_LAT_BOX)
         if filter_crs.geographic else None,
     )
+
+
+def _server_exact(collection: Collection, source: int, target: int) -> bool:
+    """Whether PostGIS may reproject between the two SRIDs (probed only when no stored
+    column already holds the geometry in the CRS asked for)."""
+    if {source, target} <= {collection.layer.storage_srid, 4326, 3857}:
+        return True
+    return collection.server_exact(source, target)
+
+
+def _shape(collection: Collection, query: ItemsQuery) -> sql.FeatureShape:
+    """What each feature of the answer holds, and who reprojects its geometry."""
+    srid = collection.layer.storage_srid
+    by_service = not query.skip_geometry and not _server_exact(collection, srid, query.crs.srid)
+    return sql.FeatureShape(query.properties, query.crs, srid, query.skip_geometry, by_service)
 
 
 def _datetime_clause(rel: Any, collection: Collection,
@@ -111,7 +127,8 @@ def where_clause(rel: Any, collection: Collection, query: ItemsQuery) -> ColumnE
     clauses: list[ColumnElement[bool]] = []
     if query.bbox is not None and query.bbox_crs is not None:
         stored, box = sql.spatial_operands(
-            rel, sql.envelope(query.bbox, query.bbox_crs.srid), query.bbox_crs, srid)
+            rel, sql.envelope(query.bbox), query.bbox_crs, srid,
+            _server_exact(collection, query.bbox_crs.srid, srid))
         clauses.append(stored.op("&&")(box) & func.ST_Intersects(stored, box))
     if query.filter is not None and query.filter_crs is not None:
         filter_crs = query.filter_crs
@@ -158,18 +175,17 @@ def items_page(conn: Connection, rel: Any, collection: Collection, query: ItemsQ
     """One GeoJSON FeatureCollection page; the ids are paged first, then joined."""
     where = where_clause(rel, collection, query)
     order = [rel.c[n].desc() if desc else rel.c[n].asc() for n, desc in query.sortby]
-    shape = sql.FeatureShape(query.properties, query.crs, collection.layer.storage_srid,
-                             query.skip_geometry)
+    shape = _shape(collection, query)
     if where is None:
         statement = prepared(conn.dialect, ("page", collection.schema, collection.table, shape,
                                             query.sortby),
                              lambda: sql.page_statement(rel, None, order, sql.PAGE_LIMIT,
                                                         sql.PAGE_OFFSET, shape))
-        features, returned = _execute(conn, statement, page_limit=query.limit,
-                                      page_offset=query.offset)
+        row = _execute(conn, statement, page_limit=query.limit, page_offset=query.offset)
     else:
-        features, returned = _execute(
-            conn, sql.page_statement(rel, where, order, query.limit, query.offset, shape))
+        row = _execute(conn, sql.page_statement(rel, where, order, query.limit, query.offset,
+                                                shape))
+    features, returned = shape.fill(row[0], row[2] if shape.slotted else None), row[1]
     matched = _number_matched(conn, rel, collection, query, where, int(returned), counting)
     head: dict[str, Any] = {"type": "FeatureCollection"}
     tail: dict[str, Any] = {}
@@ -219,8 +235,7 @@ def item(engine: Engine, rel: Any, collection: Collection, item_id: str,
         raise ItemNotFound(collection.id, item_id) from None
     if not -(2**63) <= fid < 2**63:
         raise ItemNotFound(collection.id, item_id)
-    shape = sql.FeatureShape(query.properties, query.crs, collection.layer.storage_srid,
-                             query.skip_geometry)
+    shape = _shape(collection, query)
     statement = prepared(
         engine.dialect, ("item", collection.schema, collection.table, shape),
         lambda: sql.item_statement(rel, sql.ITEM_ID, shape,
@@ -228,7 +243,7 @@ def item(engine: Engine, rel: Any, collection: Collection, item_id: str,
     row = reads.fetch_one(engine, statement.sql, {**statement.params, "item_id": fid})
     if row is None:
         raise ItemNotFound(collection.id, item_id)
-    text: str = row[0]
+    text = shape.fill(row[0], [row[2]] if shape.slotted else None)
     body = text[:-1].encode() + b',"links":' + orjson.dumps(links.item_links(item_id)) + b"}"
     return Page(body, query.crs), row[1]
 

@@ -2,7 +2,11 @@
 
 PostgreSQL serialises the GeoJSON: each feature is one text built from ``ST_AsGeoJSON`` of a
 stored column (or ``ST_Transform`` with an integer SRID) and ``json_build_object`` of the
-attributes, and a page is their ``string_agg``. The page's ids are selected first (ordered,
+attributes, and a page is their ``string_agg``. Where the server's ``ST_Transform`` is not
+grid-exact for the pair (`gis.server_transforms`), the feature text carries `GEOMETRY_SLOT`
+instead of its geometry, the page also returns the stored geometries as WKB, and the service
+reprojects them and fills the slots (`twin.ogc.reproject`); query geometries in such a CRS
+are reprojected by the service before they are bound. The page's ids are selected first (ordered,
 limited, offset) and only then joined to build features, so deep pages stay cheap. Identifiers
 come from the reflected column list; values are bound parameters.
 """
@@ -13,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import shapely
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -21,6 +26,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     Integer,
+    LargeBinary,
     Select,
     TableClause,
     Text,
@@ -46,8 +52,13 @@ from gis.schema import (
     ROW_VERSION,
     current_relation,
 )
+from twin.ogc import reproject
 from twin.ogc.catalog import Attribute
 from twin.ogc.crs import OutputCrs
+
+#: Stands for a geometry the service fills in: a control character, which JSON text built
+#: by PostgreSQL never holds raw (``json_build_object`` escapes it as ``\u0001``).
+GEOMETRY_SLOT = "\x01"
 
 _SA_TYPES: dict[str, Any] = {
     "smallint": Integer, "integer": Integer, "bigint": BigInteger, "numeric": Float,
@@ -64,16 +75,17 @@ def relation(schema: str, name: str, attributes: Iterable[Attribute]) -> TableCl
     return table(name, column(ID_COLUMN, BigInteger), *columns, *geometries, schema=schema)
 
 
+def stored_column(crs: OutputCrs, storage_srid: int) -> str | None:
+    """The stored geometry column already in ``crs``, if any."""
+    return {4326: GEOMETRY_4326_COLUMN, 3857: GEOMETRY_3857_COLUMN,
+            storage_srid: GEOMETRY_COLUMN}.get(crs.srid)
+
+
 def output_geometry(rel: TableClause, crs: OutputCrs, storage_srid: int) -> ColumnElement[Any]:
     """The geometry in the requested CRS, from a stored column whenever one matches."""
-    if crs.srid == 4326:
-        geom: ColumnElement[Any] = rel.c[GEOMETRY_4326_COLUMN]
-    elif crs.srid == 3857:
-        geom = rel.c[GEOMETRY_3857_COLUMN]
-    elif crs.srid == storage_srid:
-        geom = rel.c[GEOMETRY_COLUMN]
-    else:
-        geom = func.ST_Transform(rel.c[GEOMETRY_COLUMN], literal_column(str(int(crs.srid))))
+    stored = stored_column(crs, storage_srid)
+    geom: ColumnElement[Any] = rel.c[stored] if stored is not None else func.ST_Transform(
+        rel.c[GEOMETRY_COLUMN], literal_column(str(int(crs.srid))))
     return func.ST_FlipCoordinates(geom) if crs.lat_lon else geom
 
 
@@ -85,10 +97,36 @@ class FeatureShape:
     crs: OutputCrs
     storage_srid: int
     skip_geometry: bool = False
+    #: the service reprojects the geometry (the server's transform is not exact for the pair)
+    by_service: bool = False
 
     @property
     def digits(self) -> int:
         return 7 if self.crs.geographic else 3
+
+    @property
+    def slotted(self) -> bool:
+        """Whether features carry `GEOMETRY_SLOT` and the statement returns WKB too."""
+        return self.by_service and not self.skip_geometry
+
+    def fill(self, text: str | None, wkbs: Sequence[bytes | None] | None) -> str:
+        """Feature text with every slot replaced by its reprojected geometry."""
+        if not text or not self.slotted:
+            return text or ""
+        pieces = text.split(GEOMETRY_SLOT)
+        geometries = reproject.geojson_geometries(
+            list(wkbs or ()), self.storage_srid, self.crs.srid, self.crs.lat_lon, self.digits)
+        if len(geometries) != len(pieces) - 1:
+            raise AssertionError("one geometry per feature slot")
+        out = [pieces[0]]
+        for geometry, piece in zip(geometries, pieces[1:], strict=True):
+            out += (geometry, piece)
+        return "".join(out)
+
+
+def needs_service(crs: OutputCrs, storage_srid: int, server_exact: bool) -> bool:
+    """Whether a geometry served in ``crs`` must be reprojected by the service."""
+    return stored_column(crs, storage_srid) is None and not server_exact
 
 
 def feature_text(rel: TableClause, shape: FeatureShape) -> ColumnElement[str]:
@@ -99,6 +137,8 @@ def feature_text(rel: TableClause, shape: FeatureShape) -> ColumnElement[str]:
     props = func.json_build_object(*pairs)
     if shape.skip_geometry:
         geometry: ColumnElement[Any] = literal_column("'null'")
+    elif shape.slotted:
+        geometry = func.chr(literal_column("1"))
     else:
         geom = output_geometry(rel, shape.crs, shape.storage_srid)
         geometry = func.ST_AsGeoJSON(geom, literal_column(str(shape.digits)), literal_column("0"))
@@ -113,7 +153,8 @@ def page_statement(
     rel: TableClause, where: ColumnElement[bool] | None, order: Sequence[ColumnElement[Any]],
     limit: int | BindParameter[int], offset: int | BindParameter[int], shape: FeatureShape,
 ) -> Select[Any]:
-    """``(features joined by commas, count)`` of one page: ids first, then the join.
+    """``(features joined by commas, count[, stored geometries as WKB])`` of one page: ids
+    first, then the join.
 
     The ids come from the primary-key (or sort) order alone, so a deep OFFSET skips index
     entries, never built features; with a sortby the page keeps its rank in ``n``.
@@ -129,24 +170,30 @@ def page_statement(
     body = rel.alias("f")
     text = feature_text(body, shape)  # type: ignore[arg-type]
     rank = page.c.n if order else page.c[ID_COLUMN]
-    return select(
-        func.string_agg(text, aggregate_order_by(literal_column("','"), rank)),
-        func.count(),
-    ).select_from(page.join(body, body.c[ID_COLUMN] == page.c[ID_COLUMN]))
+    columns = [func.string_agg(text, aggregate_order_by(literal_column("','"), rank)),
+               func.count()]
+    if shape.slotted:
+        columns.append(func.array_agg(aggregate_order_by(
+            func.ST_AsBinary(body.c[GEOMETRY_COLUMN]), rank)))
+    return select(*columns).select_from(
+        page.join(body, body.c[ID_COLUMN] == page.c[ID_COLUMN]))
 
 
 def item_statement(rel: TableClause, fid: int | BindParameter[int],
                    shape: FeatureShape, stored: TableClause | None = None) -> Select[Any]:
     """``(feature, etag)`` of one item: the ETag is the version of the row in ``stored`` (the
     raw table the edits write, whatever relation the caller reads), as `gis.edit.etag`."""
+    columns: list[ColumnElement[Any]] = [feature_text(rel, shape)]
     if stored is None:
-        return (select(feature_text(rel, shape), literal_column("NULL"))
-                .where(rel.c[ID_COLUMN] == fid))
-    edited = stored.alias("edited")
-    version = (select(literal_column(f"edited.{ROW_VERSION}::text"))
-               .select_from(edited).where(edited.c[ID_COLUMN] == fid).correlate(None)
-               .scalar_subquery())
-    return select(feature_text(rel, shape), version).where(rel.c[ID_COLUMN] == fid)
+        columns.append(literal_column("NULL"))
+    else:
+        edited = stored.alias("edited")
+        columns.append(select(literal_column(f"edited.{ROW_VERSION}::text"))
+                       .select_from(edited).where(edited.c[ID_COLUMN] == fid).correlate(None)
+                       .scalar_subquery())
+    if shape.slotted:
+        columns.append(func.ST_AsBinary(rel.c[GEOMETRY_COLUMN]))
+    return select(*columns).where(rel.c[ID_COLUMN] == fid)
 
 
 def stored_table(table_name: str) -> TableClause:
@@ -202,22 +249,33 @@ def capped_count(rel: TableClause, where: ColumnElement[bool], cap: int) -> Sele
     return select(func.count()).select_from(matched.subquery())
 
 
-def envelope(box: Sequence[float], srid: int) -> ColumnElement[Any]:
-    return func.ST_MakeEnvelope(*(literal(float(v)) for v in box), literal_column(str(int(srid))))
+def envelope(box: Sequence[float]) -> shapely.Geometry:
+    """The rectangle of a ``bbox`` (its first two numbers are the first axis' bounds)."""
+    return shapely.box(*(float(v) for v in box))
+
+
+def _bound(geometry: shapely.Geometry, srid: int) -> ColumnElement[Any]:
+    """A bound WKB parameter as a geometry of ``srid`` (PostGIS's ``geometry(bytea)`` cast:
+    GeoAlchemy2 rewrites ``ST_GeomFromWKB`` calls for its own element types)."""
+    return func.ST_SetSRID(func.geometry(literal(shapely.to_wkb(geometry), LargeBinary)),
+                           literal_column(str(int(srid))))
 
 
 def spatial_operands(
-    rel: TableClause, shape: ColumnElement[Any], crs: OutputCrs, storage_srid: int,
+    rel: TableClause, geometry: shapely.Geometry, crs: OutputCrs, storage_srid: int,
+    server_exact: bool,
 ) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
-    """(stored geometry column, query geometry) in the same SRID, preferring stored columns."""
+    """(stored geometry column, query geometry) in the same SRID, preferring stored columns.
+
+    A query geometry in another CRS is reprojected to the storage CRS by ``ST_Transform``
+    when ``server_exact``, else by the service, then bound."""
     if crs.lat_lon:
-        shape = func.ST_FlipCoordinates(shape)
-    srid: ColumnElement[Any] = literal_column(str(int(crs.srid)))
-    shape = func.ST_SetSRID(shape, srid)
-    if crs.srid == 4326:
-        return rel.c[GEOMETRY_4326_COLUMN], shape
-    if crs.srid == 3857:
-        return rel.c[GEOMETRY_3857_COLUMN], shape
-    if crs.srid == storage_srid:
-        return rel.c[GEOMETRY_COLUMN], shape
-    return rel.c[GEOMETRY_COLUMN], func.ST_Transform(shape, literal_column(str(int(storage_srid))))
+        geometry = reproject.swapped_axes(geometry)
+    stored = stored_column(crs, storage_srid)
+    if stored is not None:
+        return rel.c[stored], _bound(geometry, crs.srid)
+    if server_exact:
+        return rel.c[GEOMETRY_COLUMN], func.ST_Transform(
+            _bound(geometry, crs.srid), literal_column(str(int(storage_srid))))
+    moved = reproject.to_storage(geometry, crs.srid, storage_srid)
+    return rel.c[GEOMETRY_COLUMN], _bound(moved, storage_srid)
