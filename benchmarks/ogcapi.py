@@ -7,7 +7,14 @@ best configuration: pygeoapi reads the stored EPSG:4326 column (features) and th
 EPSG:3857 column (MVT), tipg the same columns via ``geom-column``; all return the same four
 attributes. Prints medians (ms) and ratios. A benchmark, never a test: run it by hand.
 
+HTTP caching rows: "MVT z16 conditional" is 8 clients revisiting their tiles with the
+If-None-Match of the ETag each got before, as a browser's or QGIS's cache does (a server that
+sends no ETag, tipg, gets no condition and renders every time: that is the comparison);
+"MVT z16 cached" revisits them unconditionally (ours: the server's tile cache). Both count
+200s and 304s alike as tiles served, after one untimed pass that fills the clients' caches.
+
     python benchmarks/ogcapi.py [--database-url URL] [--rounds 9] [--features 200000]
+                                [--servers twin,tipg] [--rows z16]
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -245,16 +252,22 @@ def tipg(url: str, work: Path) -> Iterator[Server]:
                                      f"{z}/{x}/{y}?geom-column=geom_3857")
 
 
+STARTERS: dict[str, Callable[[str, Path], AbstractContextManager[Server]]] = {
+    "twin": ours, "tipg": tipg, "pygeoapi": pygeoapi}
 Url = Callable[[int], str]
 
 
 @dataclass(frozen=True)
 class Row:
-    """One benchmark line: the k-th request per server (None: not offered by that server)."""
+    """One benchmark line: the k-th request per server (None: not offered by that server).
+    ``revisit``: clients first fetch their URLs once (untimed), then are timed fetching them
+    ``passes`` times again, with If-None-Match when ``conditional``."""
 
     label: str
     urls: dict[str, Url | None]
     concurrent: bool = False
+    revisit: bool = False
+    conditional: bool = False
 
 
 def _tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
@@ -299,8 +312,14 @@ def rows(servers: dict[str, Server], centre: tuple[float, float], count: int) ->
     # the first 50 pages, as clients paging from the start do (deep pages have their own row)
     result.append(Row("8 clients, items limit=100 (req/s)", each(
         lambda s: lambda k: _items(s, f"limit=100&offset={(k % 50) * 100}")), True))
-    result.append(Row("8 clients, MVT z16 (tiles/s)", each(
-        lambda s: lambda k: s.tile_url(16, x16 + k // 7 % 7, y16 + k % 7)), True))
+    # distinct tiles (a 10 x 10 block): a first visit, rendered by every server
+    def z16(s: Server) -> Url:
+        return lambda k: s.tile_url(16, x16 - 5 + k // 10 % 10, y16 - 5 + k % 10)
+
+    result.append(Row("8 clients, MVT z16 (tiles/s)", each(z16), True))
+    result.append(Row("8 clients, MVT z16 conditional (tiles/s)", each(z16), True,
+                      revisit=True, conditional=True))
+    result.append(Row("8 clients, MVT z16 cached (tiles/s)", each(z16), True, revisit=True))
     return result
 
 
@@ -319,28 +338,65 @@ def median_ms(client: httpx.Client, url: str, rounds: int) -> float:
     return statistics.median(times)
 
 
-def throughput(url: Url, per_client: int) -> float:
-    """Requests per second with 8 clients, each a bounded loop over distinct pages/tiles."""
+@dataclass
+class Tally:
+    """What the clients of one throughput run got back."""
+
+    ok: int = 0
+    not_modified: int = 0
+
+
+def _fetch(http: httpx.Client, url: str, etags: dict[str, str] | None, tally: Tally) -> None:
+    """One request; with ``etags``, conditional on the ETag this client got for ``url``."""
+    headers = {"If-None-Match": etags[url]} if etags is not None and url in etags else {}
+    response = http.get(url, headers=headers)
+    if response.status_code == 304:
+        tally.not_modified += 1
+        return
+    response.raise_for_status()
+    tally.ok += 1
+    if etags is not None and "etag" in response.headers:
+        etags[url] = response.headers["etag"]
+
+
+def throughput(url: Url, per_client: int, revisit: bool = False, conditional: bool = False,
+               passes: int = 5) -> tuple[float, Tally]:
+    """Requests per second with 8 clients, each a bounded loop over distinct pages/tiles;
+    revisiting, each client fetches its URLs once untimed, then ``passes`` times timed."""
     failures: list[BaseException] = []
+    tallies = [Tally() for _ in range(8)]
+    ready = threading.Barrier(9)
+    rounds = passes if revisit else 1
 
     def client(number: int) -> None:
+        urls = [url(number * per_client + i) for i in range(per_client)]
+        etags: dict[str, str] | None = {} if conditional else None
         try:
             with httpx.Client(timeout=300) as http:
-                for i in range(per_client):
-                    http.get(url(number * per_client + i)).raise_for_status()
-        except (httpx.HTTPError, OSError) as exc:
+                if revisit:  # the client's cache is filled before the clock starts
+                    for target in urls:
+                        _fetch(http, target, etags, Tally())
+                ready.wait()
+                for _ in range(rounds):
+                    for target in urls:
+                        _fetch(http, target, etags, tallies[number])
+        except (httpx.HTTPError, OSError, threading.BrokenBarrierError) as exc:
             failures.append(exc)
+            ready.abort()
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(8)]
-    started = time.perf_counter()
     for thread in threads:
         thread.start()
+    with suppress(threading.BrokenBarrierError):
+        ready.wait()
+    started = time.perf_counter()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
     if failures:
         raise RuntimeError(f"{len(failures)} of 8 clients failed: {failures[0]!r}")
-    return 8 * per_client / elapsed
+    total = Tally(sum(t.ok for t in tallies), sum(t.not_modified for t in tallies))
+    return 8 * per_client * rounds / elapsed, total
 
 
 def centre_lonlat(engine: Engine) -> tuple[float, float]:
@@ -352,22 +408,26 @@ def centre_lonlat(engine: Engine) -> tuple[float, float]:
 
 
 def measure(servers: dict[str, Server], centre: tuple[float, float], count: int, rounds: int,
-            per_client: int) -> dict[str, dict[str, float | None]]:
+            per_client: int, only: str | None = None) -> dict[str, dict[str, float | None]]:
     results: dict[str, dict[str, float | None]] = {}
     for row in rows(servers, centre, count):
+        if only is not None and only not in row.label:
+            continue
         results[row.label] = {}
         for name, url in row.urls.items():
             if url is None:
                 results[row.label][name] = None
                 continue
-            console.print(f"  {row.label:<36} {name:<9}", end="")
+            console.print(f"  {row.label:<42} {name:<9}", end="")
+            note = ""
             if row.concurrent:
-                value = throughput(url, per_client)
+                value, tally = throughput(url, per_client, row.revisit, row.conditional)
+                note = f"  ({tally.ok} x 200, {tally.not_modified} x 304)"
             else:
                 with httpx.Client(timeout=300) as client:
                     value = median_ms(client, url(0), rounds)
             results[row.label][name] = value
-            console.print(f" {value:10.1f}")
+            console.print(f" {value:10.1f}{note}")
     return results
 
 
@@ -418,7 +478,12 @@ def main() -> None:
     parser.add_argument("--features", type=int, default=200_000)
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--per-client", type=int, default=12)
+    parser.add_argument("--servers", default="twin,tipg,pygeoapi",
+                        help="comma-separated subset of twin, tipg, pygeoapi")
+    parser.add_argument("--rows", default=None,
+                        help="only the rows whose label contains this text (e.g. z16)")
     args = parser.parse_args()
+    wanted = {name.strip() for name in args.servers.split(",") if name.strip()}
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the servers on kill, too
     url = database_url(args.database_url)
     engine = make_engine(url)
@@ -427,10 +492,12 @@ def main() -> None:
     centre = centre_lonlat(engine)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        with ours(url, work) as a, tipg(url, work) as b, pygeoapi(url, work) as c:
-            servers = {"twin": a, "tipg": b, "pygeoapi": c}
+        with ExitStack() as stack:
+            servers = {name: stack.enter_context(start(url, work))
+                       for name, start in STARTERS.items() if name in wanted}
             console.print(f"servers: {', '.join(f'{s.name} {s.base}' for s in servers.values())}")
-            results = measure(servers, centre, args.features, args.rounds, args.per_client)
+            results = measure(servers, centre, args.features, args.rounds, args.per_client,
+                              args.rows)
     report(results)
     engine.dispose()
 

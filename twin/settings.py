@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -27,6 +28,14 @@ class Settings(BaseSettings):
     port: int = 8000
     public_url: str | None = None
     access_log: bool = Field(default=True, description="uvicorn's per-request access log")
+    # operations: log format, Prometheus metrics (twin.ops)
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="json: one JSON object per log line (time, level, logger, "
+        "message, request_id, exc_info), for a log pipeline")
+    metrics_enabled: bool = Field(default=True, description="Prometheus metrics at /metrics")
+    metrics_public: bool = Field(
+        default=False, description="serve /metrics without a key; by default it needs a staff "
+        "key (its build gauges name layers, closed ones too)")
     # publication: catalogue publisher, anonymisation key
     pseudonym_key: SecretStr | None = Field(
         default=None, description="HMAC key of pseudonymised fields (shared layers only).")
@@ -48,6 +57,9 @@ class Settings(BaseSettings):
     ogc_registry_ttl: float = Field(default=2.0, ge=0, description="seconds between checks")
     tile_max_features: int = Field(default=20_000, ge=1, description="cap per tile below z14")
     tile_cache_seconds: int = Field(default=300, ge=0, description="Cache-Control max-age")
+    tile_cache_bytes: int = Field(
+        default=256 * 2**20, ge=0, description="in-process vector-tile cache (LRU, bytes; 0: "
+        "off), keyed by layer stamp and view, so loads and edits invalidate it")
     tile_exact_geometry: bool = Field(
         default=False, description="send every feature of z14+ tiles through ST_AsMVTGeom's "
         "clipper and repair, not only those crossing the tile border (tiles.mvt)")

@@ -76,8 +76,9 @@ def _send(world: TileWorld, method: str, url: str, body: dict[str, Any]) -> Any:
 
 
 def test_every_edit_changes_the_tile_etag_and_content(world: TileWorld) -> None:
-    """The catalogue is cached for a minute here: only the edit counter read with the tile can
-    make the ETag move."""
+    """The catalogue is cached for a minute here: the edit itself must make the ETag move (it
+    expires this process's catalogue after its commit), and the cached tile must not be
+    served again."""
     before = world.client.get(world.tile_url)
     first_etag = before.headers["etag"]
     assert world.client.get(world.tile_url, headers={"If-None-Match": first_etag}

@@ -51,7 +51,7 @@ def test_tileset_json_is_served_with_cors_and_cache_headers(world: World) -> Non
     assert response.headers["content-type"].startswith("application/json")
     assert response.headers["access-control-allow-origin"] == "*"
     assert response.headers["cache-control"] == "public, no-cache"
-    assert response.headers["etag"].startswith('W/"')
+    assert response.headers["etag"].startswith('"')  # strong: it names these bytes
     document = response.json()
     assert document["asset"]["version"] == "1.1"
     assert document["asset"]["tilesetVersion"].startswith("v1-")
@@ -68,20 +68,24 @@ def test_if_none_match_gives_304(world: World) -> None:
 
 def test_contents_are_glb_gzip_and_cacheable(world: World) -> None:
     document = world.client.get(f"/3dtiles/{world.open_id}/tileset.json").json()
-    uri = document["root"]["content"]["uri"]
-    response = world.client.get(f"/3dtiles/{world.open_id}/{uri}?v=1",
+    uri = document["root"]["content"]["uri"]  # under the build's ?v=: immutable
+    assert "?v=" in uri
+    response = world.client.get(f"/3dtiles/{world.open_id}/{uri}",
                                 headers={"Accept-Encoding": "gzip"})
     assert response.status_code == 200
     assert response.headers["content-type"] == "model/gltf-binary"
     assert response.headers["content-encoding"] == "gzip"
-    assert response.headers["cache-control"] == "public, max-age=86400"
+    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
     assert response.content[:4] == b"glTF"  # httpx decodes gzip transparently
     raw = world.client.get(f"/3dtiles/{world.open_id}/{uri}",
                            headers={"Accept-Encoding": "identity"})
     assert "content-encoding" not in raw.headers
-    path = world.settings.tiles_dir / world.open_id / uri
+    assert raw.headers["etag"] != response.headers["etag"]  # each coding its own tag
+    path = world.settings.tiles_dir / world.open_id / uri.partition("?")[0]
     assert raw.content == path.read_bytes()
     assert len(gzip.compress(path.read_bytes())) < len(path.read_bytes())
+    stale = world.client.get(f"/3dtiles/{world.open_id}/{uri.partition('?')[0]}?v=1")
+    assert stale.headers["cache-control"] == "public, no-cache"
 
 
 def test_a_closed_layers_tiles_are_private_to_the_caller(engine: Engine, world: World) -> None:
@@ -95,7 +99,7 @@ def test_a_closed_layers_tiles_are_private_to_the_caller(engine: Engine, world: 
     assert "x-api-key" in document.headers["vary"].lower()
     uri = document.json()["root"]["content"]["uri"]
     content = world.client.get(f"/3dtiles/{world.closed_id}/{uri}", headers=key)
-    assert content.headers["cache-control"] == "private, max-age=86400"
+    assert content.headers["cache-control"] == "private, max-age=31536000, immutable"
 
 
 def test_closed_layer_tileset_does_not_exist_for_anonymous(world: World) -> None:
@@ -104,7 +108,9 @@ def test_closed_layer_tileset_does_not_exist_for_anonymous(world: World) -> None
     assert world.closed_id not in response.text  # not even the name asked
     unknown = world.client.get("/3dtiles/no_such_layer/tileset.json")
     assert unknown.status_code == 404
-    assert unknown.json() == response.json()
+    body, unknown_body = response.json(), unknown.json()
+    assert body.pop("requestId") != unknown_body.pop("requestId")  # each request its own id
+    assert unknown_body == body
 
 
 @pytest.mark.parametrize("path", [

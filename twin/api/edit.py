@@ -6,6 +6,12 @@ Only keys with write rights that may also see the layer edit it (`gis.access.dec
 feature 404, stale If-Match 412) propagate to the one error table in ``twin.errors``.
 Payloads are GeoJSON in CRS84 unless ``Content-Crs`` names another offered CRS. Every change
 is versioned (``twin.feature_change``) and audited (by the audit middleware).
+
+ETags are those GET serves (`twin.ogc.api.item_validators`: ``"<row version>.<view digest>"``);
+If-Match is compared on the row version alone (`twin.http_cache.row_versions`), so a tag
+read through any view or shape still locks the row. After its commit every edit expires the
+OGC catalogue (`Catalog.expire`): this process's next item, page or tile response is made
+from the new edit counter at once, never a stale 304 or cached tile.
 """
 
 from __future__ import annotations
@@ -30,6 +36,9 @@ from twin.errors import (
     ItemNotFound,
     WriteForbidden,
 )
+from twin.http_cache import row_versions
+from twin.ogc.api import item_validators
+from twin.ogc.context import OgcContext
 from twin.ogc.crs import parse_crs
 
 router = APIRouter(tags=["OGC API Features Part 4"])
@@ -97,8 +106,22 @@ def _apply(engine: Engine, request: Request, layer: Layer, change: Any, *args: A
     the edit moves the layer's ``edit_seq``, to which `gis.export` keys its files."""
     with engine.begin() as conn:
         result = change(conn, layer, *args)
+    _context(request).catalog.expire()  # the edit moved edit_seq: see it at the next read
     note_feature_count(request, 1)
     return result
+
+
+def _context(request: Request) -> OgcContext:
+    context: OgcContext = request.app.state.ogc
+    return context
+
+
+def _etag(request: Request, caller: Caller, layer: Layer, row_version: str) -> str:
+    """The ETag a GET of the item without parameters now returns to this caller (the
+    catalogue was expired by the edit, so its stamp is the edit's)."""
+    context = _context(request)
+    collection = context.catalog.get(caller, layer.id)
+    return item_validators(context, context.view(collection), row_version, ()).etag
 
 
 def _item_url(request: Request, layer_id: str, fid: int) -> str:
@@ -129,8 +152,9 @@ async def create(request: Request, caller: CallerDep, collection_id: str) -> Res
     crs = _crs(request, layer)
     fid, tag = await run_in_threadpool(_apply, request.app.state.engine, request, layer,
                                        edit.create_feature, feature, crs, caller.key_id)
+    etag = await run_in_threadpool(_etag, request, caller, layer, tag)
     return Response(status_code=201, headers={
-        "Location": _item_url(request, layer.id, fid), "ETag": f'"{tag}"'})
+        "Location": _item_url(request, layer.id, fid), "ETag": etag})
 
 
 async def _change(request: Request, caller: Caller, collection_id: str, item_id: str,
@@ -141,8 +165,9 @@ async def _change(request: Request, caller: Caller, collection_id: str, item_id:
     crs = _crs(request, layer)
     tag = await run_in_threadpool(_apply, request.app.state.engine, request, layer, change,
                                   fid, feature, crs, caller.key_id,
-                                  request.headers.get("if-match"))
-    return Response(status_code=204, headers={"ETag": f'"{tag}"'})
+                                  row_versions(request.headers.get("if-match")))
+    etag = await run_in_threadpool(_etag, request, caller, layer, tag)
+    return Response(status_code=204, headers={"ETag": etag})
 
 
 @router.put("/collections/{collection_id}/items/{item_id}", include_in_schema=False)
@@ -164,5 +189,5 @@ async def delete(request: Request, caller: CallerDep, collection_id: str,
     fid = _fid(collection_id, item_id)
     await run_in_threadpool(_apply, request.app.state.engine, request, layer,
                             edit.delete_feature, fid, caller.key_id,
-                            request.headers.get("if-match"))
+                            row_versions(request.headers.get("if-match")))
     return Response(status_code=204)

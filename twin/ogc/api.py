@@ -5,6 +5,11 @@ Landing page, collections, queryables, schemas and every HTML page are rendered 
 and items take the fast path of `twin.ogc.features`: the same document shape, serialised by
 PostGIS. The conformance declaration and the OpenAPI document are ours, because they must say
 exactly what this server implements.
+
+GeoJSON items pages and items carry strong ETags (`twin.http_cache`) made of the catalogue's
+view of the layer (`twin.ogc.context.View`: stamp and the relation the caller reads) and the
+query string, so a page revalidation is answered 304 before its query runs. An item's tag
+also holds its row version, which Part 4 editors send back in If-Match (`twin.api.edit`).
 """
 
 from __future__ import annotations
@@ -23,9 +28,10 @@ from pygeoapi.util import render_j2_template
 from starlette.concurrency import run_in_threadpool
 
 from twin.access import Caller, can_write, get_caller
+from twin.http_cache import VARY_CREDENTIALS, Validators, cache_control, item_etag, make_etag
 from twin.ogc import features, sql
 from twin.ogc.catalog import Attribute, Collection
-from twin.ogc.context import CONFORMANCE, OgcContext, ogc_context
+from twin.ogc.context import CONFORMANCE, OgcContext, View, ogc_context
 from twin.ogc.delegate import call_pygeoapi as _pygeoapi
 from twin.ogc.delegate import wants
 from twin.ogc.openapi import OPENAPI_MEDIA_TYPE, openapi_document
@@ -162,28 +168,67 @@ def _relation(schema: str, table: str, attributes: tuple[Attribute, ...]) -> Any
     return sql.relation(schema, table, attributes)
 
 
+#: the JSON fast path answers by ``f`` or Accept, and by the caller's view
+ITEMS_VARY = f"Accept, {VARY_CREDENTIALS}"
+
+
+def representation(request: Request) -> tuple[tuple[str, str], ...]:
+    """The query parameters a GeoJSON body depends on: all but ``f`` (``f=json`` and no ``f``
+    give the same bytes), ordered by name (stable, so repeated values keep their order)."""
+    return tuple(sorted(((k, v) for k, v in request.query_params.multi_items() if k != "f"),
+                        key=lambda pair: pair[0]))
+
+
+def _cache_rules(view: View, etag: str) -> Validators:
+    """Revalidated at every use (``no-cache``): the 304 costs no query, and an edit or a load
+    shows at once; public only for what anyone may read."""
+    return Validators(etag, cache_control(view.scope), ITEMS_VARY)
+
+
+def item_validators(context: OgcContext, view: View, row_version: str,
+                    shape: tuple[tuple[str, str], ...]) -> Validators:
+    """The validators of one item in one view and shape (`twin.api.edit` answers its edits
+    with the same tag a GET without parameters then returns)."""
+    return _cache_rules(view, item_etag(row_version, "item", context.salt, view.layer_id,
+                                        view.schema, view.table, *view.state, shape))
+
+
 def _items_json(context: OgcContext, caller: Caller, collection_id: str,
                 request: Request) -> Response:
     collection = context.catalog.get(caller, collection_id)
     query = parse_items_query(
         multi_params(request.query_params.multi_items()), collection, context.limits)
+    view = context.view(collection)
+    validators = _cache_rules(view, make_etag(
+        "items", context.salt, view.layer_id, view.schema, view.table, *view.state,
+        representation(request)))
+    unchanged = validators.not_modified(request.headers.get("if-none-match"))
+    if unchanged is not None:  # the stamp decides: the page query does not run
+        return unchanged
     rel = _relation(collection.schema, collection.table, tuple(collection.attributes.values()))
     links = _links(context, collection, request)
     with context.engine.connect() as conn:
         page = features.items_page(conn, rel, collection, query, links, context.counting)
-    return _geojson_response(page, links.page_links(query, more=False))
+    response = _geojson_response(page, links.page_links(query, more=False))
+    response.headers.update(validators.headers())
+    return response
 
 
 def _item_json(context: OgcContext, caller: Caller, collection_id: str, item_id: str,
                request: Request) -> Response:
     collection = context.catalog.get(caller, collection_id)
     query = parse_item_query(multi_params(request.query_params.multi_items()), collection)
+    view = context.view(collection)
     rel = _relation(collection.schema, collection.table, tuple(collection.attributes.values()))
     links = _links(context, collection, request)
     page, tag = features.item(context.reads, rel, collection, item_id, query, links)
     response = _geojson_response(page, links.item_links(item_id))
-    if tag is not None:  # Part 4 optimistic locking
-        response.headers["ETag"] = f'"{tag}"'
+    if tag is not None:  # validation, and Part 4 optimistic locking
+        validators = item_validators(context, view, tag, representation(request))
+        unchanged = validators.not_modified(request.headers.get("if-none-match"))
+        if unchanged is not None:
+            return unchanged
+        response.headers.update(validators.headers())
     return response
 
 

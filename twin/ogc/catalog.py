@@ -8,6 +8,7 @@ same delay through ``twin.layer.edit_seq``; they only invalidate the counted tot
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from dataclasses import dataclass
@@ -108,6 +109,19 @@ class Catalog:
         """Changes whenever the layers or their columns were re-read (a cheap cache key: one
         number, not a row per layer); None before the first read."""
         return None if self._stamp is None else (self._generation,)
+
+    def edit_seq(self, layer_id: str) -> int:
+        """The layer's edit counter as last polled: with the layer's version, load time and
+        ``updated_at`` it is the stamp HTTP validators and the tile cache are keyed by."""
+        return self._edits.get(layer_id, 0)
+
+    def expire(self) -> None:
+        """Re-poll the registry at the next read. A Part 4 edit in this process calls it after
+        its commit, so this process's ETags and cached tiles follow its own edits at once
+        (other processes' loads and edits are seen within ``ttl``). Taking the lock waits for
+        a poll in progress, which may have read the registry before the commit."""
+        with self._lock:
+            self._checked = -math.inf
 
     def layers(self) -> dict[str, Layer]:
         """Every vector layer with a current version (re-read when the registry changed)."""

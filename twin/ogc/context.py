@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Final
 
 from fastapi import Request
 from sqlalchemy import Engine
 
-from twin.ogc.catalog import Catalog
+from gis.schema import published_relation
+from twin.http_cache import ByteLRU, Scope, make_etag
+from twin.ogc.catalog import Catalog, Collection
 from twin.ogc.core import PygeoapiCore
 from twin.ogc.features import Counting
 from twin.ogc.query import Limits
@@ -52,6 +55,43 @@ CONFORMANCE = [
 ]
 
 
+#: bumped when the bytes we make of the same data change (document shape, tile encoding), so
+#: a deployment of new code does not validate what the previous one served
+REPRESENTATION_REVISION: Final = 1
+
+
+@dataclass(frozen=True)
+class View:
+    """What one caller's representation of a collection is made from: the layer's stamp as the
+    catalogue knows it (version, load time, declaration change, edit counter) and the relation
+    that caller reads. Two callers share a `View` -- hence ETags and cached tiles -- only
+    when they read the same relation of the same layer state."""
+
+    layer_id: str
+    schema: str
+    table: str
+    version: int | None
+    loaded: str
+    updated: str
+    edit_seq: int
+    #: an open layer through its published view: what anyone may read, shared caches included
+    public: bool
+
+    @property
+    def state(self) -> tuple[int | None, str, str, int]:
+        """The layer's state alone (any view): what the tile cache drops entries by."""
+        return self.version, self.loaded, self.updated, self.edit_seq
+
+    @property
+    def scope(self) -> Scope:
+        return "public" if self.public else "private"
+
+    def with_stamp(self, version: int | None, edit_seq: int) -> View:
+        """The same view at the (version, edit counter) a read itself returned."""
+        return View(self.layer_id, self.schema, self.table, version, self.loaded,
+                    self.updated, edit_seq, self.public)
+
+
 @dataclass
 class OgcContext:
     settings: Settings
@@ -60,6 +100,29 @@ class OgcContext:
     core: PygeoapiCore
     #: the autocommit, no-pre-ping engine of the hot reads (`twin.ogc.reads`)
     reads: Engine
+    #: encoded vector tiles by (view, z, x, y): loads and edits move the view, so they
+    #: invalidate it (`twin.ogc.tiles`)
+    tiles: ByteLRU = field(init=False)
+    #: what else a representation depends on: settings that shape bodies, the code revision
+    salt: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        settings = self.settings
+        self.tiles = ByteLRU(settings.tile_cache_bytes)
+        self.salt = make_etag(REPRESENTATION_REVISION, settings.base_url,
+                              settings.tile_max_features, settings.tile_exact_geometry,
+                              settings.ogc_count_threshold, settings.ogc_count_max_cost,
+                              settings.ogc_default_limit, settings.ogc_max_limit)
+
+    def view(self, collection: Collection) -> View:
+        """The view ``collection`` (as `Catalog.get` made it for a caller) is served from."""
+        layer = collection.layer
+        public = (layer.spec.access_level == "open"
+                  and (collection.schema, collection.table) == published_relation(layer.table))
+        return View(layer.id, collection.schema, collection.table, layer.current_version,
+                    layer.last_load.isoformat() if layer.last_load else "",
+                    layer.updated_at.isoformat() if layer.updated_at else "",
+                    self.catalog.edit_seq(layer.id), public)
 
     @property
     def counting(self) -> Counting:

@@ -1,10 +1,26 @@
 """Vector tiles of every visible collection: OGC API Tiles (WebMercatorQuad), TileJSON 3.0 and
 a MapLibre style, which is what QGIS and MapLibre load today.
 
-Tiles are encoded by PostGIS (`tiles.mvt`), one round trip each (`twin.ogc.reads`). Their
-ETag is made of the layer's version and edit counter (``twin.layer.edit_seq``, bumped by every
-Part 4 edit), read in the same statement as the tile; a client revalidating a tile costs one
-indexed lookup of that stamp and gets a 304 when nothing changed.
+Tiles are encoded by PostGIS (`tiles.mvt`), one round trip each (`twin.ogc.reads`), and kept
+in an in-process LRU bounded by ``tile_cache_bytes`` (`OgcContext.tiles`). A tile's strong
+ETag and its cache key are made of the catalogue's view of the layer (`twin.ogc.context.View`:
+version, load time, declaration change, Part 4 edit counter ``edit_seq``, and the relation the
+caller reads -- the published view and staff's raw table hold different values), so:
+
+- a revalidation whose ETag matches is a 304 without touching the database;
+- a cache hit is a 200 without touching the database;
+- a load or an edit moves the stamp, so the old entries are never read again and are dropped
+  when the first tile of the new state is stored.
+
+When a change is seen. The catalogue re-polls the registry every ``ogc_registry_ttl`` s (2 s).
+An edit through Part 4 in this process expires the catalogue after its commit
+(`twin.api.edit`), so the next tile request of this process already sees the new stamp:
+an editor never gets their own stale tile. Loads (``twin ingest``, another process) and edits
+through other workers are seen within ``ogc_registry_ttl`` -- a bound far below the
+``tile_cache_seconds`` a client keeps a tile without asking anyway. A tile read on a miss also
+returns the layer's (version, edit counter) from the same snapshot: when it is newer than the
+catalogue's, the tile is served under an ETag of what was read, is not cached, and the
+catalogue is expired so the next request re-polls.
 """
 
 from __future__ import annotations
@@ -19,9 +35,10 @@ from starlette.concurrency import run_in_threadpool
 from tiles import mvt
 from twin.access import Caller, get_caller
 from twin.errors import CollectionNotFound, NotFound
+from twin.http_cache import Validators, cache_control, make_etag
 from twin.ogc import sql
 from twin.ogc.catalog import Collection
-from twin.ogc.context import OgcContext, ogc_context
+from twin.ogc.context import OgcContext, View, ogc_context
 from twin.ogc.delegate import call_pygeoapi, wants
 from twin.ogc.features import prepared
 from twin.ogc.reads import fetch_one
@@ -108,13 +125,13 @@ async def tileset(collection_id: str, request: Request, caller: CallerDep,
     return JSONResponse(_tileset(context, collection))
 
 
-def _etag(collection: Collection, stamp: tuple[Any, ...], z: int, x: int, y: int) -> str:
-    """Changes with the layer's load and version, every edit (``edit_seq``) and the relation
-    the caller reads (the rule-applied view and the raw table hold different values)."""
-    layer = collection.layer
-    loaded = int(layer.last_load.timestamp()) if layer.last_load else 0
-    version, edits = stamp
-    return f'W/"{layer.id}-{collection.schema}-{version}-{loaded}-{edits}-{z}-{x}-{y}"'
+def _validators(context: OgcContext, view: View, z: int, x: int, y: int) -> Validators:
+    """ETag of one tile of one view, and who may cache it: an open layer's published tile may
+    sit in shared caches; a keyed caller's tile (a shared layer, a raw table) is theirs."""
+    etag = make_etag("tile", context.salt, view.layer_id, view.schema, view.table,
+                     *view.state, z, x, y)
+    return Validators(etag, cache_control(view.scope,
+                                          max_age=context.settings.tile_cache_seconds))
 
 
 def _tile_statement(context: OgcContext, collection: Collection, z: int) -> Prepared:
@@ -134,30 +151,32 @@ def _tile(context: OgcContext, caller: Caller, collection_id: str, z: int, y: in
     collection = context.catalog.get(caller, collection_id)
     if not mvt.valid_tile(z, x, y):
         raise NotFound(f"tile {z}/{y}/{x} is outside {TMS} (zoom {mvt.MIN_ZOOM}-{mvt.MAX_ZOOM})")
-    key = {"layer_id": collection.id}
-    if if_none_match:  # revalidation: the stamp alone decides, no tile is built
-        query = prepared(context.reads.dialect, ("stamp",), sql.layer_stamp)
-        stamp = fetch_one(context.reads, query.sql, {**query.params, **key})
-        if stamp is None:
-            raise CollectionNotFound(collection_id)
-        etag = _etag(collection, stamp, z, x, y)
-        if etag in (t.strip() for t in if_none_match.split(",")):
-            return Response(status_code=304, headers=_headers(context, caller, etag))
+    view = context.view(collection)
+    validators = _validators(context, view, z, x, y)
+    unchanged = validators.not_modified(if_none_match)
+    if unchanged is not None:  # revalidation: the catalogue's stamp decides, no read
+        return unchanged
+    key = (view.layer_id, view.schema, view.table, view.state, z, x, y)
+    cached = context.tiles.get(key)
+    if cached is not None:
+        return Response(cached, media_type=MVT_MEDIA_TYPE, headers=validators.headers())
     statement = _tile_statement(context, collection, z)
     values = mvt.tile_values(z, x, y, context.settings.tile_max_features)
-    row = fetch_one(context.reads, statement.sql, {**statement.params, **values, **key})
+    row = fetch_one(context.reads, statement.sql,
+                    {**statement.params, **values, "layer_id": collection.id})
     if row is None:
         raise CollectionNotFound(collection_id)
-    return Response(bytes(row[0] or b""), media_type=MVT_MEDIA_TYPE,
-                    headers=_headers(context, caller, _etag(collection, row[1:], z, x, y)))
-
-
-def _headers(context: OgcContext, caller: Caller, etag: str) -> dict[str, str]:
-    """Anonymous callers read the published view of open layers: shared caches may keep it.
-    A keyed caller's tile (a shared layer, a raw table) is for that caller only."""
-    scope = "public" if caller.key_id is None else "private"
-    return {"ETag": etag, "Vary": "Authorization, X-API-Key",
-            "Cache-Control": f"{scope}, max-age={context.settings.tile_cache_seconds}"}
+    body = bytes(row[0] or b"")
+    read = view.with_stamp(row[1], int(row[2]))
+    if read == view:
+        context.tiles.put(key, body, view.layer_id, view.state)
+    else:  # the registry moved on since the catalogue's last poll: say what was read
+        context.catalog.expire()
+        validators = _validators(context, read, z, x, y)
+        unchanged = validators.not_modified(if_none_match)
+        if unchanged is not None:
+            return unchanged
+    return Response(body, media_type=MVT_MEDIA_TYPE, headers=validators.headers())
 
 
 @router.get(f"/collections/{{collection_id}}/tiles/{TMS}/{{z}}/{{y}}/{{x}}",
