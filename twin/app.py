@@ -3,12 +3,16 @@
 Routers are listed explicitly in `create_app`: each further service (3D Tiles, viewer,
 catalogue, downloads, keys) adds one ``include_router`` line and reads what it needs from
 ``app.state`` (``settings``, ``engine``, ``ogc``), never from globals.
+
+``/health`` (liveness) and ``/ready`` (readiness: every check of `READINESS_CHECKS`) are
+what an orchestrator polls; ``/healthz`` and ``/readyz`` are the same routes under the names
+scripts and the docker health check already use.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI, Request
@@ -16,6 +20,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import State
 
 from gis import migrate
 from gis.db import make_engine
@@ -30,23 +35,32 @@ from twin.ogc import tiles as ogc_tiles
 from twin.ogc.catalog import Catalog
 from twin.ogc.context import OgcContext
 from twin.ogc.core import PygeoapiCore, static_files
+from twin.ops.middleware import install_operations
 from twin.publication import install_publication, prepare_at_startup
 from twin.settings import Settings
+from twin.transforms import probe_at_startup, service_grids_exact
 
 log = logging.getLogger(__name__)
 health = APIRouter(tags=["health"])
 
 
+@health.get("/health", include_in_schema=False)
 @health.get("/healthz", include_in_schema=False)
 async def healthz() -> dict[str, str]:
-    """Liveness: the process answers."""
+    """Liveness: the process answers (nothing else is asked: a database outage must not get
+    a healthy process restarted)."""
     return {"status": "ok"}
 
 
-def _readiness(request: Request) -> tuple[bool, str]:
-    expected: frozenset[str] = request.app.state.schema_heads
+#: One readiness check: (ready, detail) from the app's state; run in the thread pool.
+ReadinessCheck = Callable[[State], tuple[bool, str]]
+
+
+def database_ready(state: State) -> tuple[bool, str]:
+    """The database answers and its schema is at every migration head of this release."""
+    expected: frozenset[str] = state.schema_heads
     try:
-        with request.app.state.engine.connect() as conn:
+        with state.engine.connect() as conn:
             missing = migrate.missing_heads(conn, expected)
     except DBAPIError as exc:
         return False, f"database unreachable: {type(exc.orig).__name__}"
@@ -55,12 +69,47 @@ def _readiness(request: Request) -> tuple[bool, str]:
     return True, "ready"
 
 
+def grids_exact(state: State) -> tuple[bool, str]:
+    """Positions are exact: the service's grids work, and the database's transforms known so
+    far are either exact or reprojected by the service (`twin.transforms`)."""
+    ok, detail = service_grids_exact()
+    if not ok:
+        return False, detail
+    known = state.ogc.catalog.transforms.known()
+    by_service = [f"EPSG:{p.source}->EPSG:{p.target}" for p in known if not p.exact]
+    if by_service:
+        return True, (f"{detail}; reprojected by the service (the database's PROJ lacks "
+                      f"their grids): {', '.join(by_service)}")
+    return True, f"{detail}; {len(known)} database transforms probed, all grid-exact"
+
+
+#: The checks of ``/ready``, in order; each app copies the list at creation
+#: (``app.state.readiness_checks``). The first failure answers: later checks may need what
+#: an earlier one checks (the database).
+READINESS_CHECKS: list[ReadinessCheck] = [database_ready, grids_exact]
+
+
+def _readiness(state: State) -> tuple[bool, dict[str, str]]:
+    """(ready, detail of each check run); logs the reason of a failure."""
+    details: dict[str, str] = {}
+    checks: list[ReadinessCheck] = state.readiness_checks
+    for check in checks:
+        ok, detail = check(state)
+        details[check.__name__] = detail
+        if not ok:
+            log.warning("not ready: %s", detail)
+            return False, details
+    return True, details
+
+
+@health.get("/ready", include_in_schema=False)
 @health.get("/readyz", include_in_schema=False)
 async def readyz(request: Request) -> JSONResponse:
-    """Readiness: the database answers and its schema is at every migration head."""
-    ready, detail = await run_in_threadpool(_readiness, request)
-    return JSONResponse({"status": "ok" if ready else "unavailable", "detail": detail},
-                        status_code=200 if ready else 503)
+    """Readiness: every check of `READINESS_CHECKS` passes (503 with the failing detail)."""
+    ready, details = await run_in_threadpool(_readiness, request.app.state)
+    detail = "ready" if ready else list(details.values())[-1]
+    return JSONResponse({"status": "ok" if ready else "unavailable", "detail": detail,
+                         "checks": details}, status_code=200 if ready else 503)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -71,6 +120,7 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(prepare_at_startup, engine, settings)
+        await run_in_threadpool(probe_at_startup, catalog.transforms, engine, settings)
         yield
         engine.dispose()
         reads.dispose()
@@ -81,9 +131,11 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.schema_heads = migrate.heads()
+    app.state.readiness_checks = list(READINESS_CHECKS)
     app.state.ogc = OgcContext(settings, engine, catalog, PygeoapiCore(settings, catalog), reads)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD"],
-                       allow_headers=["*"], expose_headers=["ETag", "Content-Crs", "Link"])
+                       allow_headers=["*"],
+                       expose_headers=["ETag", "Content-Crs", "Link", "X-Request-ID"])
     install_error_handlers(app)
 
     app.include_router(health)
@@ -96,5 +148,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(viewer_api.router)
     app.include_router(tiles3d_api.router)
     install_publication(app, engine)
+    install_operations(app, settings, engine)  # last: its middleware is the outermost
     # further services, one line each, e.g.: app.include_router(threedtiles.router)
     return app

@@ -4,7 +4,9 @@ Service errors (`TwinError`) know their meaning: each class carries its HTTP sta
 exception code and a message that is safe to show. ``gis`` and ``tiles`` know nothing of
 HTTP, so their classes are mapped here, in `DOMAIN_ERRORS`, keyed by class. Route handlers
 simply let errors propagate; `install_error_handlers` turns them into OGC exception bodies
-(``{"code": ..., "description": ...}``) through `http_error`, the only place that decides.
+(``{"code": ..., "description": ..., "requestId": ...}``) through `http_error`, the only place
+that decides. The request id (`twin.ops.context`) is the one of the ``X-Request-ID`` header:
+a user reporting an error gives the id that finds its log lines.
 
 A class answers as the nearest class of its ancestry that is mapped (a `TwinError` subclass
 that sets ``http_status``, or an entry of `DOMAIN_ERRORS`). Reaching a root (`TwinError`,
@@ -29,6 +31,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gis import errors as gis_errors
 from tiles import errors as tiles_errors
+from twin.ops.context import HEADER as REQUEST_ID_HEADER
+from twin.ops.context import current_request_id
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +143,26 @@ class WriteForbidden(TwinError):
         super().__init__("this key may not edit this collection")
 
 
+class StaffKeyRequired(TwinError):
+    """An operator resource (``/metrics``) asked without a key."""
+
+    http_status = 401
+    ogc_code = "InvalidCredentials"
+
+    def __init__(self) -> None:
+        super().__init__("this resource needs a staff API key")
+
+
+class StaffOnly(TwinError):
+    """An operator resource asked with a key that is not a staff key."""
+
+    http_status = 403
+    ogc_code = "Forbidden"
+
+    def __init__(self) -> None:
+        super().__init__("this resource is for staff keys only")
+
+
 class NotAcceptable(TwinError):
     """No representation the caller accepts (``f=``, Accept)."""
 
@@ -210,10 +234,19 @@ def mapping_for(cls: type[BaseException]) -> tuple[type[BaseException], HttpErro
     return Exception, INTERNAL
 
 
+def exception_body(code: str, description: str) -> dict[str, str]:
+    """An OGC exception document, with the id of the current request when there is one."""
+    body = {"code": code, "description": description}
+    request_id = current_request_id()
+    if request_id is not None:
+        body["requestId"] = request_id
+    return body
+
+
 def http_error(exc: Exception) -> tuple[int, dict[str, str]]:
     """The HTTP status and OGC exception body of any error."""
     _, mapped = mapping_for(type(exc))
-    return mapped.status, {"code": mapped.code, "description": mapped.message or str(exc)}
+    return mapped.status, exception_body(mapped.code, mapped.message or str(exc))
 
 
 def error_response(exc: Exception, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -222,6 +255,17 @@ def error_response(exc: Exception, headers: dict[str, str] | None = None) -> JSO
     if status >= 500:
         log.error("%s: %s", type(exc).__name__, exc, exc_info=exc)
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _unexpected(exc: Exception) -> JSONResponse:
+    """A bare 500 for an error nothing mapped, still an OGC document with the request id.
+
+    Starlette answers these outside every middleware (`ServerErrorMiddleware`), so the
+    ``X-Request-ID`` header is set here; the request's id is still current, as the request
+    middleware leaves it set when the app raised.
+    """
+    request_id = current_request_id()
+    return error_response(exc, {REQUEST_ID_HEADER: request_id} if request_id else None)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -233,7 +277,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def validation(_: Request, exc: Exception) -> JSONResponse:
         detail: Any = exc.errors() if isinstance(exc, RequestValidationError) else str(exc)
         return JSONResponse(
-            {"code": "InvalidParameterValue", "description": _describe_validation(detail)},
+            exception_body("InvalidParameterValue", _describe_validation(detail)),
             status_code=400,
         )
 
@@ -242,14 +286,18 @@ def install_error_handlers(app: FastAPI) -> None:
         code = "NotFound" if exc.status_code == 404 else "InvalidParameterValue"
         if exc.status_code >= 500:
             code = "NoApplicableCode"
-        return JSONResponse({"code": code, "description": str(exc.detail)},
+        return JSONResponse(exception_body(code, str(exc.detail)),
                             status_code=exc.status_code, headers=exc.headers)
+
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        return _unexpected(exc)
 
     app.add_exception_handler(TwinError, domain)
     app.add_exception_handler(gis_errors.GisError, domain)
     app.add_exception_handler(tiles_errors.TilesError, domain)
     app.add_exception_handler(RequestValidationError, validation)
     app.add_exception_handler(StarletteHTTPException, http)
+    app.add_exception_handler(Exception, unexpected)
 
 
 def _describe_validation(errors: Any) -> str:

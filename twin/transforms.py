@@ -10,11 +10,14 @@ of answering 13 cm off; requests then route the inexact pairs through the servic
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from gis import registry
-from gis.geodesy import epsg_code, parse_crs
+from gis.errors import GeodesyError
+from gis.geodesy import epsg_code, parse_crs, transformer
 from gis.server_transforms import Pair, PairProbe, ServerTransforms, store_pairs
 from twin.ogc.crs import OFFERED_SRIDS
 from twin.settings import Settings
@@ -23,6 +26,8 @@ log = logging.getLogger(__name__)
 
 #: The serving columns every vector layer keeps besides its storage geometry.
 SERVING_SRIDS = (4326, 3857)
+#: The issue's reference: EPSG:31370 (150000, 170000) is this in EPSG:3812 with the grid.
+REFERENCE = ("EPSG:31370", "EPSG:3812", (150000.0, 170000.0), (649999.720, 670000.537))
 
 
 def service_pairs(engine: Engine, settings: Settings) -> set[Pair]:
@@ -46,3 +51,32 @@ def probe_service(transforms: ServerTransforms, engine: Engine,
 
 def inexact(probes: list[PairProbe]) -> list[PairProbe]:
     return [p for p in probes if not p.exact]
+
+
+def probe_at_startup(transforms: ServerTransforms, engine: Engine, settings: Settings) -> None:
+    """`probe_service` when the service starts, so the first requests pay no probe and the
+    log says at once which pairs the service reprojects; a database not reachable yet is
+    probed pair by pair on first use instead (``/ready`` reports it meanwhile)."""
+    try:
+        probes = probe_service(transforms, engine, settings)
+    except DBAPIError as exc:
+        log.warning("database transforms not probed at start-up: %s", exc.orig)
+        return
+    log.info("database transforms probed: %d pairs, %d reprojected by the service",
+             len(probes), len(inexact(probes)))
+
+
+@lru_cache(maxsize=1)
+def service_grids_exact() -> tuple[bool, str]:
+    """Whether the service's own transforms run on the official grids (the reference point
+    within a millimetre): what every inexact database pair falls back to. Grids do not
+    change under a running process, so it is checked once."""
+    source, target, point, expected = REFERENCE
+    try:
+        x, y = transformer(source, target).transform(*point)
+    except GeodesyError as exc:
+        return False, f"grids unusable: {exc}"
+    off = max(abs(x - expected[0]), abs(y - expected[1]))
+    if off > 0.001:
+        return False, f"{source} -> {target} is {off * 100:.1f} cm off the official grid"
+    return True, "the service's transforms use the official grids"

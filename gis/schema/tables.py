@@ -211,6 +211,20 @@ raster = Table(
     Column("built_at", DateTime(timezone=True), nullable=False),
 )
 
+# --- builds of derived products (0010_build_run) ---------------------------------------------
+#: one row per finished build (`gis.builds`), indexed on (layer_id, product, finished_at)
+build_run = Table(
+    "build_run",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("layer_id", Text, _layer_fk(), nullable=False),
+    Column("product", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=False),
+    Column("duration_seconds", Float, nullable=False),
+)
+
 # --- building heights (0004_city) ------------------------------------------------------------
 height_run = Table(
     "building_height_run",

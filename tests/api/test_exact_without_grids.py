@@ -142,6 +142,14 @@ def test_this_server_really_is_13_cm_off_and_the_probe_says_so(gridless: Engine)
     assert probe.worst_metres > 0.10
 
 
+def test_ready_names_what_the_service_reprojects(world: World) -> None:
+    response = world.client.get("/ready")
+    assert response.status_code == 200, response.text
+    grids = response.json()["checks"]["grids_exact"]
+    assert "reprojected by the service" in grids
+    assert "EPSG:31370->EPSG:3812" in grids
+
+
 def test_crs_answers_are_grid_exact(world: World, gridless: Engine) -> None:
     layer = world.layer_id
     one = world.client.get(f"/collections/{layer}/items/3", headers=world.writer,

@@ -12,6 +12,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from gis import registry
+from gis.builds import recorded_build
 from gis.city.derive import (
     DEFAULT_STOREY_HEIGHT,
     HeightRun,
@@ -48,7 +49,7 @@ def heights(
         err_console.print("[bold red]error:[/] give exactly one of --lidar or --floors-field")
         raise typer.Exit(2)
     config = settings()
-    with engine_for(config) as engine:
+    with engine_for(config) as engine, recorded_build(engine, layer, "heights"):
         if floors_field is not None:
             _report(heights_from_floors(engine, layer, floors_field, storey_height))
             return
@@ -74,13 +75,14 @@ def buildings(
     """LOD1 buildings as a 3D Tiles 1.1 tileset with per-building metadata."""
     config = settings()
     joined = parcels_join(parcels)
-    with engine_for(config) as engine, engine.connect() as conn:
-        buildings_in = building_set(conn, layer, joined)
-    target = config.tiles_dir / layer
-    with Progress(*_COLUMNS, console=console) as progress:
-        task = progress.add_task(f"tiling {layer}", total=len(buildings_in))
-        report = build_tileset(buildings_in, target, max_features=max_features,
-                               progress=lambda n: progress.advance(task, n))
+    with engine_for(config) as engine, recorded_build(engine, layer, "buildings"):
+        with engine.connect() as conn:
+            buildings_in = building_set(conn, layer, joined)
+        target = config.tiles_dir / layer
+        with Progress(*_COLUMNS, console=console) as progress:
+            task = progress.add_task(f"tiling {layer}", total=len(buildings_in))
+            report = build_tileset(buildings_in, target, max_features=max_features,
+                                   progress=lambda n: progress.advance(task, n))
     console.print(f"{report.buildings} buildings in {report.tiles} tiles "
                   f"({report.bytes / 1e6:.1f} MB) -> {report.path}/tileset.json "
                   f"in {report.seconds:.1f} s")

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from rich.progress import TaskID
 
+from gis.builds import recorded_build
 from gis.raster.build import build_dem
 from twin.cli.common import console, domain_errors, engine_for, settings, stage_progress
 
@@ -30,8 +31,11 @@ def dem(
             def advance(done: int, total: int, task: TaskID = task) -> None:
                 progress.update(task, completed=done, total=total)
 
-            result = build_dem(engine, layer, product, resolution,  # type: ignore[arg-type]
-                               rasters, force=force, progress=advance)
+            with recorded_build(engine, layer, product) as run:
+                result = build_dem(engine, layer, product,  # type: ignore[arg-type]
+                                   resolution, rasters, force=force, progress=advance)
+                if result.skipped:
+                    run.skip()
             progress.update(task, description=f"{product}: done")
             state = "unchanged, kept" if result.skipped else "built"
             console.print(f"{result.layer_id}: {state} {result.path} ({result.data_cells:,} "

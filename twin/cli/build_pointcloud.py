@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 import typer
 from rich.progress import TaskID
 
+from gis.builds import recorded_build
 from tiles.pointcloud.layer import build_layer_tileset
 from twin.cli.common import console, domain_errors, engine_for, settings, stage_progress
 
@@ -31,8 +32,11 @@ def pointcloud(
                 tasks[stage] = progress.add_task(stage, total=total)
             progress.update(tasks[stage], completed=done)
 
-        result = build_layer_tileset(engine, layer, config.tiles_dir, workers=workers,
-                                     progress=advance, force=force)
+        with recorded_build(engine, layer, "pointcloud") as run:
+            result = build_layer_tileset(engine, layer, config.tiles_dir, workers=workers,
+                                         progress=advance, force=force)
+            if result.skipped:
+                run.skip()
     if result.skipped:
         console.print(f"{layer}: sources unchanged ({result.version}), tileset kept at "
                       f"{result.path}")
