@@ -67,9 +67,11 @@ def test_anonymous_callers_see_only_open_layers(
     assert names["closed"] not in response.text
     layers = {layer["id"]: layer for layer in _config(response.text)["layers"]}
     assert layers[names["open"]]["kind"] == "buildings"
-    assert layers[names["open"]]["url"] == f"/3dtiles/{names['open']}/tileset.json"
+    assert layers[names["open"]]["url"] == (
+        f"http://testserver/3dtiles/{names['open']}/tileset.json")
     assert layers[names["roads"]]["kind"] == "geojson"
-    assert layers[names["roads"]]["url"].startswith(f"/collections/{names['roads']}/items?")
+    assert layers[names["roads"]]["url"].startswith(
+        f"http://testserver/collections/{names['roads']}/items?")
 
 
 def test_staff_sees_closed_layers_too(
@@ -115,7 +117,7 @@ def test_sign_in_challenges_then_the_browser_credentials_open_closed_tilesets(
     token = staff["X-API-Key"]
     basic = {"Authorization": "Basic " + base64.b64encode(f"staff:{token}".encode()).decode()}
     signed = client.get("/sign-in", headers=basic, follow_redirects=False)
-    assert (signed.status_code, signed.headers["location"]) == (303, "/viewer")
+    assert (signed.status_code, signed.headers["location"]) == (303, "http://testserver/viewer")
     config = _config(client.get("/viewer", headers=basic).text)
     assert config["signedIn"]["role"] == "staff"
     assert names["closed"] in {layer["id"] for layer in config["layers"]}

@@ -14,6 +14,7 @@ at the root so that the browser's protection space covers ``/3dtiles`` and ``/co
 
 from __future__ import annotations
 
+import html
 import json
 import mimetypes
 from dataclasses import dataclass
@@ -57,7 +58,9 @@ def _tileset_kind(settings: Settings, layer: Layer) -> str | None:
 
 
 def viewer_config(settings: Settings, layers: list[Layer], caller: Caller) -> dict[str, Any]:
-    """What the page loads: tilesets, 2D layers and the area to fly to (visible layers only)."""
+    """What the page loads: tilesets, 2D layers and the area to fly to (visible layers only).
+    URLs start with the public URL (TWIN_PUBLIC_URL), which may have a path (a proxy's prefix)."""
+    base = settings.base_url
     entries: list[ViewerLayer] = []
     extents: list[tuple[float, ...]] = []
     for layer in layers:
@@ -66,11 +69,11 @@ def viewer_config(settings: Settings, layers: list[Layer], caller: Caller) -> di
         kind = _tileset_kind(settings, layer)
         if kind is not None:
             entries.append(ViewerLayer(layer.id, layer.spec.label(), kind,
-                                       f"/3dtiles/{layer.id}/tileset.json"))
+                                       f"{base}/3dtiles/{layer.id}/tileset.json"))
         elif layer.spec.kind == "vector" and layer.current_version is not None:
             entries.append(ViewerLayer(
                 layer.id, layer.spec.label(), "geojson",
-                f"/collections/{layer.id}/items?f=json&limit={VECTOR_FEATURE_LIMIT}"))
+                f"{base}/collections/{layer.id}/items?f=json&limit={VECTOR_FEATURE_LIMIT}"))
         else:
             continue
         if layer.extent_4326:
@@ -80,14 +83,15 @@ def viewer_config(settings: Settings, layers: list[Layer], caller: Caller) -> di
         area = [min(e[0] for e in extents), min(e[1] for e in extents),
                 max(e[2] for e in extents), max(e[3] for e in extents)]
     signed_in = None if caller.key_id is None else {"key": caller.key_id, "role": caller.role}
-    return {"cesiumBase": "/viewer/cesium/", "layers": [e.as_json() for e in entries],
+    return {"cesiumBase": f"{base}/viewer/cesium/", "layers": [e.as_json() for e in entries],
             "extent": area, "signedIn": signed_in}
 
 
-def _page(config: dict[str, Any]) -> str:
+def _page(config: dict[str, Any], base_url: str) -> str:
     template = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
     payload = json.dumps(config).replace("</", "<\\/")
-    return template.replace("__TWIN_VIEWER_CONFIG__", payload)
+    return (template.replace("__TWIN_BASE_URL__", html.escape(base_url))
+            .replace("__TWIN_VIEWER_CONFIG__", payload))
 
 
 def _visible_config(request: Request, caller: Caller) -> dict[str, Any]:
@@ -99,18 +103,19 @@ def _visible_config(request: Request, caller: Caller) -> dict[str, Any]:
 @router.get("/viewer", response_class=HTMLResponse, include_in_schema=False)
 async def viewer(request: Request, caller: CallerDep) -> HTMLResponse:
     config = await run_in_threadpool(_visible_config, request, caller)
-    return HTMLResponse(_page(config), headers={"Cache-Control": "no-store"})
+    return HTMLResponse(_page(config, request.app.state.settings.base_url),
+                        headers={"Cache-Control": "no-store"})
 
 
 @router.get("/sign-in", include_in_schema=False)
-async def sign_in(caller: CallerDep) -> Response:
+async def sign_in(request: Request, caller: CallerDep) -> Response:
     """Challenge anonymous callers for a key (HTTP Basic); signed-in ones go to the viewer."""
     if caller.key_id is None:
         return Response("Sign in with an API key: user = key id, password = secret.\n",
                         status_code=401, media_type="text/plain",
                         headers={"WWW-Authenticate": f'Basic realm="{REALM}", charset="UTF-8"',
                                  "Cache-Control": "no-store"})
-    return RedirectResponse("/viewer", status_code=303)
+    return RedirectResponse(f"{request.app.state.settings.base_url}/viewer", status_code=303)
 
 
 def _file_under(root: Path, relative: str) -> Path:
