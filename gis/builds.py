@@ -6,6 +6,11 @@ service learns of them only through the store: `recorded_build` wraps one build 
 sources are unchanged built nothing and writes nothing). `latest_builds` is what the
 service's metrics read at scrape time. Recording is bookkeeping: a store that cannot take
 the row (down, or not migrated to ``0010_build_run`` yet) is logged, never fails a build.
+
+Every recorded build also holds the products lock shared for its whole run: a backup
+(`gis.backup`) takes it exclusively while it dumps the store and copies the built files, so
+no build swaps a product in or registers one half-way through a backup. A build started
+during a backup waits for it (and says so in the log); a backup waits for running builds.
 """
 
 from __future__ import annotations
@@ -18,9 +23,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
+import psycopg
 from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.exc import DBAPIError
 
+from gis import backup_sql
 from gis.schema.tables import build_run
 
 log = logging.getLogger(__name__)
@@ -81,15 +88,67 @@ def recorded_build(engine: Engine, layer_id: str, product: str) -> Iterator[Buil
     processes included: what an operator waits for.
     """
     run = BuildRun(layer_id, product)
-    started_at = datetime.now(UTC)
-    start = time.monotonic()
+    with products_shared(engine, f"{layer_id} {product}"):
+        started_at = datetime.now(UTC)
+        start = time.monotonic()
+        try:
+            yield run
+        except Exception:
+            _record_quietly(engine, run, "failed", started_at, time.monotonic() - start)
+            raise
+        if not run.skipped:
+            _record_quietly(engine, run, "ok", started_at, time.monotonic() - start)
+
+
+def _take_shared(conn: Connection, what: str) -> None:
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor:
+        cursor.execute(backup_sql.try_products_lock_shared())
+        taken = cursor.fetchone()
+        if not (taken and taken[0]):
+            log.warning("build of %s waits for a backup to finish", what)
+            cursor.execute(backup_sql.products_lock_shared())
+    conn.commit()
+
+
+@contextmanager
+def products_shared(engine: Engine, what: str) -> Iterator[None]:
+    """Hold the products lock shared inside the block (see the module's docstring).
+
+    Like the record, the lock is bookkeeping: a store that cannot be reached is logged and
+    the build goes on (it will say itself what it cannot read). The lock lives on its own
+    pooled connection, released explicitly: a session lock would outlive ``close()``.
+    """
     try:
-        yield run
-    except Exception:
-        _record_quietly(engine, run, "failed", started_at, time.monotonic() - start)
-        raise
-    if not run.skipped:
-        _record_quietly(engine, run, "ok", started_at, time.monotonic() - start)
+        conn = engine.connect()
+    except DBAPIError as exc:
+        log.warning("build of %s runs without the products lock: %s", what,
+                    type(exc.orig).__name__)
+        yield
+        return
+    try:
+        try:
+            _take_shared(conn, what)
+        except (DBAPIError, psycopg.Error) as exc:
+            log.warning("build of %s runs without the products lock: %s", what,
+                        type(exc).__name__)
+            conn.invalidate()
+        yield
+    finally:
+        _release_shared(conn)
+
+
+def _release_shared(conn: Connection) -> None:
+    if conn.invalidated:
+        conn.close()
+        return
+    try:
+        conn.exec_driver_sql("SELECT pg_advisory_unlock_all()")
+        conn.commit()
+    except DBAPIError:
+        conn.invalidate()  # closing the session releases it
+    conn.close()
 
 
 def latest_builds(conn: Connection) -> list[LatestBuild]:

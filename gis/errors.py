@@ -132,3 +132,19 @@ class PublishedViewMissing(ExportError):
 # --- building heights (gis.city) -------------------------------------------------------------
 class HeightsError(GisError):
     """Heights cannot be derived (wrong layer kind, unknown attribute, no LiDAR files)."""
+
+
+# --- backup and restore (gis.backup) ---------------------------------------------------------
+class BackupError(GisError):
+    """A backup cannot be written or restored (PostgreSQL tools older than the server, a
+    target folder in the way, a build still running); the message says what to do."""
+
+
+class BackupCorrupted(BackupError):
+    """A file of the backup is missing, altered or unexpected (the message names it); the
+    backup is verified before anything is replaced, so nothing was restored."""
+
+
+class RestoreRefused(BackupError):
+    """The target database or data directory holds data (the message names the tables and
+    folders); ``--force`` replaces them."""

@@ -215,6 +215,8 @@ DOMAIN_ERRORS: dict[type[Exception], HttpError] = {
     gis_errors.PublishedViewMissing: HttpError(503, "ServiceUnavailable",
                                                "the published data is not ready"),
     gis_errors.HeightsError: _INVALID,
+    # never raised by a request (CLI only); an answer all the same, and no detail
+    gis_errors.BackupError: HttpError(500, "NoApplicableCode", "backup or restore failed"),
     tiles_errors.TilesError: INTERNAL,
     tiles_errors.BuildInputError: _INVALID,  # and LasFormatError
     tiles_errors.TilesetWriteError: HttpError(500, "NoApplicableCode",

@@ -30,6 +30,7 @@ VERBS: dict[str, tuple[str, str]] = {
     "audit": ("twin.cli.audit", "app"),
     "catalog": ("twin.cli.catalog", "app"),
     "doctor": ("twin.cli.doctor", "doctor"),
+    "backup": ("twin.cli.backup", "backup"), "restore": ("twin.cli.backup", "restore"),
 }
 
 
