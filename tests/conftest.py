@@ -7,16 +7,15 @@ The database is a fresh one in a private cluster (``var/test-postgres``), or in 
 from __future__ import annotations
 
 import os
-import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from db_support import migrate_url, migrated_database, running_cluster
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
-from gis import migrate
 from gis.cluster import Cluster
 from gis.db import make_engine
 
@@ -25,22 +24,8 @@ DATA = REPO / "data"
 TEST_CLUSTER_ROOT = REPO / "var" / "test-postgres"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _test_cluster() -> Cluster:
-    """The test cluster, running: on its current port, or started on a free one.
-
-    Settings (the port included) are given at every start, so a fixed port is never needed:
-    another project or clone holding one cannot break the tests.
-    """
-    port = Cluster(root=TEST_CLUSTER_ROOT, port=0).running_port() or _free_port()
-    Cluster(root=TEST_CLUSTER_ROOT, port=port).up()
-    actual = Cluster(root=TEST_CLUSTER_ROOT, port=0).running_port()
-    return Cluster(root=TEST_CLUSTER_ROOT, port=actual or port)
+    return running_cluster(TEST_CLUSTER_ROOT)
 
 
 @pytest.fixture(scope="session")
@@ -59,24 +44,15 @@ def database_url() -> Iterator[str]:
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
         admin.dispose()
         test_url = url.set(database=name).render_as_string(hide_password=False)
-        _migrate(test_url)
+        migrate_url(test_url)
         yield test_url
         admin = make_engine(external)
         with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
         return
-    cluster = _test_cluster()
-    url = cluster.create_database(name)
-    _migrate(url)
-    yield url
-    cluster.drop_database(name)
-
-
-def _migrate(url: str) -> None:
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    engine.dispose()
+    with migrated_database(_test_cluster(), "twin_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

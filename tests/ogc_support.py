@@ -44,6 +44,23 @@ class OgcLayers:
     shared: str
 
 
+def open_spec(layer_id: str, **extra: Any) -> LayerSpec:
+    """An open layer's declaration with the least the registry asks for, plus ``extra``."""
+    return LayerSpec.model_validate({
+        "id": layer_id, "title": {"en": layer_id}, "producer": "tests",
+        "contact_point": {"name": "t", "email": "t@example.org"}, "licence": "CC0",
+        "update_frequency": "ANNUAL", "access_level": "open", **extra})
+
+
+def all_features(client: TestClient, layer_id: str, **params: str) -> list[dict[str, Any]]:
+    """Every feature (up to 10,000, without geometry) an items query answers."""
+    response = client.get(f"/collections/{layer_id}/items",
+                          params={"limit": "10000", "skipGeometry": "true", **params})
+    assert response.status_code == 200, response.text
+    features: list[dict[str, Any]] = response.json()["features"]
+    return features
+
+
 def spec(layer_id: str, access: str = "open", shared_with: list[str] | None = None) -> LayerSpec:
     return LayerSpec.model_validate({
         "id": layer_id,

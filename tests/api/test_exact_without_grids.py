@@ -10,7 +10,6 @@ answer is compared with pyproj and the shipped grids.
 from __future__ import annotations
 
 import json
-import socket
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,12 +19,13 @@ from typing import Any
 import numpy as np
 import pytest
 from access_support import make_cadastral_layer
+from db_support import migrated_database, running_cluster
 from fastapi.testclient import TestClient
 from ingest_support import geojson, load, spec
 from sqlalchemy import Engine, text
 from typer.testing import CliRunner
 
-from gis import access, migrate
+from gis import access
 from gis.cluster import Cluster
 from gis.db import make_engine
 from gis.geodesy import transformer
@@ -44,24 +44,11 @@ REFERENCE_3812 = (649999.720, 670000.537)
 TOLERANCE = 0.002  # metres
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def gridless_url() -> Iterator[str]:
-    port = Cluster(GRIDLESS_ROOT, 0, grids=False).running_port() or _free_port()
-    cluster = Cluster(GRIDLESS_ROOT, port, grids=False)
-    cluster.up()
-    name = f"twin_nogrids_{uuid.uuid4().hex[:8]}"
-    url = cluster.create_database(name)
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    engine.dispose()
-    yield url
-    cluster.drop_database(name)
+    cluster = running_cluster(GRIDLESS_ROOT, grids=False)
+    with migrated_database(cluster, "twin_nogrids") as url:
+        yield url
     cluster.down()
 
 

@@ -19,11 +19,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from ogc_support import REPO, app_settings
+from ogc_support import REPO, all_features, app_settings, open_spec
 from sqlalchemy import Engine
 
 from gis.ingest.loader import ingest_vector
-from gis.model import LayerSpec
 from twin.app import create_app
 
 pytestmark = pytest.mark.api
@@ -43,21 +42,6 @@ class World:
     names: dict[str, str | None]
 
 
-def _spec(layer_id: str, **extra: Any) -> LayerSpec:
-    return LayerSpec.model_validate({
-        "id": layer_id, "title": {"en": layer_id}, "producer": "tests",
-        "contact_point": {"name": "t", "email": "t@example.org"}, "licence": "CC0",
-        "update_frequency": "ANNUAL", "access_level": "open", **extra})
-
-
-def _all(client: TestClient, layer_id: str, **params: str) -> list[dict[str, Any]]:
-    response = client.get(f"/collections/{layer_id}/items",
-                          params={"limit": "10000", "skipGeometry": "true", **params})
-    assert response.status_code == 200, response.text
-    found: list[dict[str, Any]] = response.json()["features"]
-    return found
-
-
 def _parcels_with_gaps(directory: Path) -> Path:
     document = json.loads(EPINAY.read_text(encoding="utf-8"))
     for index, feature in enumerate(document["features"]):
@@ -73,22 +57,22 @@ def world(engine: Engine, database_url: str,
           tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     suffix = uuid.uuid4().hex[:8]
     parcels, roads = f"epinay_gaps_{suffix}", f"monaco_json_{suffix}"
-    ingest_vector(engine, _spec(parcels, temporal_property="created"),
+    ingest_vector(engine, open_spec(parcels, temporal_property="created"),
                   _parcels_with_gaps(tmp_path_factory.mktemp("gaps")),
                   default_storage_crs="EPSG:2154")
-    ingest_vector(engine, _spec(roads, osm_mapping="roads"), MONACO,
+    ingest_vector(engine, open_spec(roads, osm_mapping="roads"), MONACO,
                   default_storage_crs="EPSG:32632")
     with TestClient(create_app(app_settings(database_url))) as client:
-        rows = _all(client, parcels)
+        rows = all_features(client, parcels)
         created = {str(f["id"]): date.fromisoformat(f["properties"]["created"])
                    if f["properties"].get("created") else None for f in rows}
         area = {str(f["id"]): f["properties"].get("contenance") for f in rows}
-        names = {str(f["id"]): f["properties"].get("name") for f in _all(client, roads)}
+        names = {str(f["id"]): f["properties"].get("name") for f in all_features(client, roads)}
         yield World(client, parcels, roads, created, area, names)
 
 
 def _ids(world: World, layer_id: str, **params: str) -> set[str]:
-    return {str(f["id"]) for f in _all(world.client, layer_id, **params)}
+    return {str(f["id"]) for f in all_features(world.client, layer_id, **params)}
 
 
 def _json_ids(world: World, layer_id: str, document: Any) -> set[str]:

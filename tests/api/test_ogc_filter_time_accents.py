@@ -17,11 +17,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from ogc_support import REPO, app_settings
+from ogc_support import REPO, all_features, app_settings, open_spec
 from sqlalchemy import Engine
 
 from gis.ingest.loader import ingest_vector
-from gis.model import LayerSpec
 from twin.app import create_app
 
 pytestmark = pytest.mark.api
@@ -39,38 +38,23 @@ class World:
     names: dict[str, str | None]
 
 
-def _spec(layer_id: str, **extra: Any) -> LayerSpec:
-    return LayerSpec.model_validate({
-        "id": layer_id, "title": {"en": layer_id}, "producer": "tests",
-        "contact_point": {"name": "t", "email": "t@example.org"}, "licence": "CC0",
-        "update_frequency": "ANNUAL", "access_level": "open", **extra})
-
-
-def _all(client: TestClient, layer_id: str, **params: str) -> list[dict[str, Any]]:
-    response = client.get(f"/collections/{layer_id}/items",
-                          params={"limit": "10000", "skipGeometry": "true", **params})
-    assert response.status_code == 200, response.text
-    features: list[dict[str, Any]] = response.json()["features"]
-    return features
-
-
 @pytest.fixture(scope="module")
 def world(engine: Engine, database_url: str) -> Iterator[World]:
     suffix = uuid.uuid4().hex[:8]
     parcels, roads = f"epinay_{suffix}", f"monaco_{suffix}"
-    ingest_vector(engine, _spec(parcels, temporal_property="created"), EPINAY,
+    ingest_vector(engine, open_spec(parcels, temporal_property="created"), EPINAY,
                   default_storage_crs="EPSG:2154")
-    ingest_vector(engine, _spec(roads, osm_mapping="roads"), MONACO,
+    ingest_vector(engine, open_spec(roads, osm_mapping="roads"), MONACO,
                   default_storage_crs="EPSG:32632")
     with TestClient(create_app(app_settings(database_url))) as client:
         created = {str(f["id"]): date.fromisoformat(f["properties"]["created"])
-                   for f in _all(client, parcels)}
-        names = {str(f["id"]): f["properties"].get("name") for f in _all(client, roads)}
+                   for f in all_features(client, parcels)}
+        names = {str(f["id"]): f["properties"].get("name") for f in all_features(client, roads)}
         yield World(client, parcels, roads, created, names)
 
 
 def _ids(world: World, layer_id: str, cql: str, lang: str = "cql2-text") -> set[str]:
-    return {str(f["id"]) for f in _all(world.client, layer_id, filter=cql,
+    return {str(f["id"]) for f in all_features(world.client, layer_id, filter=cql,
                                        **{"filter-lang": lang})}
 
 
@@ -119,7 +103,7 @@ def test_temporal_functions_match_the_data(world: World, text: str, document: di
                                            keep: Callable[[date], bool]) -> None:
     expected = _truth(world, keep)
     if "contenance" in text:
-        expected &= {str(f["id"]) for f in _all(world.client, world.parcels,
+        expected &= {str(f["id"]) for f in all_features(world.client, world.parcels,
                                                 filter="contenance > 1000")}
     assert expected, "the case must select something"
     assert expected != set(world.created), "and leave something out"
@@ -138,12 +122,13 @@ def test_datetime_selects_on_the_temporal_property(world: World, value: str,
                                                    keep: Callable[[date], bool]) -> None:
     expected = _truth(world, keep)
     assert expected
-    assert {str(f["id"]) for f in _all(world.client, world.parcels, datetime=value)} == expected
+    found = all_features(world.client, world.parcels, datetime=value)
+    assert {str(f["id"]) for f in found} == expected
 
 
 def test_a_layer_without_temporal_property_ignores_datetime(world: World) -> None:
-    everything = _all(world.client, world.roads)
-    assert len(_all(world.client, world.roads, datetime="2000-01-01/..")) == len(everything)
+    everything = all_features(world.client, world.roads)
+    assert len(all_features(world.client, world.roads, datetime="2000-01-01/..")) == len(everything)
     bad = world.client.get(f"/collections/{world.roads}/items", params={"datetime": "soon"})
     assert bad.status_code == 400
 
