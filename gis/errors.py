@@ -148,3 +148,10 @@ class BackupCorrupted(BackupError):
 class RestoreRefused(BackupError):
     """The target database or data directory holds data (the message names the tables and
     folders); ``--force`` replaces them."""
+
+
+# --- refresh from the source (gis.refresh) ---------------------------------------------------
+class RefreshError(GisError):
+    """A layer's declared source could not be refreshed (none declared, unreachable, refused,
+    not a source we can read); the message names the layer and the URL. The previous version
+    stays current: a refresh only ever loads through the atomic ingest."""

@@ -12,12 +12,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AnyHttpUrl,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
-from gis import vocab
+from gis import inspire_themes, vocab
 from gis.schema import RESERVED_COLUMNS
 
 LAYER_ID = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
+#: ids the service uses for collections of its own (the OGC API Records catalogue)
+RESERVED_LAYER_IDS = frozenset({"catalog"})
 Language = Literal["fr", "nl", "en", "de"]
 AccessLevel = Literal["open", "shared", "closed"]
 LayerKind = Literal["vector", "lidar", "raster"]
@@ -70,6 +79,9 @@ class LayerSpec(BaseModel):
     title: dict[Language, str]
     description: dict[Language, str] = Field(default_factory=dict)
     theme: list[str] = Field(default_factory=list)
+    #: INSPIRE spatial data themes (codes such as ``cp``, ``tn``, ``bu``; `gis.inspire_themes`):
+    #: the keyword from "GEMET - INSPIRE themes" every INSPIRE metadata record needs
+    inspire_themes: list[str] = Field(default_factory=list)
     keywords: list[str] = Field(default_factory=list)
     producer: str
     contact_point: ContactPoint
@@ -87,6 +99,13 @@ class LayerSpec(BaseModel):
     #: the date or timestamp attribute that places a feature in time: OGC API ``datetime``
     #: filters on it and the collection's temporal extent is its range
     temporal_property: str | None = None
+    #: where ``twin refresh`` fetches the layer (an HTTP(S) file, a WFS 2.0 endpoint with its
+    #: ``typeNames``, or an OGC API Features collection); never carries credentials, which come
+    #: from the settings (``TWIN_SOURCE_CREDENTIALS``) by host
+    source_url: AnyHttpUrl | None = None
+    #: the source attribute that identifies a feature across versions (the change set matches
+    #: on it); without it features are matched by a hash of geometry and attributes
+    source_id_field: str | None = None
 
     @field_validator("id")
     @classmethod
@@ -96,6 +115,9 @@ class LayerSpec(BaseModel):
                 f"{value!r}: a layer id is 1-48 lower-case letters, digits or _, "
                 "starting with a letter"
             )
+        if value in RESERVED_LAYER_IDS:
+            raise ValueError(f"{value!r} is the service's own collection (OGC API Records): "
+                             "choose another layer id")
         return value
 
     @field_validator("temporal_property")
@@ -110,6 +132,15 @@ class LayerSpec(BaseModel):
         if value in RESERVED_COLUMNS:
             raise ValueError(f"temporal_property {value!r}: a column of the store, not an "
                              "attribute of the data")
+        return value
+
+    @field_validator("source_url")
+    @classmethod
+    def _source_url(cls, value: AnyHttpUrl | None) -> AnyHttpUrl | None:
+        """A manifest is versioned and shared: a password in it would leak, so credentials
+        are refused here and taken from the settings by host instead."""
+        if value is not None and (value.username or value.password):
+            raise ValueError("source_url may not carry credentials: set TWIN_SOURCE_CREDENTIALS")
         return value
 
     @field_validator("title")
@@ -128,6 +159,11 @@ class LayerSpec(BaseModel):
     @classmethod
     def _frequency(cls, value: str) -> str:
         return vocab.expand(value, vocab.FREQUENCY, set(vocab.FREQUENCY_DAYS))
+
+    @field_validator("inspire_themes")
+    @classmethod
+    def _inspire_themes(cls, value: list[str]) -> list[str]:
+        return inspire_themes.check_codes(value)
 
     @field_validator("theme")
     @classmethod

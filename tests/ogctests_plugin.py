@@ -67,10 +67,13 @@ def _features(client: httpx.Client, url: str, **params: str) -> list[dict[str, A
 def _samples(client: httpx.Client, resource: dict[str, Any]
              ) -> list[tuple[str, dict[str, Any], Any]]:
     """(queryable, schema, a value some feature has) for every queryable with a value that
-    a filter can carry (no quote, which pygeofilter's CQL2-text grammar cannot escape)."""
+    a filter can carry (no quote, which pygeofilter's CQL2-text grammar cannot escape; no
+    array -- the record catalogue's ``keywords`` -- which basic CQL2 has no literal for)."""
     features = _features(client, resource["url"], limit="100")
     found = []
     for name, schema in _queryables(client, resource).items():
+        if schema.get("type") == "array":
+            continue
         values = [f["properties"].get(name) for f in features]
         usable = [v for v in values if v is not None and not (isinstance(v, str) and "'" in v)]
         if usable:

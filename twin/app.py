@@ -25,8 +25,10 @@ from starlette.datastructures import State
 from gis import migrate
 from gis.db import make_engine
 from twin.api import catalog as catalog_api
+from twin.api import csw as csw_api
 from twin.api import downloads as downloads_api
 from twin.api import edit as edit_api
+from twin.api import feed as feed_api
 from twin.api import tiles3d as tiles3d_api
 from twin.api import viewer as viewer_api
 from twin.errors import install_error_handlers
@@ -147,6 +149,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(edit_api.router)
     app.include_router(viewer_api.router)
     app.include_router(tiles3d_api.router)
+    app.include_router(csw_api.router)  # /csw: CSW 2.0.2, ISO 19139 / INSPIRE
+    app.include_router(feed_api.router)  # /catalog/feed.atom
     install_publication(app, engine)
     install_operations(app, settings, engine)  # last: its middleware is the outermost
     # further services, one line each, e.g.: app.include_router(threedtiles.router)

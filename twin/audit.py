@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 #: (path pattern with a ``layer`` group, operation name); first match wins.
 AUDITED_PATHS: list[tuple[re.Pattern[str], str]] = [
+    # a dataset's OGC API record (`twin.ogc.records`) reads as its DCAT page does
+    (re.compile(r"^/collections/catalog/items/(?P<layer>[a-z][a-z0-9_]*)$"), "catalog"),
     (re.compile(r"^/collections/(?P<layer>[a-z][a-z0-9_]*)/items/[^/]+$"), "item"),
     (re.compile(r"^/collections/(?P<layer>[a-z][a-z0-9_]*)/items$"), "items"),
     (re.compile(r"^/collections/(?P<layer>[a-z][a-z0-9_]*)/queryables$"), "queryables"),

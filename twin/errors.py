@@ -71,6 +71,18 @@ class InvalidFilter(BadRequest):
     """A CQL2 filter that does not parse, or names unknown properties or functions."""
 
 
+class CswError(BadRequest):
+    """An OGC CSW exception: its OWS ``exceptionCode``, the parameter it is about
+    (``locator``) and a message. `twin.api.csw` answers it as an OWS ExceptionReport (XML,
+    400), as CSW clients expect; elsewhere it would be an ordinary 400."""
+
+    def __init__(self, code: str, locator: str | None, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.locator = locator
+        self.message = message
+
+
 class NotFound(TwinError):
     """Unknown -- or invisible to this caller: both read the same, so existence never leaks."""
 
@@ -217,6 +229,8 @@ DOMAIN_ERRORS: dict[type[Exception], HttpError] = {
     gis_errors.HeightsError: _INVALID,
     # never raised by a request (CLI only); an answer all the same, and no detail
     gis_errors.BackupError: HttpError(500, "NoApplicableCode", "backup or restore failed"),
+    # CLI only (twin refresh): the upstream source failed, the store is fine
+    gis_errors.RefreshError: HttpError(502, "NoApplicableCode", "the layer's source failed"),
     tiles_errors.TilesError: INTERNAL,
     tiles_errors.BuildInputError: _INVALID,  # and LasFormatError
     tiles_errors.TilesetWriteError: HttpError(500, "NoApplicableCode",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from gis.cluster import Cluster
 
@@ -43,6 +44,9 @@ class Settings(BaseSettings):
     publisher_email: str = "opendata@commune.example.be"
     publisher_homepage: str | None = None
     catalog_page_size: int = Field(default=50, ge=1, le=1000)
+    metadata_namespace: str | None = Field(
+        default=None, description="namespace of the INSPIRE unique resource identifiers "
+        "(<namespace>/<layer>, e.g. https://geodata.<commune>/id); default: <public URL>/id")
     # OGC API (twin serve): paging, counting, registry refresh and vector-tile limits
     ogc_default_limit: int = Field(default=10, ge=1)
     ogc_max_limit: int = Field(default=10_000, ge=1, description="larger limits are clamped")
@@ -63,10 +67,34 @@ class Settings(BaseSettings):
     tile_exact_geometry: bool = Field(
         default=False, description="send every feature of z14+ tiles through ST_AsMVTGeom's "
         "clipper and repair, not only those crossing the tile border (tiles.mvt)")
+    # refresh from the source (twin refresh): credentials by host, failure notices by e-mail
+    source_credentials: Annotated[dict[str, SecretStr], NoDecode] = Field(
+        default_factory=dict, description="JSON object host (or host:port) -> token (sent as "
+        "Bearer) or user:password (HTTP Basic) for layers' source_url; never in the manifest")
+    smtp_host: str | None = Field(
+        default=None, description="mail server for failed-refresh notices to a layer's contact "
+        "point; unset: the failure is only logged")
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_from: str = "twin@localhost"
     # viewer: CesiumJS build served by the app (npm `cesium`; no CDN)
     cesium_dir: Path = Field(
         default=Path(__file__).resolve().parent.parent / "node_modules/cesium/Build/Cesium",
         description="the Build/Cesium folder of the npm cesium package")
+
+    @field_validator("source_credentials", mode="before")
+    @classmethod
+    def _credentials(cls, value: object) -> object:
+        """Decoded here, not by the settings source, so that an empty variable (compose's
+        ``${TWIN_SOURCE_CREDENTIALS:-}``) means none instead of a JSON error at start-up."""
+        if isinstance(value, str):
+            return json.loads(value) if value.strip() else {}
+        return value
+
+    @field_validator("smtp_host", mode="before")
+    @classmethod
+    def _smtp_host(cls, value: object) -> object:
+        """An empty variable means no mail server (notices are then only logged)."""
+        return None if isinstance(value, str) and not value.strip() else value
 
     @property
     def cluster(self) -> Cluster:
@@ -85,6 +113,16 @@ class Settings(BaseSettings):
     def pseudonym_secret(self) -> str | None:
         """The HMAC key of pseudonymised fields, as the store takes it."""
         return self.pseudonym_key.get_secret_value() if self.pseudonym_key else None
+
+    @property
+    def source_secrets(self) -> dict[str, str]:
+        """Source credentials by host, as the store's refresh takes them."""
+        return {host: secret.get_secret_value() for host, secret in self.source_credentials.items()}
+
+    @property
+    def resource_namespace(self) -> str:
+        """Namespace of resource identifiers: stable across hosts when configured."""
+        return (self.metadata_namespace or f"{self.base_url}/id").rstrip("/")
 
     @property
     def manifest(self) -> Path:

@@ -61,6 +61,7 @@ FLAGS: dict[str, str] = {
     "id_field": "--id-field",
     "source_layer": "--source-layer",
     "osm_mapping": "--osm-mapping",
+    "inspire_themes": "--inspire-theme",
 }
 #: Fields a layer the manifest does not declare never takes from the manifest's
 #: ``defaults:``: who may read a layer is decided for that layer, not for the manifest.
@@ -95,6 +96,8 @@ class GivenOptions:
     source: str | None = None
     source_crs: str | None = None
     strict: bool | None = None
+    #: INSPIRE theme codes (repeatable flag); empty means not given, so it overrides nothing
+    inspire_themes: tuple[str, ...] = ()
 
     def spec_fields(self) -> dict[str, Any]:
         """The declaration fields the flags set, shaped as in a manifest entry."""
@@ -107,6 +110,7 @@ class GivenOptions:
             "contact_point": contact or None, "storage_crs": self.storage_crs,
             "id_field": self.id_field, "source_layer": self.source_layer,
             "osm_mapping": self.osm_mapping,
+            "inspire_themes": list(self.inspire_themes) or None,
         }
         return {key: value for key, value in fields.items() if value is not None}
 

@@ -260,3 +260,36 @@ building_height = Table(
     Column("flag", Text, nullable=False),
     Column("computed_at", DateTime(timezone=True)),
 )
+
+# --- refresh from the source (0011_refresh) --------------------------------------------------
+#: per layer: the source's validators and the last attempt, success and failure (`gis.refresh`)
+layer_refresh = Table(
+    "layer_refresh",
+    metadata,
+    Column("layer_id", Text, _layer_fk(), primary_key=True),
+    Column("source_url", Text, nullable=False),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("last_success_at", DateTime(timezone=True)),
+    Column("last_failure_at", DateTime(timezone=True)),
+    Column("last_error", Text),
+    Column("late", Boolean, nullable=False),
+)
+
+#: per (layer, version) a refresh loaded: counts and bounded id lists against the previous one
+version_change = Table(
+    "version_change",
+    metadata,
+    Column("layer_id", Text, _layer_fk(), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("previous_version", Integer),
+    Column("keyed_by", Text, nullable=False),
+    Column("added", Integer, nullable=False),
+    Column("removed", Integer, nullable=False),
+    Column("changed", Integer, nullable=False),
+    Column("added_ids", ARRAY(Text), nullable=False),
+    Column("removed_ids", ARRAY(Text), nullable=False),
+    Column("changed_ids", ARRAY(Text), nullable=False),
+    Column("computed_at", DateTime(timezone=True)),
+)

@@ -134,3 +134,8 @@ def test_cluster_moves_out_of_folders_postgres_cannot_reach(tmp_path: Path) -> N
     else:
         assert cluster.home == cluster.root
     assert cluster.pgdata == cluster.home / "data"
+
+
+def test_the_records_collection_id_is_reserved() -> None:
+    with pytest.raises(InvalidLayerSpec, match="OGC API Records"):
+        parse_spec(spec_data(id="catalog"))

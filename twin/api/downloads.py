@@ -26,11 +26,13 @@ from gis import export
 from gis.model import Layer
 from twin.access import Caller, get_caller, note_feature_count
 from twin.api.catalog import visible_layer
+from twin.api.products import router as products_router
 from twin.catalog.records import download_root
 from twin.errors import DatasetNotFound
 from twin.http_cache import Scope, Validators, cache_control, immutable, quoted
 
 router = APIRouter(tags=["downloads"])
+router.include_router(products_router)  # LiDAR, COG and CityJSON files under /downloads/
 CallerDep = Annotated[Caller, Depends(get_caller)]
 CrsQuery = Annotated[Literal["4326", "storage"], Query(
     description="4326 (WGS 84, default) or storage (the layer's storage CRS)")]

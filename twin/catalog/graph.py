@@ -1,5 +1,13 @@
 """The DCAT-AP 3.0 graph of one catalogue page: catalogue, datasets, distributions, services.
 
+It is GeoDCAT-AP 3.0.0 too: contact e-mails are typed ``vcard:Email`` (GeoDCAT-AP's shape
+requires it), reference systems are EPSG IRIs typed ``dct:Standard`` (on the dataset and on
+each distribution serving coordinates), ``dcat:spatialResolutionInMeters`` is given where the
+store knows it (a raster's cell, a point cloud's mean spacing), INSPIRE themes declared by the
+layer become ``dcat:theme`` with their topic category, and ``dct:provenance`` states the
+lineage from the load history. Distributions come from `twin.catalog.distributions`, the one
+list the ISO 19139 and OGC API Records outputs also read.
+
 Every IRI the graph points to is typed in the graph itself (licences, frequencies, access
 rights, file types, media types, themes, languages, standards, agents), as the national
 portal requires before it validates. Dates are true: ``issued`` is the first successful load
@@ -12,12 +20,14 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from gis import export, vocab
+from gis import inspire_themes, vocab
+from twin.catalog.distributions import Distribution, distributions
 from twin.catalog.records import DatasetRecord
 from twin.catalog.vocab import (
     ACCESS_RIGHTS,
@@ -31,6 +41,7 @@ from twin.catalog.vocab import (
     DCTERMS,
     EPSG,
     FOAF,
+    GEODCATAP,
     GSP,
     HYDRA,
     IANA,
@@ -41,10 +52,12 @@ from twin.catalog.vocab import (
     PUBLISHER_TYPE,
     RDF,
     RDFS,
+    REFERENCE_SYSTEM_TYPE,
     SHA256_ALGORITHM,
     SKOS,
     SPDX,
     STATUS_COMPLETED,
+    TOPIC_CATEGORY,
     VCARD,
     XSD,
 )
@@ -78,7 +91,8 @@ def new_graph() -> Graph:
     graph = Graph()
     for prefix, namespace in (("dcat", DCAT), ("dct", DCT), ("foaf", FOAF), ("vcard", VCARD),
                               ("skos", SKOS), ("spdx", SPDX), ("adms", ADMS), ("locn", LOCN),
-                              ("hydra", HYDRA), ("dcatap", DCATAP), ("gsp", GSP)):
+                              ("hydra", HYDRA), ("dcatap", DCATAP), ("gsp", GSP),
+                              ("geodcatap", GEODCATAP)):
         graph.bind(prefix, namespace)
     return graph
 
@@ -114,6 +128,7 @@ def dataset_iri(ctx: CatalogContext, layer_id: str) -> str:
 
 
 def download_url(ctx: CatalogContext, layer_id: str, fmt: str, crs: str) -> str:
+    """The stable URL of a vector download (kept for callers; see `distributions`)."""
     url = f"{ctx.base_url}/downloads/{layer_id}.{fmt}"
     return url if crs == "4326" else f"{url}?crs=storage"
 
@@ -144,7 +159,8 @@ def _contact(graph: Graph, name: str, email: str) -> BNode:
     graph.add((node, RDF.type, VCARD.Kind))
     graph.add((node, RDF.type, VCARD.Organization))
     graph.add((node, VCARD.fn, Literal(name)))
-    graph.add((node, VCARD.hasEmail, URIRef(f"mailto:{email}")))
+    # GeoDCAT-AP 3.0's shape: the value of vcard:hasEmail is of class vcard:Email
+    graph.add((node, VCARD.hasEmail, typed(graph, f"mailto:{email}", VCARD.Email)))
     return node
 
 
@@ -204,59 +220,81 @@ def _common_distribution(graph: Graph, node: URIRef, record: DatasetRecord,
         graph.add((node, DCT.modified, _dt(record.modified)))
 
 
-def _download(graph: Graph, ctx: CatalogContext, record: DatasetRecord, fmt: str,
-              crs: export.CrsChoice,
-              rights: BNode) -> URIRef:
-    layer = record.layer
-    kind = export.FORMATS[fmt]
-    srid = 4326 if crs == "4326" else layer.storage_srid
-    node = URIRef(f"{dataset_iri(ctx, layer.id)}#{fmt}-epsg{srid}")
-    _common_distribution(graph, node, record, rights)
-    url = URIRef(download_url(ctx, layer.id, fmt, crs))
-    graph.add((node, DCAT.accessURL, url))
-    graph.add((node, DCAT.downloadURL, url))
-    graph.add((node, DCT.title, Literal(f"{kind.label}, EPSG:{srid}", lang="en")))
-    graph.add((node, DCT.description, Literal(
-        f"{layer.spec.label()} as {kind.label} in EPSG:{srid}, anonymised for publication.",
-        lang="en")))
-    graph.add((node, DCT.format, concept(graph, vocab.FILE_TYPE + kind.file_type,
-                                         DCT.MediaTypeOrExtent, vocab.AUTHORITY + "file-type")))
-    graph.add((node, DCAT.mediaType, typed(graph, IANA + kind.media_type, DCT.MediaType)))
-    graph.add((node, DCT.conformsTo, typed(graph, EPSG + str(srid), DCT.Standard)))
-    built = record.downloads.get((fmt, crs))
-    if built is not None:
-        graph.add((node, DCAT.byteSize, Literal(built.byte_size, datatype=XSD.nonNegativeInteger)))
-        checksum = BNode()
-        graph.add((checksum, RDF.type, SPDX.Checksum))
-        graph.add((checksum, SPDX.algorithm, typed(graph, SHA256_ALGORITHM,
-                                                   SPDX.ChecksumAlgorithm)))
-        graph.add((checksum, SPDX.checksumValue, Literal(built.sha256, datatype=XSD.hexBinary)))
-        graph.add((node, SPDX.checksum, checksum))
+def reference_system(graph: Graph, srid: int) -> URIRef:
+    """An EPSG CRS as GeoDCAT-AP 3.0 states a reference system: a ``dct:Standard``."""
+    node = typed(graph, EPSG + str(srid), DCT.Standard)
+    graph.add((node, DCT.type, typed(graph, REFERENCE_SYSTEM_TYPE, SKOS.Concept,
+                                     "Spatial reference system")))
+    graph.add((node, SKOS.prefLabel, Literal(f"EPSG:{srid}", lang="en")))
     return node
 
 
-def _api_distribution(graph: Graph, ctx: CatalogContext, record: DatasetRecord,
-                      rights: BNode, service: URIRef) -> URIRef:
-    layer_id = record.layer.id
-    node = URIRef(f"{dataset_iri(ctx, layer_id)}#ogcapi-features")
+def _checksum(graph: Graph, node: URIRef, sha256: str) -> None:
+    checksum = BNode()
+    graph.add((checksum, RDF.type, SPDX.Checksum))
+    graph.add((checksum, SPDX.algorithm, typed(graph, SHA256_ALGORITHM, SPDX.ChecksumAlgorithm)))
+    graph.add((checksum, SPDX.checksumValue, Literal(sha256, datatype=XSD.hexBinary)))
+    graph.add((node, SPDX.checksum, checksum))
+
+
+def _distribution(graph: Graph, ctx: CatalogContext, record: DatasetRecord, dist: Distribution,
+                  rights: BNode, service: URIRef | None) -> URIRef:
+    """One `twin.catalog.distributions.Distribution` as a dcat:Distribution."""
+    node = URIRef(f"{dataset_iri(ctx, record.layer.id)}#{dist.key}")
     _common_distribution(graph, node, record, rights)
-    graph.add((node, DCAT.accessURL, URIRef(f"{ctx.base_url}/collections/{layer_id}")))
-    graph.add((node, DCAT.accessService, service))
-    graph.add((node, DCT.title, Literal("OGC API Features collection", lang="en")))
-    graph.add((node, DCT.description, Literal(
-        "Features on demand (bbox, CQL2 filters, CRS) through OGC API Features.", lang="en")))
-    graph.add((node, DCT.format, concept(graph, vocab.FILE_TYPE + "GEOJSON",
-                                         DCT.MediaTypeOrExtent, vocab.AUTHORITY + "file-type")))
-    graph.add((node, DCAT.mediaType, typed(graph, IANA + "application/geo+json", DCT.MediaType)))
-    graph.add((node, DCT.conformsTo, typed(graph, OGC_FEATURES, DCT.Standard)))
+    graph.add((node, DCAT.accessURL, URIRef(dist.access_url)))
+    if dist.download_url is not None:
+        graph.add((node, DCAT.downloadURL, URIRef(dist.download_url)))
+    if dist.key == "ogcapi-features" and service is not None:
+        graph.add((node, DCAT.accessService, service))
+    _text(graph, node, DCT.title, dist.title)
+    _text(graph, node, DCT.description, dist.description)
+    graph.add((node, DCT.format, concept(graph, dist.format_iri, DCT.MediaTypeOrExtent,
+                                         vocab.AUTHORITY + "file-type")))
+    graph.add((node, DCAT.mediaType, typed(graph, IANA + dist.media_type, DCT.MediaType)))
+    graph.add((node, DCT.conformsTo, typed(graph, dist.conforms_to, DCT.Standard)))
+    if dist.srid is not None:
+        graph.add((node, DCT.conformsTo, reference_system(graph, dist.srid)))
+    if dist.byte_size is not None:
+        graph.add((node, DCAT.byteSize, Literal(dist.byte_size,
+                                                datatype=XSD.nonNegativeInteger)))
+    if dist.checksum is not None:
+        _checksum(graph, node, dist.checksum)
+    return node
+
+
+def _provenance(graph: Graph, record: DatasetRecord) -> BNode:
+    """The lineage GeoDCAT-AP asks for, from what the registry knows of the loads."""
+    layer = record.layer
+    spec = layer.spec
+    parts = [f"Produced by {spec.producer}"]
+    if spec.kind == "raster" and spec.source:
+        parts.append(f"derived from LiDAR layer {spec.source} (DTM: mean of ground points per "
+                     "cell, DSM: highest non-noise point; gaps inside the survey footprint "
+                     "filled by Laplace interpolation and flagged in a sidecar mask)")
+    elif spec.source:
+        parts.append(f"loaded from {spec.source}")
+    if layer.current_version is not None:
+        parts.append(f"current version {layer.current_version}")
+    if record.issued is not None:
+        parts.append(f"first loaded {record.issued.date().isoformat()}")
+    if record.modified is not None:
+        parts.append(f"last loaded {record.modified.date().isoformat()}")
+    if spec.personal_fields:
+        parts.append("personal fields anonymised before publication")
+    node = BNode()
+    graph.add((node, RDF.type, DCT.ProvenanceStatement))
+    graph.add((node, RDFS.label, Literal("; ".join(parts) + ".", lang="en")))
     return node
 
 
 def add_dataset(graph: Graph, ctx: CatalogContext, record: DatasetRecord,
                 agent: URIRef, service: URIRef) -> URIRef:
-    """One dcat:Dataset with its distributions (downloads only once the layer holds data)."""
+    """One dcat:Dataset with its distributions (`twin.catalog.distributions`), reference
+    systems, resolution, INSPIRE themes and lineage (GeoDCAT-AP 3.0) where known."""
     layer = record.layer
     spec = layer.spec
+    found = distributions(ctx, record)
     node = typed(graph, dataset_iri(ctx, layer.id), DCAT.Dataset)
     _text(graph, node, DCT.title, spec.title)
     description: Mapping[Any, str] = spec.description or {
@@ -287,14 +325,35 @@ def add_dataset(graph: Graph, ctx: CatalogContext, record: DatasetRecord,
         graph.add((node, DCT.issued, _dt(record.issued)))
     if record.modified is not None:
         graph.add((node, DCT.modified, _dt(record.modified)))
-    if layer.current_version is not None and layer.spec.kind == "vector":
+    for srid in sorted({d.srid for d in found if d.srid is not None} | {layer.storage_srid}):
+        graph.add((node, DCT.conformsTo, reference_system(graph, srid)))
+    if record.products.resolution_m is not None:
+        graph.add((node, DCAT.spatialResolutionInMeters,
+                   Literal(Decimal(str(record.products.resolution_m)), datatype=XSD.decimal)))
+    for code in spec.inspire_themes:
+        inspire = inspire_themes.THEMES[code]
+        graph.add((node, DCAT.theme, inspire_theme(graph, inspire)))
+        graph.add((node, GEODCATAP.topicCategory, typed(
+            graph, TOPIC_CATEGORY + inspire.topic, SKOS.Concept, inspire.topic)))
+    if record.issued is not None:
+        graph.add((node, DCT.provenance, _provenance(graph, record)))
+    if found:
         rights = _rights(graph, record)
-        for fmt in export.FORMATS:
-            for crs in export.CRS_CHOICES:
-                graph.add((node, DCAT.distribution, _download(graph, ctx, record, fmt, crs,
-                                                              rights)))
-        graph.add((node, DCAT.distribution, _api_distribution(graph, ctx, record, rights,
+        for dist in found:
+            graph.add((node, DCAT.distribution, _distribution(graph, ctx, record, dist, rights,
                                                               service)))
+    return node
+
+
+def inspire_theme(graph: Graph, theme: inspire_themes.Theme) -> URIRef:
+    """An INSPIRE theme as GeoDCAT-AP 3.0 states it: a dcat:theme from the INSPIRE theme
+    register, labelled in every language the register gives."""
+    node = typed(graph, theme.uri, SKOS.Concept)
+    for language in ("en", "fr", "nl", "de"):
+        graph.add((node, SKOS.prefLabel, Literal(theme.label(language), lang=language)))
+    scheme = typed(graph, inspire_themes.THESAURUS_URI, SKOS.ConceptScheme)
+    graph.add((scheme, DCT.title, Literal(inspire_themes.THESAURUS_TITLE, lang="en")))
+    graph.add((node, SKOS.inScheme, scheme))
     return node
 
 

@@ -10,10 +10,10 @@ from html import escape
 
 from sqlalchemy import Connection
 
-from gis import anonymise, export, vocab
+from gis import anonymise, vocab
 from gis.model import Layer
 from twin.catalog import sql
-from twin.catalog.graph import download_url
+from twin.catalog.distributions import distributions
 from twin.catalog.records import DatasetRecord
 from twin.catalog.service import context
 from twin.settings import Settings
@@ -49,24 +49,27 @@ def _size(value: int) -> str:
 
 
 def _downloads(settings: Settings, record: DatasetRecord) -> str:
-    layer = record.layer
+    """Every file and tileset of the dataset, as the DCAT graph lists them (`distributions`)."""
     rows = []
-    for fmt, kind in export.FORMATS.items():
-        for crs in export.CRS_CHOICES:
-            srid = 4326 if crs == "4326" else layer.storage_srid
-            url = download_url(context(settings), layer.id, fmt, crs)
-            built = record.downloads.get((fmt, crs))
-            size = _size(built.byte_size) if built else "built on first download"
-            digest = f"<code>{built.sha256}</code>" if built else "-"
-            rows.append(f'<tr><td><a href="{escape(url)}">{escape(kind.label)}</a></td>'
-                        f"<td>EPSG:{srid}</td><td>{size}</td><td>{digest}</td></tr>")
-    return ("<table><tr><th>format</th><th>CRS</th><th>size</th><th>SHA-256</th></tr>"
+    for dist in distributions(context(settings), record):
+        if dist.kind == "api":
+            continue
+        size = (_size(dist.byte_size) if dist.byte_size is not None
+                else "built on first download")
+        digest = f"<code>{dist.checksum}</code>" if dist.checksum else "-"
+        crs = f"EPSG:{dist.srid}" if dist.srid is not None else "-"
+        rows.append(f'<tr><td><a href="{escape(dist.access_url)}">'
+                    f"{escape(dist.title.get('en', dist.key))}</a></td><td>{crs}</td>"
+                    f"<td>{size}</td><td>{digest}</td></tr>")
+    if not rows:
+        return "<p>no files yet</p>"
+    return ("<table><tr><th>file</th><th>CRS</th><th>size</th><th>SHA-256</th></tr>"
             + "".join(rows) + "</table>")
 
 
 def aggregates(conn: Connection, layer: Layer) -> str:
     """Counts per class of generalised or suppressed fields; cells below k are suppressed."""
-    if layer.current_version is None:
+    if layer.current_version is None or layer.spec.kind != "vector":
         return ""
     published = set(anonymise.published_columns(conn, layer.table))
     sections = []
@@ -94,13 +97,15 @@ def dataset_page(conn: Connection, settings: Settings, record: DatasetRecord) ->
     descriptions = "".join(f'<p lang="{escape(lang)}">{escape(text)}</p>'
                            for lang, text in spec.description.items())
     licence = vocab.short_code(spec.licence).replace("_", " ")
-    svg = preview_svg(conn, layer.table) if layer.current_version else ""
-    api = (f'<ul><li><a href="{base}/collections/{layer.id}">OGC API Features collection</a></li>'
-           f'<li><a href="{base}/collections/{layer.id}/items">items (GeoJSON)</a></li>'
-           f'<li><a href="{base}/collections/{layer.id}/tilejson.json">vector tiles (TileJSON)'
-           f'</a></li><li><a href="{base}/catalog/datasets/{layer.id}.ttl">DCAT-AP (Turtle)</a>'
-           f'</li><li><a href="{base}/catalog/datasets/{layer.id}.jsonld">DCAT-AP (JSON-LD)</a>'
-           "</li></ul>")
+    vector = spec.kind == "vector"  # only vector layers have a published view to draw
+    svg = preview_svg(conn, layer.table) if layer.current_version and vector else ""
+    features = (f'<li><a href="{base}/collections/{layer.id}">OGC API Features collection</a>'
+                f'</li><li><a href="{base}/collections/{layer.id}/items">items (GeoJSON)</a></li>'
+                f'<li><a href="{base}/collections/{layer.id}/tilejson.json">vector tiles '
+                "(TileJSON)</a></li>") if vector else ""
+    api = (f'<ul>{features}<li><a href="{base}/catalog/datasets/{layer.id}.ttl">DCAT-AP '
+           f'(Turtle)</a></li><li><a href="{base}/catalog/datasets/{layer.id}.jsonld">DCAT-AP '
+           "(JSON-LD)</a></li></ul>")
     facts = [("identifier", layer.id), ("publisher", settings.publisher_name),
              ("producer", spec.producer), ("access", spec.access_level),
              ("update frequency", vocab.short_code(spec.update_frequency)),

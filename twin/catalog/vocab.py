@@ -30,6 +30,13 @@ COUNTRY_BEL = vocab.AUTHORITY + "country/BEL"
 OGC_FEATURES = "http://www.opengis.net/spec/ogcapi-features-1/1.0"
 OGC_TILES = "http://www.opengis.net/spec/ogcapi-tiles-1/1.0"
 EPSG = "http://www.opengis.net/def/crs/EPSG/0/"
+#: GeoDCAT-AP's own properties (topic category, reference system, roles)
+GEODCATAP = Namespace("http://data.europa.eu/930/")
+#: ISO 19115 topic categories as the INSPIRE registry publishes them
+TOPIC_CATEGORY = "http://inspire.ec.europa.eu/metadata-codelist/TopicCategory/"
+#: the INSPIRE glossary's term for a coordinate reference system (dct:type of a reference
+#: system standard, as GeoDCAT-AP's examples type EPSG CRSs)
+REFERENCE_SYSTEM_TYPE = "http://inspire.ec.europa.eu/glossary/SpatialReferenceSystem"
 
 #: Access level of the registry -> EU access-right authority code.
 ACCESS_RIGHTS = {"open": "PUBLIC", "shared": "RESTRICTED", "closed": "NON_PUBLIC"}

@@ -31,6 +31,7 @@ VERBS: dict[str, tuple[str, str]] = {
     "catalog": ("twin.cli.catalog", "app"),
     "doctor": ("twin.cli.doctor", "doctor"),
     "backup": ("twin.cli.backup", "backup"), "restore": ("twin.cli.backup", "restore"),
+    "refresh": ("twin.cli.refresh", "refresh"),
 }
 
 

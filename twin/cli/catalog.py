@@ -106,13 +106,20 @@ def score(
 @app.command()
 @domain_errors
 def validate() -> None:
-    """SHACL-validate the public catalogue offline against DCAT-AP 3.0.1 (exit 1 on violations)."""
-    report = shacl.validate(_public_graph(settings()))
-    for result in report.results:
-        console.print(f"{result.severity}: {result.focus} {result.path}: {result.message}",
-                      highlight=False, soft_wrap=True)
-    console.print(f"{len(report.violations)} violations, {len(report.warnings)} warnings")
-    if not report.conforms:
+    """SHACL-validate the public catalogue offline against DCAT-AP 3.0.1 and GeoDCAT-AP 3.0.0
+    (exit 1 on violations of either)."""
+    graph = _public_graph(settings())
+    conforms = True
+    for profile, check in (("DCAT-AP 3.0.1", shacl.validate),
+                           ("GeoDCAT-AP 3.0.0", shacl.validate_geodcat)):
+        report = check(graph)
+        for result in report.results:
+            console.print(f"{profile} {result.severity}: {result.focus} {result.path}: "
+                          f"{result.message}", highlight=False, soft_wrap=True)
+        console.print(f"{profile}: {len(report.violations)} violations, "
+                      f"{len(report.warnings)} warnings")
+        conforms = conforms and report.conforms
+    if not conforms:
         raise typer.Exit(1)
 
 

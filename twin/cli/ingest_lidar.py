@@ -25,6 +25,7 @@ from twin.cli.options import (
     ContactEmailOption,
     ContactNameOption,
     FrequencyOption,
+    InspireThemeOption,
     JsonOption,
     LayerOption,
     LicenceOption,
@@ -59,6 +60,7 @@ def lidar(
     producer: ProducerOption = None,
     contact_name: ContactNameOption = None,
     contact_email: ContactEmailOption = None,
+    inspire_theme: InspireThemeOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Index LAS/LAZ files (stats, footprint, checksum) in a LiDAR layer; atomic, idempotent."""
@@ -66,7 +68,8 @@ def lidar(
     given = GivenOptions(
         kind="lidar", title=title, licence=licence, access=access_or_alias(access, access_level),
         frequency=frequency, producer=producer, contact_name=contact_name,
-        contact_email=contact_email, source_crs=crs)
+        contact_email=contact_email, source_crs=crs,
+        inspire_themes=tuple(inspire_theme or ()))
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
     with engine_for(config) as engine:

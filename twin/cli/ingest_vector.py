@@ -27,6 +27,7 @@ from twin.cli.options import (
     ContactEmailOption,
     ContactNameOption,
     FrequencyOption,
+    InspireThemeOption,
     JsonOption,
     LayerOption,
     LicenceOption,
@@ -101,6 +102,7 @@ def vector(
     producer: ProducerOption = None,
     contact_name: ContactNameOption = None,
     contact_email: ContactEmailOption = None,
+    inspire_theme: InspireThemeOption = None,
     storage_crs: Annotated[str | None, typer.Option(help="storage CRS of a new layer")] = None,
     id_field: Annotated[str | None, typer.Option(help="field holding feature ids")] = None,
     source_layer: Annotated[str | None, typer.Option(help="layer inside the file")] = None,
@@ -113,7 +115,8 @@ def vector(
         kind="vector", title=title, licence=licence, access=access, frequency=frequency,
         producer=producer, contact_name=contact_name, contact_email=contact_email,
         storage_crs=storage_crs, id_field=id_field, source_layer=source_layer,
-        osm_mapping=osm_mapping, source=str(path), source_crs=crs, strict=strict or None)
+        osm_mapping=osm_mapping, source=str(path), source_crs=crs, strict=strict or None,
+        inspire_themes=tuple(inspire_theme or ()))
     with engine_for(config) as engine:  # one pool: the lookup's connection serves the load
         resolution = declare(engine, layer, given, defaults_for(config),
                              manifest_for(config, manifest))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.table import Table
@@ -12,6 +12,7 @@ from rich.table import Table
 from gis import registry, vocab
 from gis.ingest.declaration import GivenOptions, read_manifest
 from gis.model import Layer, LayerSpec, LayerVersion, QualityReport
+from gis.refresh import ChangeSet, RefreshState, change_sets, refresh_states
 from twin.cli.common import console, domain_errors, engine_for, settings
 from twin.cli.declare import declare, defaults_for
 from twin.cli.options import JsonOption, ManifestOption
@@ -57,7 +58,18 @@ def list_command(as_json: JsonOption = False) -> None:
         console.print(layers_table(layers))
 
 
-def _overview(layer: Layer) -> Table:
+def _refresh_row(state: RefreshState | None) -> str:
+    """The last refresh from the source: when it succeeded, and the last failure's reason
+    while the layer is late (a fetch that failed left no load in the history)."""
+    if state is None:
+        return "never"
+    text = f"last success {_when(state.last_success_at)}"
+    if state.late:
+        text += f"; LATE since {_when(state.last_failure_at)}: {state.last_error}"
+    return text
+
+
+def _overview(layer: Layer, state: RefreshState | None = None) -> Table:
     """Who may read the layer, under which licence, from whom, and what it holds now."""
     spec = layer.spec
     table = Table(title=f"Layer {layer.id}", show_header=False)
@@ -77,6 +89,8 @@ def _overview(layer: Layer) -> Table:
         ("anonymised fields", ", ".join(f"{name} ({rule.rule})" for name, rule
                                         in spec.personal_fields.items()) or "-"),
         ("source", spec.source or "-"),
+        ("source URL", str(spec.source_url) if spec.source_url else "-"),
+        ("refresh", _refresh_row(state) if spec.source_url else "-"),
         ("storage CRS", f"EPSG:{layer.storage_srid}"),
         ("version", str(layer.current_version or "-")),
         ("features", str(layer.feature_count if layer.feature_count is not None else "-")),
@@ -133,16 +147,35 @@ def quality_summary(layer: Layer) -> Table:
     return table
 
 
-def versions_table(layer_id: str, versions: list[LayerVersion]) -> Table:
+def versions_table(layer_id: str, versions: list[LayerVersion],
+                   changes: dict[int, ChangeSet] | None = None) -> Table:
+    """Every load; ``changes`` (versions a refresh loaded) as +added -removed ~changed."""
     table = Table(title=f"History of {layer_id}")
-    for column in ("load", "version", "status", "valid from", "valid to", "features", "error"):
+    for column in ("load", "version", "status", "valid from", "valid to", "features",
+                   "changes", "error"):
         table.add_column(column)
     for v in versions:
+        change = (changes or {}).get(v.version or 0)
         table.add_row(str(v.load_id), str(v.version or "-"), v.status,
                       _when(v.begin_lifespan), _when(v.end_lifespan),
                       str(v.feature_count if v.feature_count is not None else "-"),
+                      f"+{change.added} -{change.removed} ~{change.changed}" if change else "-",
                       v.error or "")
     return table
+
+
+def version_json(version: LayerVersion, change: ChangeSet | None) -> dict[str, Any]:
+    """A load as JSON, with its change set against the previous version: counts (null when
+    no refresh computed one) and the bounded id lists."""
+    payload: dict[str, Any] = version.model_dump(mode="json")
+    payload["added"] = change.added if change else None
+    payload["removed"] = change.removed if change else None
+    payload["changed"] = change.changed if change else None
+    payload["change_set"] = None if change is None else {
+        "previous_version": change.previous_version, "keyed_by": change.keyed_by,
+        "added_ids": change.added_ids, "removed_ids": change.removed_ids,
+        "changed_ids": change.changed_ids}
+    return payload
 
 
 @app.command()
@@ -152,11 +185,13 @@ def show(layer: LayerArgument, as_json: JsonOption = False) -> None:
     with engine_for(settings()) as engine, engine.connect() as conn:
         found = registry.get_layer(conn, layer)
         versions = [] if as_json else registry.history(conn, layer)
+        changes = {} if as_json else change_sets(conn, layer)
+        state = refresh_states(conn, [layer]).get(layer)
     if as_json:
         typer.echo(found.model_dump_json(indent=2))
         return
-    for table in (_overview(found), _titles(found.spec), versions_table(found.id, versions),
-                  quality_summary(found)):
+    for table in (_overview(found, state), _titles(found.spec),
+                  versions_table(found.id, versions, changes), quality_summary(found)):
         console.print(table)
 
 
@@ -166,10 +201,12 @@ def history(layer: LayerArgument, as_json: JsonOption = False) -> None:
     """Every load of a layer (versions and failures), newest first."""
     with engine_for(settings()) as engine, engine.connect() as conn:
         versions = registry.history(conn, layer)
+        changes = change_sets(conn, layer)
     if as_json:
-        typer.echo(json.dumps([v.model_dump(mode="json") for v in versions], indent=2))
+        typer.echo(json.dumps([version_json(v, changes.get(v.version or 0)) for v in versions],
+                              indent=2))
         return
-    console.print(versions_table(layer, versions))
+    console.print(versions_table(layer, versions, changes))
 
 
 @app.command()

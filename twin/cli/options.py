@@ -36,3 +36,5 @@ ContactEmailOption = Annotated[str | None, typer.Option("--contact-email",
                                                         help="contact point e-mail")]
 StrictOption = Annotated[bool, typer.Option("--strict", help="any quality issue is fatal")]
 JsonOption = Annotated[bool, typer.Option("--json", help="print the result as JSON")]
+InspireThemeOption = Annotated[list[str] | None, typer.Option(
+    "--inspire-theme", help="INSPIRE theme code (cp, tn, bu, el, us...); repeat for several")]

@@ -36,9 +36,13 @@ from twin.ogc.delegate import call_pygeoapi as _pygeoapi
 from twin.ogc.delegate import wants
 from twin.ogc.openapi import OPENAPI_MEDIA_TYPE, openapi_document
 from twin.ogc.query import multi_params, parse_item_query, parse_items_query
+from twin.ogc.records import CATALOG_ID, collection_links
+from twin.ogc.records_api import router as records_router
 from twin.ogc.tiles import collection_tile_links
 
 router = APIRouter(tags=["OGC API Features"])
+#: first, so that ``/collections/catalog/...`` (OGC API Records) wins over the layer routes
+router.include_router(records_router)
 CallerDep = Annotated[Caller, Depends(get_caller)]
 ContextDep = Annotated[OgcContext, Depends(ogc_context)]
 _DROPPED_RELS = ("processes", "job-list")
@@ -99,6 +103,10 @@ async def collections(request: Request, caller: CallerDep, context: ContextDep) 
 
 
 def _add_collection_links(context: OgcContext, collection: dict[str, Any]) -> None:
+    if collection["id"] == CATALOG_ID:  # records have sortables, no tiles
+        collection["links"] = [*collection.get("links", []),
+                               *collection_links(context.settings.base_url)]
+        return
     url = f"{context.settings.base_url}/collections/{collection['id']}"
     collection["links"] = [*collection.get("links", []), *collection_tile_links(url)]
 

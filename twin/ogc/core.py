@@ -29,6 +29,7 @@ from gis.errors import ConfigurationError
 from tiles import mvt
 from twin.ogc.catalog import Catalog, Collection
 from twin.ogc.crs import CRS84, storage_uri, supported_uris
+from twin.ogc.records import CATALOG_ID, RecordSource, record_resource
 from twin.settings import Settings
 
 PROVIDER = "twin.ogc.provider.TwinFeatureProvider"
@@ -154,6 +155,10 @@ class PygeoapiCore:
                                              self.settings.base_url)
                     for cid, c in visible.items()
                 }
+                # the record collection (OGC API Records): the same for every caller, its
+                # provider filters by the caller of each request (`twin.ogc.records.CALLER`)
+                config["resources"][CATALOG_ID] = record_resource(
+                    RecordSource(self.catalog.engine, self.settings))
                 self._apis[key] = API(config, {})
             return self._apis[key]
 

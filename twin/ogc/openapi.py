@@ -15,6 +15,7 @@ from typing import Any
 from twin.ogc.catalog import Collection
 from twin.ogc.crs import supported_uris
 from twin.ogc.openapi_edit import edit_components, edit_operations, edit_schemas
+from twin.ogc.records import CATALOG_ID, QUERYABLES
 from twin.settings import Settings
 
 OPENAPI_MEDIA_TYPE = "application/vnd.oai.openapi+json;version=3.0"
@@ -192,6 +193,47 @@ def _collection_paths(c: Collection, title: str) -> dict[str, Any]:
     }
 
 
+def _record_paths() -> dict[str, Any]:
+    """The record collection ``catalog`` (OGC API Records, `twin.ogc.records`): the same for
+    every caller, its items filtered by the caller's access."""
+    base = f"/collections/{CATALOG_ID}"
+    p = _parameter_ref
+    equals = [_query(name, {"type": "string"}, f"Records whose {name} equals this value")
+              for name in QUERYABLES]
+    q = _query("q", {"type": "string"},
+               "Comma-separated terms, any of which appears in title, description or "
+               "keywords (case and accents ignored)")
+    ids = _query("ids", {"type": "string"}, "Comma-separated record ids")
+    items = [p(n) for n in ("f", "limit", "offset", "bbox", "datetime", "sortby", "filter",
+                            "filter-lang")]
+    record_id = {"name": "recordId", "in": "path", "required": True,
+                 "schema": {"type": "string"}, "description": "Record (dataset) identifier"}
+
+    def op(summary: str, op_id: str, responses: dict[str, Any],
+           params: list[Any]) -> dict[str, Any]:
+        return {"get": {"summary": summary, "operationId": op_id, "tags": [CATALOG_ID],
+                        "parameters": params, "responses": responses}}
+
+    return {
+        base: op("Record catalogue: description", "describeRecordCollection",
+                 _responses("The record collection", "collection"), [p("f")]),
+        f"{base}/items": op("Record catalogue: records", "getRecords",
+                            _responses("A page of records", "featureCollectionGeoJSON",
+                                       "application/geo+json"), [*items, q, ids, *equals]),
+        f"{base}/items/{{recordId}}": op(
+            "Record catalogue: one record", "getRecord",
+            _responses("The record", "featureGeoJSON", "application/geo+json"),
+            [record_id, p("f")]),
+        f"{base}/queryables": op("Record catalogue: queryables", "getRecordQueryables",
+                                 _responses("Queryables", "queryables",
+                                            "application/schema+json"), [p("f")]),
+        f"{base}/sortables": op("Record catalogue: sortables", "getRecordSortables",
+                                _responses("Sortables", "queryables",
+                                           "application/schema+json", not_found=False,
+                                           html=False), [p("f")]),
+    }
+
+
 def _add_edits(document: dict[str, Any], editable: list[Collection]) -> None:
     """Merge the Part 4 operations of ``editable`` (and what they refer to) into the document."""
     if not editable:
@@ -227,12 +269,13 @@ def openapi_document(settings: Settings, visible: dict[str, Collection],
     }
     for collection in visible.values():
         paths.update(_collection_paths(collection, collection.layer.spec.label()))
+    paths.update(_record_paths())
     document: dict[str, Any] = {
         "openapi": "3.0.2",
         "info": {"title": "Commune geodata: OGC API Features and Tiles", "version": "1.0.0",
                  "license": {"name": "EUPL-1.2"}},
         "servers": [{"url": settings.base_url}],
-        "tags": [{"name": "server"}, *({"name": cid} for cid in visible)],
+        "tags": [{"name": "server"}, {"name": CATALOG_ID}, *({"name": cid} for cid in visible)],
         "paths": paths,
         "components": {
             "parameters": _parameters(settings),
