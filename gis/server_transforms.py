@@ -61,6 +61,13 @@ class PairProbe:
     def exact(self) -> bool:
         return self.worst_metres is not None and self.worst_metres <= TOLERANCE_METRES
 
+    @property
+    def wrong(self) -> bool:
+        """The server was measured off (or refused): what deserves a warning. A pair whose
+        CRSs share no area (Austrian UTM and Belgian Lambert) cannot be probed; the service
+        reprojects it, but nothing says the server would err."""
+        return self.failure is not None or (self.worst_metres is not None and not self.exact)
+
     def describe(self) -> str:
         name = f"EPSG:{self.source} -> EPSG:{self.target}"
         if self.failure:

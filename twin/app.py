@@ -78,11 +78,14 @@ def grids_exact(state: State) -> tuple[bool, str]:
     if not ok:
         return False, detail
     known = state.ogc.catalog.transforms.known()
-    by_service = [f"EPSG:{p.source}->EPSG:{p.target}" for p in known if not p.exact]
+    by_service = [f"EPSG:{p.source}->EPSG:{p.target}" for p in known if p.wrong]
     if by_service:
         return True, (f"{detail}; reprojected by the service (the database's PROJ lacks "
                       f"their grids): {', '.join(by_service)}")
-    return True, f"{detail}; {len(known)} database transforms probed, all grid-exact"
+    probed = [p for p in known if p.exact]
+    return True, (f"{detail}; {len(probed)} database transforms probed, all grid-exact"
+                  + (f" ({len(known) - len(probed)} pairs without a common area, by the "
+                     "service)" if len(probed) < len(known) else ""))
 
 
 #: The checks of ``/ready``, in order; each app copies the list at creation

@@ -181,10 +181,17 @@ def _schema(engine: Engine) -> Iterator[Finding]:
 
 def _database_transforms(settings: Settings, engine: Engine) -> Iterator[Finding]:
     probes = probe_service(ServerTransforms(engine), engine, settings)
-    inexact = [p for p in probes if not p.exact]
+    inexact = [p for p in probes if p.wrong]
+    unprobed = [p for p in probes if not p.exact and not p.wrong]
+    if unprobed:
+        yield Finding("database transforms", "ok",
+                      f"{len(unprobed)} pairs of CRSs with no common area, reprojected by the "
+                      "service: " + ", ".join(f"EPSG:{p.source}->EPSG:{p.target}"
+                                              for p in unprobed))
     if not inexact:
         yield Finding("database transforms", "ok",
-                      f"all {len(probes)} pairs the service uses are grid-exact in PostGIS")
+                      f"all {len(probes) - len(unprobed)} pairs the service uses are "
+                      "grid-exact in PostGIS")
         return
     for probe in inexact:
         yield Finding("database transforms", "warn", probe.describe(),

@@ -44,13 +44,16 @@ def probe_service(transforms: ServerTransforms, engine: Engine,
     """Probe every pair the service uses; log the ones the service will do itself."""
     probes = transforms.probe(service_pairs(engine, settings))
     for probe in probes:
-        if not probe.exact:
+        if probe.wrong:
             log.warning("database transform not grid-exact: %s", probe.describe())
+        elif not probe.exact:
+            log.info("database transform not probed: %s", probe.describe())
     return probes
 
 
 def inexact(probes: list[PairProbe]) -> list[PairProbe]:
-    return [p for p in probes if not p.exact]
+    """The pairs the server was measured to get wrong (or refused)."""
+    return [p for p in probes if p.wrong]
 
 
 def probe_at_startup(transforms: ServerTransforms, engine: Engine, settings: Settings) -> None:

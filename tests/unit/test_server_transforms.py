@@ -51,6 +51,11 @@ def test_a_pair_is_exact_within_a_millimetre(worst: float | None, exact: bool) -
     probe = PairProbe(31370, 3812, 25 if worst is not None else 0, worst)
     assert probe.exact is exact
     assert ("in PostGIS" in probe.describe()) is exact
+    assert probe.wrong is (worst is not None and not exact)  # no common area: not a warning
+
+
+def test_a_refusing_server_is_wrong() -> None:
+    assert PairProbe(31370, 3812, 0, None, failure="no such transformation").wrong
 
 
 def test_served_geometries_are_reprojected_rounded_and_axis_ordered() -> None:
