@@ -65,7 +65,8 @@ def world(engine: Engine, database_url: str, tmp_path_factory: pytest.TempPathFa
                         data_dir=Path(tmp_path_factory.mktemp("var")), ogc_registry_ttl=0.0)
     vector_id, shared_id = f"geo_open_{suffix}", f"geo_shared_{suffix}"
     lidar_id, closed_id = f"geo_pc_{suffix}", f"geo_pcx_{suffix}"
-    make_cadastral_layer(engine, vector_id, "open", limit=20, folder=folder)
+    # no personal-field rules: its CityJSON model (built from the raw table) may be offered
+    make_cadastral_layer(engine, vector_id, "open", limit=20, folder=folder, rules={})
     make_cadastral_layer(engine, shared_id, "shared", ("notaries",), limit=10, folder=folder)
     nap = parse_given_crs("EPSG:28992+5709")
     ingest_lidar(engine, lidar_spec(lidar_id, "open"), DELFT[1:], crs=nap)
@@ -79,6 +80,8 @@ def world(engine: Engine, database_url: str, tmp_path_factory: pytest.TempPathFa
     target = cityjson_path(settings.data_dir, vector_id)
     target.parent.mkdir(parents=True)
     target.write_text(json.dumps(city_model(buildings, "test"), separators=(",", ":")))
+    ruled = cityjson_path(settings.data_dir, shared_id)  # a model of a layer with rules
+    ruled.write_text(json.dumps(city_model(buildings, "test"), separators=(",", ":")))
     with engine.begin() as conn:
         _, key = access.create_key(conn, "partner", ["notaries"], label="geodcat test")
     with TestClient(create_app(settings)) as client:
@@ -264,3 +267,11 @@ def test_dataset_pages_list_every_product(world: World) -> None:
         response = world.client.get(f"/catalog/datasets/{layer_id}.html")
         assert response.status_code == 200, layer_id
         assert link in response.text, (layer_id, link)
+
+
+def test_a_layer_with_personal_field_rules_offers_no_cityjson(world: World) -> None:
+    """Its model comes from the raw table: neither listed nor served, even with a key."""
+    headers = {"X-API-Key": world.key}
+    url = f"/downloads/cityjson/{world.shared_id}.city.json"
+    assert world.client.get(url, headers=headers).status_code == 404
+    assert url not in _catalog(world, world.key).serialize(format="turtle")

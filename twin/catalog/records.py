@@ -130,8 +130,10 @@ def layer_products(conn: Connection, layer: Layer, data_dir: Path) -> Products:
         if built is not None:
             raster = _stored(layer.id, Path(built["path"]), None, built["srid"])
             resolution = built["resolution"]
+    # `twin export cityjson` reads the layer's raw table: a layer with personal-field rules
+    # would leak through it what its published view drops, so its model is never offered
     cityjson = (_stored(layer.id, cityjson_path(data_dir, layer.id), None, layer.storage_srid)
-                if layer.spec.kind == "vector" else None)
+                if layer.spec.kind == "vector" and not layer.spec.personal_fields else None)
     return Products(tuple(lidar), raster, tileset_bytes(tiles_root(data_dir), layer.id),
                     cityjson, resolution)
 
