@@ -102,7 +102,8 @@ def decide(principal: Principal, layer: Layer | LayerSpec, action: Action) -> De
         if not principal.can_write:
             return Decision(False, True, "read_only", audited=audited)
         return Decision(True, True, reason, current_relation(spec.id), audited)
-    staff_reads_raw = principal.role == "staff" and action != "download"  # files: published
+    # files are the published data; a joined table is read through its joined view
+    staff_reads_raw = principal.role == "staff" and action != "download" and spec.join is None
     relation = current_relation(spec.id) if staff_reads_raw else published_relation(spec.id)
     return Decision(True, True, reason, relation, audited)
 

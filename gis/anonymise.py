@@ -38,6 +38,7 @@ from gis.schema import (
     small_cells_prefix,
 )
 from gis.schema.tables import pseudonym_secret
+from gis.tables import join as joins
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +175,9 @@ def refresh_published_view(conn: Connection, layer: Layer) -> bool:
         select_list += _select_item(conn, layer, col, rules.get(col.name), secret)
     view = sql.Identifier(*published_relation(layer.table))
     source = sql.Identifier(*current_relation(layer.table))
-    conn.exec_driver_sql(_render(conn, q.create_view(view, source, select_list)))
+    statement = joins.view_statement(conn, layer, view, source, select_list)
+    conn.exec_driver_sql(_render(conn, statement or q.create_view(view, source, select_list)))
+    joins.refresh_joined_views(conn, layer)  # dropped with this view (CASCADE)
     return True
 
 

@@ -67,11 +67,14 @@ class Cluster:
 
     ``grids=False`` starts the server with only the system's PROJ data, as a distribution's
     PostGIS runs: the tests use it to show the service stays exact on such a server.
+    ``replication=True`` writes a WAL streaming replicas can follow (`start_replica`), at the
+    price of logging every bulk COPY that ``wal_level=minimal`` skips.
     """
 
     root: Path
     port: int
     grids: bool = True
+    replication: bool = False
 
     @property
     def home(self) -> Path:
@@ -136,6 +139,29 @@ class Cluster:
         lines = pid_file.read_text().splitlines()
         return int(lines[3]) if len(lines) > 3 and lines[3].strip().isdigit() else None
 
+    def start_replica(self, root: Path, port: int) -> Cluster:
+        """A hot-standby streaming replica of this running ``replication`` cluster, under
+        ``root`` on ``port``: cloned by ``pg_basebackup -R`` (which writes the standby signal
+        and the primary's connection), then started. Read-only; it follows every commit of
+        the primary within milliseconds on one machine."""
+        if not self.replication:
+            raise ConfigurationError("a replica needs a primary started with replication=True")
+        replica = Cluster(root=root, port=port, grids=self.grids, replication=True)
+        home = replica.home
+        home.parent.mkdir(parents=True, exist_ok=True)
+        with open(home.parent / f".{home.name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (replica.pgdata / "PG_VERSION").exists():
+                home.mkdir(parents=True, exist_ok=True)
+                replica._hand_over(home)
+                replica._run(["pg_basebackup", "-D", str(replica.pgdata), "-h", "127.0.0.1",
+                              "-p", str(self.port), "-U", DB_USER, "-R", "-X", "stream",
+                              "--checkpoint=fast"])
+            if not replica.is_running():
+                replica._sync_grids()
+                replica._start()
+        return replica
+
     def create_database(self, name: str) -> str:
         """A fresh database in this cluster (used by the tests); returns its URL."""
         self._create_database(name)
@@ -175,6 +201,8 @@ class Cluster:
         the WAL -- exactly what our atomic loads do -- at the price of no replication or PITR,
         which a private development cluster does not offer anyway.
         """
+        wal = ({"wal_level": "replica", "max_wal_senders": "5", "hot_standby": "on"}
+               if self.replication else {"wal_level": "minimal", "max_wal_senders": "0"})
         return {
             "listen_addresses": "127.0.0.1",
             "port": str(self.port),
@@ -183,8 +211,7 @@ class Cluster:
             "work_mem": "64MB",
             "maintenance_work_mem": "512MB",
             "max_wal_size": "4GB",
-            "wal_level": "minimal",
-            "max_wal_senders": "0",
+            **wal,
             "max_connections": "200",
             "jit": "off",
         }

@@ -46,6 +46,10 @@ class LayerNotFound(GisError):
         self.layer_id = layer_id
 
 
+class SubmissionNotFound(GisError):
+    """No feedback or reuse with this id (the portal's producer side)."""
+
+
 class LayerBusy(GisError):
     """Another operation holds the layer (a load in progress); try again when it is done."""
 
@@ -155,3 +159,32 @@ class RefreshError(GisError):
     """A layer's declared source could not be refreshed (none declared, unreachable, refused,
     not a source we can read); the message names the layer and the URL. The previous version
     stays current: a refresh only ever loads through the atomic ingest."""
+
+
+# --- live sensors (gis.sensors) --------------------------------------------------------------
+class SensorError(GisError):
+    """A SensorThings request or message the store refuses (a missing property, a bad
+    reference, a wrong type); the message names the entity and the property."""
+
+
+class SensorQueryError(SensorError):
+    """A query option (``$filter``, ``$orderby``, ``$expand``...) that does not parse or
+    names an unknown property; the message names the option and the position."""
+
+
+class SensorEntityNotFound(SensorError):
+    """No such SensorThings entity, or the caller may not see it (the same answer)."""
+
+
+# --- citizens' reports (gis.reports) ---------------------------------------------------------
+class ReportError(GisError):
+    """A citizen's report the store refuses (unknown category, bad point, photo not a JPEG
+    or PNG, too large); the message names the field."""
+
+
+class ReportNotFound(ReportError):
+    """No report with this number."""
+
+
+class InvalidStatusTransition(ReportError):
+    """A status change the workflow does not allow (e.g. solved -> new); names both."""

@@ -53,6 +53,21 @@ FORMATS: dict[str, DownloadFormat] = {
     "gpkg": DownloadFormat("gpkg", "application/geopackage+sqlite3", "GPKG", "GeoPackage"),
 }
 CRS_CHOICES: tuple[CrsChoice, ...] = ("4326", "storage")
+#: a table layer's downloads (no geometry, so no CRS): `gis.tables.export`
+TABLE_FORMATS: dict[str, DownloadFormat] = {
+    "csv": DownloadFormat("csv", "text/csv", "CSV", "CSV"),
+    "xlsx": DownloadFormat(
+        "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX",
+        "Excel workbook"),
+    "json": DownloadFormat("json", "application/json", "JSON", "JSON"),
+    "parquet": DownloadFormat("parquet", "application/vnd.apache.parquet", "PARQUET",
+                              "Apache Parquet"),
+}
+
+
+def formats_for(layer: Layer) -> dict[str, DownloadFormat]:
+    """The download formats of a layer: a table's, or the vector formats."""
+    return TABLE_FORMATS if layer.spec.kind == "table" else FORMATS
 
 
 @dataclass(frozen=True)
@@ -95,13 +110,15 @@ def file_path(root: Path, layer: Layer, fmt: str, crs: CrsChoice) -> Path:
     if layer.current_version is None:
         raise NothingToExport(f"layer {layer.id!r} holds no data yet")
     folder = root / layer.id / _state_folder(layer)
+    if layer.spec.kind == "table":
+        return folder / f"{layer.id}.{fmt}"
     srid = 4326 if crs == "4326" else layer.storage_srid
     return folder / f"{layer.id}-epsg{srid}.{fmt}"
 
 
 def cached(root: Path, layer: Layer, fmt: str, crs: CrsChoice) -> DownloadFile | None:
     """The built file of this version, or None when it was not built yet."""
-    if layer.current_version is None or fmt not in FORMATS:
+    if layer.current_version is None or fmt not in formats_for(layer):
         return None
     path = file_path(root, layer, fmt, crs)
     sidecar = path.with_name(path.name + ".json")
@@ -114,8 +131,9 @@ def cached(root: Path, layer: Layer, fmt: str, crs: CrsChoice) -> DownloadFile |
 
 def build(engine: Engine, root: Path, layer: Layer, fmt: str, crs: CrsChoice) -> DownloadFile:
     """The download file, built now if this version does not have it yet."""
-    if fmt not in FORMATS:
-        raise UnknownExportFormat(f"unknown download format {fmt!r} ({', '.join(FORMATS)})")
+    formats = formats_for(layer)
+    if fmt not in formats:
+        raise UnknownExportFormat(f"unknown download format {fmt!r} ({', '.join(formats)})")
     found = cached(root, layer, fmt, crs)
     if found is not None:
         return found
@@ -127,8 +145,13 @@ def build(engine: Engine, root: Path, layer: Layer, fmt: str, crs: CrsChoice) ->
     with tempfile.TemporaryDirectory(dir=path.parent) as work:
         temporary = Path(work) / path.name
         with engine.connect() as conn:
-            writer = {"geojson": _write_geojson, "csv": _write_csv, "gpkg": _write_gpkg}[fmt]
-            count = writer(conn, layer, temporary, geometry, srid, decimals)
+            if layer.spec.kind == "table":
+                from gis.tables.export import WRITERS
+
+                count = WRITERS[fmt](conn, layer, temporary)
+            else:
+                writer = {"geojson": _write_geojson, "csv": _write_csv, "gpkg": _write_gpkg}[fmt]
+                count = writer(conn, layer, temporary, geometry, srid, decimals)
         digest, size = sha256_file(temporary), temporary.stat().st_size
         os.replace(temporary, path)
     record = DownloadFile(layer.id, layer.current_version or 0, fmt, crs, srid, size, digest,

@@ -25,11 +25,17 @@ from gis import inspire_themes, vocab
 from gis.schema import RESERVED_COLUMNS
 
 LAYER_ID = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
-#: ids the service uses for collections of its own (the OGC API Records catalogue)
-RESERVED_LAYER_IDS = frozenset({"catalog"})
+#: ids the service uses for collections of its own (the OGC API Records catalogue, the
+#: SensorThings Things with their latest values)
+RESERVED_LAYER_IDS = frozenset({"catalog", "sensors"})
 Language = Literal["fr", "nl", "en", "de"]
 AccessLevel = Literal["open", "shared", "closed"]
-LayerKind = Literal["vector", "lidar", "raster"]
+LayerKind = Literal["vector", "lidar", "raster", "table", "bim"]
+#: kinds whose data are features with geometries in a layer table (versions, published view,
+#: OGC API items and tiles, vector downloads): a BIM model is one feature per element
+FEATURE_KINDS: frozenset[str] = frozenset({"vector", "bim"})
+#: kinds served and downloaded row by row from a layer table, with or without geometry
+ROW_KINDS: frozenset[str] = FEATURE_KINDS | {"table"}
 RuleName = Literal["drop", "generalise", "hash", "suppress"]
 
 
@@ -69,6 +75,23 @@ class ContactPoint(BaseModel):
         return value
 
 
+class JoinSpec(BaseModel):
+    """A table published on the geometries of a spatial layer: its rows whose ``on`` column
+    equals the spatial layer's ``to`` column (``on`` when not given), as a view with the
+    spatial layer's geometries; ``style_column`` is the numeric column its choropleth shows."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    layer: str
+    on: str
+    to: str | None = None
+    style_column: str | None = None
+
+    @property
+    def target_column(self) -> str:
+        return self.to or self.on
+
+
 class LayerSpec(BaseModel):
     """A layer as declared by its producer service."""
 
@@ -96,6 +119,8 @@ class LayerSpec(BaseModel):
     storage_crs: str | None = None
     id_field: str | None = None
     osm_mapping: Literal["roads", "facilities"] | None = None
+    #: a table layer published on a spatial layer's geometries (`JoinSpec`)
+    join: JoinSpec | None = None
     #: the date or timestamp attribute that places a feature in time: OGC API ``datetime``
     #: filters on it and the collection's temporal extent is its range
     temporal_property: str | None = None

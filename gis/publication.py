@@ -31,7 +31,7 @@ def prepare_publication(engine: Engine, secret: str | None) -> PublicationReport
     create the published view of every vector layer that holds data and has none, in one
     transaction."""
     with engine.begin() as conn:
-        layers = registry.list_layers(conn, kinds=["vector"])
+        layers = registry.list_layers(conn, kinds=["vector", "bim"])
         changed = sync_pseudonym_secret(conn, secret, layers)
         created = ensure_published_views(conn, layers)
     return PublicationReport(changed, created)

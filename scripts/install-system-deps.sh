@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the system packages the project needs on Debian/Ubuntu, only those that are missing.
-#   scripts/install-system-deps.sh            PostGIS, GDAL, Python venv, Node.js
+#   scripts/install-system-deps.sh            PostGIS, GDAL, Python venv, Node.js, Mosquitto (MQTT)
 #   scripts/install-system-deps.sh --clients  also Chromium and QGIS (browser and QGIS tests)
 set -euo pipefail
 
@@ -21,7 +21,7 @@ postgis_package() {  # postgresql-15-postgis-3 on Debian 12; the newest availabl
   fi
 }
 
-wanted=(gdal-bin ca-certificates)
+wanted=(gdal-bin ca-certificates mosquitto)
 command -v npm >/dev/null || wanted+=(nodejs npm)
 python3 -c "import venv, ensurepip" 2>/dev/null || wanted+=(python3-venv python3-dev)
 if [ "${1:-}" = "--clients" ]; then

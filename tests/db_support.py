@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,3 +49,42 @@ def migrated_database(cluster: Cluster, prefix: str) -> Iterator[str]:
         yield url
     finally:
         cluster.drop_database(name)
+
+
+@contextmanager
+def replicated_pair(root: Path, database: str) -> Iterator[tuple[str, str]]:
+    """A new primary (replication on) with a migrated ``database`` and a streaming replica
+    of it, both under ``root``; yields (primary URL, replica URL); both stopped and removed
+    afterwards. Its own clusters: the session's runs ``wal_level=minimal``."""
+    primary = Cluster(root=root / "primary", port=free_port(), replication=True)
+    replica: Cluster | None = None
+    try:
+        primary.up()
+        url = primary.create_database(database)
+        migrate_url(url)
+        replica = primary.start_replica(root / "replica", free_port())
+        yield url, replica.url(database)
+    finally:
+        for cluster in (replica, primary):
+            if cluster is not None:
+                cluster.down()
+                shutil.rmtree(cluster.home, ignore_errors=True)
+
+
+def wait_for_replay(primary_url: str, replica_url: str, timeout: float = 30.0) -> None:
+    """Until the replica has replayed everything the primary has written so far."""
+    primary, replica = make_engine(primary_url), make_engine(replica_url)
+    try:
+        with primary.connect() as conn:
+            target = conn.exec_driver_sql("SELECT pg_current_wal_lsn()").scalar_one()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with replica.connect() as conn:
+                if conn.exec_driver_sql("SELECT pg_last_wal_replay_lsn() >= %(t)s::pg_lsn",
+                                        {"t": target}).scalar_one():
+                    return
+            time.sleep(0.05)
+        raise TimeoutError(f"the replica did not replay up to {target} in {timeout} s")
+    finally:
+        primary.dispose()
+        replica.dispose()

@@ -40,6 +40,14 @@ class TilesetWriteError(TilesError):
     """A tileset or one of its contents could not be written to the output folder."""
 
 
+class EngineUnavailable(TilesError):
+    """The build's Dask cluster cannot be reached, has no worker, or was asked for twice."""
+
+
+class StorageWriteError(TilesError):
+    """A built product could not be published to its storage URL (fsspec)."""
+
+
 class LasFormatError(BuildInputError, ValueError):
     """The file is not a LAS/LAZ file this reader understands (names the problem).
 

@@ -29,6 +29,8 @@ from twin.api import csw as csw_api
 from twin.api import downloads as downloads_api
 from twin.api import edit as edit_api
 from twin.api import feed as feed_api
+from twin.api import raster_tiles as raster_tiles_api
+from twin.api import terrain as terrain_api
 from twin.api import tiles3d as tiles3d_api
 from twin.api import viewer as viewer_api
 from twin.errors import install_error_handlers
@@ -38,8 +40,11 @@ from twin.ogc.catalog import Catalog
 from twin.ogc.context import OgcContext
 from twin.ogc.core import PygeoapiCore, static_files
 from twin.ops.middleware import install_operations
+from twin.portal.state import install_portal
 from twin.publication import install_publication, prepare_at_startup
+from twin.reports.install import install_reports
 from twin.settings import Settings
+from twin.sta import api as sta_api
 from twin.transforms import probe_at_startup, service_grids_exact
 
 log = logging.getLogger(__name__)
@@ -120,7 +125,9 @@ async def readyz(request: Request) -> JSONResponse:
 def create_app(settings: Settings) -> FastAPI:
     """The whole service for one deployment's settings."""
     engine = make_engine(settings.url, pool_size=10)
-    reads = make_engine(settings.url, pool_size=10, pre_ping=False, autocommit=True)
+    # read-only endpoints may read a streaming replica; writes and loads stay on the primary
+    reads = make_engine(settings.database_read_url or settings.url, pool_size=10,
+                        pre_ping=False, autocommit=True)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -135,6 +142,7 @@ def create_app(settings: Settings) -> FastAPI:
     catalog = Catalog(engine, settings.ogc_registry_ttl)
     app.state.settings = settings
     app.state.engine = engine
+    app.state.read_engine = reads
     app.state.schema_heads = migrate.heads()
     app.state.readiness_checks = list(READINESS_CHECKS)
     app.state.ogc = OgcContext(settings, engine, catalog, PygeoapiCore(settings, catalog), reads)
@@ -152,8 +160,13 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(edit_api.router)
     app.include_router(viewer_api.router)
     app.include_router(tiles3d_api.router)
+    app.include_router(terrain_api.router)  # /terrain: quantized-mesh from the DTMs
     app.include_router(csw_api.router)  # /csw: CSW 2.0.2, ISO 19139 / INSPIRE
     app.include_router(feed_api.router)  # /catalog/feed.atom
+    app.include_router(raster_tiles_api.router)  # map tiles of DTM/DSM/orthophotos
+    app.include_router(sta_api.router)  # /sta/v1.1: OGC SensorThings API
+    install_reports(app)  # /api/reports, /portal/reports (before the portal's catch-all)
+    install_portal(app)  # /portal/: pages, feedback API, usage counting
     install_publication(app, engine)
     install_operations(app, settings, engine)  # last: its middleware is the outermost
     # further services, one line each, e.g.: app.include_router(threedtiles.router)

@@ -40,6 +40,7 @@ AUDITED_PATHS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^/collections/(?P<layer>[a-z][a-z0-9_]*)$"), "collection"),
     (re.compile(r"^/tiles/(?P<layer>[a-z][a-z0-9_]*)(/.*)?$"), "tiles"),
     (re.compile(r"^/3dtiles/(?P<layer>[a-z][a-z0-9_]*)(/.*)?$"), "3dtiles"),
+    (re.compile(r"^/terrain/(?P<layer>[a-z][a-z0-9_]*)(/.*)?$"), "terrain"),
     (re.compile(r"^/downloads/(?P<layer>[a-z][a-z0-9_]*)\.[a-z]+$"), "download"),
     (re.compile(r"^/catalog/datasets/(?P<layer>[a-z][a-z0-9_]*)(\.[a-z]+)?$"), "catalog"),
 ]

@@ -189,6 +189,24 @@ class ServiceUnavailable(TwinError):
     ogc_code = "ServiceUnavailable"
 
 
+class SubmissionRefused(BadRequest):
+    """A portal feedback or reuse that breaks a rule (size, missing consent, honeypot)."""
+
+
+class TooManySubmissions(TwinError):
+    """A client sent more feedback or reuses than the portal's rate limit allows."""
+
+    http_status = 429
+    ogc_code = "TooManyRequests"
+
+
+class ProducerKeyRequired(TwinError):
+    """Moderating a layer's feedback needs a key that may write the layer (its producer)."""
+
+    http_status = 403
+    ogc_code = "Forbidden"
+
+
 @dataclass(frozen=True)
 class HttpError:
     """How the edge answers one class of error."""
@@ -213,6 +231,7 @@ DOMAIN_ERRORS: dict[type[Exception], HttpError] = {
                                               "the data store is unavailable"),
     gis_errors.LayerNotFound: HttpError(404, "NotFound", "collection not found"),  # no id
     gis_errors.LayerBusy: HttpError(409, "Conflict"),
+    gis_errors.SubmissionNotFound: _NOT_FOUND,  # a portal feedback or reuse id
     gis_errors.InvalidLayerSpec: _INVALID,
     gis_errors.IngestError: _INVALID,  # and QualityRejected: the source is at fault
     gis_errors.GeodesyError: _INVALID,
@@ -231,10 +250,20 @@ DOMAIN_ERRORS: dict[type[Exception], HttpError] = {
     gis_errors.BackupError: HttpError(500, "NoApplicableCode", "backup or restore failed"),
     # CLI only (twin refresh): the upstream source failed, the store is fine
     gis_errors.RefreshError: HttpError(502, "NoApplicableCode", "the layer's source failed"),
+    gis_errors.SensorError: _INVALID,  # and SensorQueryError: the request is at fault
+    gis_errors.SensorEntityNotFound: _NOT_FOUND,
+    gis_errors.ReportError: _INVALID,  # a citizen's report: the field is named
+    gis_errors.ReportNotFound: _NOT_FOUND,
+    gis_errors.InvalidStatusTransition: HttpError(409, "Conflict"),
     tiles_errors.TilesError: INTERNAL,
     tiles_errors.BuildInputError: _INVALID,  # and LasFormatError
     tiles_errors.TilesetWriteError: HttpError(500, "NoApplicableCode",
                                               "the tileset could not be written"),
+    # CLI only (twin build --scheduler/--publish): the cluster or the object store failed
+    tiles_errors.EngineUnavailable: HttpError(503, "ServiceUnavailable",
+                                              "the build cluster is unavailable"),
+    tiles_errors.StorageWriteError: HttpError(502, "NoApplicableCode",
+                                              "the product could not be published"),
 }
 #: the classes whose mapping is the unmapped fallback
 ROOTS: tuple[type[Exception], ...] = (TwinError, gis_errors.GisError, tiles_errors.TilesError)

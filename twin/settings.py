@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -76,16 +76,59 @@ class Settings(BaseSettings):
         "point; unset: the failure is only logged")
     smtp_port: int = Field(default=25, ge=1, le=65535)
     smtp_from: str = "twin@localhost"
+    # public portal (/portal/): metadata language fallback, map background, feedback limits
+    portal_languages: tuple[str, ...] = Field(
+        default=("fr", "nl", "en"), description="order in which a title or description in "
+        "another language is shown when the page's language has none")
+    portal_background_layers: tuple[str, ...] = Field(
+        default=(), description="ids of the commune's own layers drawn under every map "
+        "preview (roads, parcels); only those the visitor may see are used")
+    portal_email_retention_days: int = Field(
+        default=365, ge=1, description="days after which the e-mail addresses sent with "
+        "feedback and reuses are deleted (twin feedback purge, twin refresh)")
+    portal_rate_limit: int = Field(
+        default=5, ge=1, description="feedback and reuse posts per client and 10 minutes")
+    portal_max_message: int = Field(default=4000, ge=100, description="characters")
+    reports_file: Path | None = Field(
+        default=None, description="citizens' reports declaration (categories, limits, layer); "
+        "default: reports.yml in config_dir")
+    # MapLibre GL JS served by the app for the portal's map previews (npm `maplibre-gl`)
+    maplibre_dir: Path = Field(
+        default=Path(__file__).resolve().parent.parent / "node_modules/maplibre-gl/dist",
+        description="the dist folder of the npm maplibre-gl package")
+    # scale-out: the builds' Dask cluster, object storage of products, a read replica
+    dask_scheduler: str | None = Field(
+        default=None, description="tcp://HOST:PORT of a running Dask scheduler the heavy "
+        "builds run on (`twin build ... --scheduler`); unset: in-process")
+    storage_options: Annotated[dict[str, Any], NoDecode] = Field(
+        default_factory=dict, description="JSON object of fsspec options for `--publish` URLs "
+        "(s3: endpoint_url, key, secret, client_kwargs...)")
+    database_read_url: str | None = Field(
+        default=None, description="a streaming replica of the database: read-only endpoints "
+        "(items, vector tiles) read it; writes, edits and loads stay on the primary")
     # viewer: CesiumJS build served by the app (npm `cesium`; no CDN)
     cesium_dir: Path = Field(
         default=Path(__file__).resolve().parent.parent / "node_modules/cesium/Build/Cesium",
         description="the Build/Cesium folder of the npm cesium package")
+    # sensors (SensorThings MQTT extension): the broker new observations are announced on
+    mqtt_host: str | None = Field(
+        default=None, description="MQTT broker (Debian mosquitto) for SensorThings; unset: "
+        "no MQTT announcements")
+    mqtt_port: int = Field(default=1883, ge=1, le=65535)
 
     @field_validator("source_credentials", mode="before")
     @classmethod
     def _credentials(cls, value: object) -> object:
         """Decoded here, not by the settings source, so that an empty variable (compose's
         ``${TWIN_SOURCE_CREDENTIALS:-}``) means none instead of a JSON error at start-up."""
+        if isinstance(value, str):
+            return json.loads(value) if value.strip() else {}
+        return value
+
+    @field_validator("storage_options", mode="before")
+    @classmethod
+    def _storage_options(cls, value: object) -> object:
+        """JSON decoded here: an empty variable means no options."""
         if isinstance(value, str):
             return json.loads(value) if value.strip() else {}
         return value

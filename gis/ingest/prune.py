@@ -20,6 +20,7 @@ from gis import registry
 from gis.errors import InvalidLayerSpec, LayerBusy
 from gis.ingest import sql
 from gis.ingest.loader import LOCK_WAIT_SECONDS
+from gis.model import ROW_KINDS
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +52,9 @@ def _lock_timeout(exc: Exception) -> bool:
 def _prune(engine: Engine, layer_id: str, keep: int, wait_seconds: float) -> list[int]:
     with engine.begin() as conn:
         layer = registry.get_layer(conn, layer_id)  # LayerNotFound names it
-        if layer.spec.kind != "vector":
-            raise InvalidLayerSpec(f"layer {layer_id!r} is a {layer.spec.kind} layer: only vector "
-                                   "layers keep their old versions in history tables")
+        if layer.spec.kind not in ROW_KINDS:
+            raise InvalidLayerSpec(f"layer {layer_id!r} is a {layer.spec.kind} layer: only layers "
+                                   "of rows (vector, BIM, table) keep old versions in history")
         driver = conn.connection.driver_connection
         assert driver is not None
         with driver.cursor() as cursor:

@@ -56,7 +56,7 @@ def test_prune_refuses_bad_requests(engine: Engine, layer_id: str) -> None:
         prune_history(engine, layer_id, keep=-1)
     with engine.begin() as conn:
         registry.register(conn, spec(layer_id, kind="lidar"), "EPSG:28992")
-    with pytest.raises(InvalidLayerSpec, match="only vector layers"):
+    with pytest.raises(InvalidLayerSpec, match="only layers of rows"):
         prune_history(engine, layer_id, keep=0)
 
 

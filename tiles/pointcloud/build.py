@@ -2,8 +2,8 @@
 
 Every stage is a list of plain picklable tasks over files, run by any
 `concurrent.futures.Executor`: this process plus spawned ones by default (`executor`), or a
-Dask cluster through ``distributed.Client.get_executor()`` when the work directory is on a
-shared filesystem. PROJ runs here only: tasks get numpy placement tables. Peak memory per task
+Dask cluster (`tiles.engine.cluster`) when the work directory is on a filesystem its workers
+share. PROJ runs here only: tasks get numpy placement tables. Peak memory per task
 is bounded by ``CHUNK_POINTS`` (partition) and ``TASK_POINTS`` (subtrees); the coordinating
 process only holds cell runs and tile bounds. Output is written to a temporary folder and
 swapped in at the end, so a failed build leaves the previous tileset intact.
@@ -92,6 +92,9 @@ Progress = Callable[[str, int, int], None]
 T = TypeVar("T")
 R = TypeVar("R")
 
+
+#: What a worker of a Dask engine imports before the build (`tiles.engine.cluster`).
+TASK_MODULES = ("tiles.pointcloud.partition", "tiles.pointcloud.octree")
 
 #: Above this share of changed points a rebuild is full: reading the rest costs little more.
 MAX_PARTIAL_SHARE = 0.5

@@ -23,7 +23,7 @@ from fastapi.responses import FileResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from gis import export
-from gis.model import Layer
+from gis.model import ROW_KINDS, Layer
 from twin.access import Caller, get_caller, note_feature_count
 from twin.api.catalog import visible_layer
 from twin.api.products import router as products_router
@@ -45,7 +45,8 @@ STABLE_SECONDS = 300
 def _build(request: Request, caller: Caller, layer_id: str, fmt: str,
            crs: export.CrsChoice) -> tuple[Layer, export.DownloadFile]:
     layer = visible_layer(request, caller, layer_id, "download")
-    if layer.current_version is None or layer.spec.kind != "vector":
+    if layer.current_version is None or layer.spec.kind not in ROW_KINDS \
+            or fmt not in export.formats_for(layer):
         raise DatasetNotFound()
     settings = request.app.state.settings
     return layer, export.build(request.app.state.engine, download_root(settings.data_dir),
@@ -68,7 +69,7 @@ def validators(layer: Layer, built: export.DownloadFile, name: str, crs: export.
 async def download(request: Request, caller: CallerDep, name: str,
                    crs: CrsQuery = "4326", v: VersionQuery = None) -> Response:
     layer_id, dot, fmt = name.rpartition(".")
-    if not dot or fmt not in export.FORMATS:
+    if not dot or fmt not in {*export.FORMATS, *export.TABLE_FORMATS}:
         raise DatasetNotFound()
     layer, built = await run_in_threadpool(_build, request, caller, layer_id, fmt, crs)
     answer = validators(layer, built, name, crs, v)
@@ -77,6 +78,7 @@ async def download(request: Request, caller: CallerDep, name: str,
         return unchanged
     note_feature_count(request, built.feature_count)
     return FileResponse(
-        built.path, media_type=export.FORMATS[fmt].media_type, filename=built.path.name,
+        built.path, media_type=export.formats_for(layer)[fmt].media_type,
+        filename=built.path.name,
         headers={**answer.headers(), "Digest": f"sha-256={built.sha256}"},
     )

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from gis import export, vocab
+from gis.model import FEATURE_KINDS
 from twin.catalog.records import DatasetRecord, StoredFile
 
 DistributionKind = Literal["download", "api", "tiles"]
@@ -34,7 +35,11 @@ SPEC_LAS = "https://www.asprs.org/wp-content/uploads/2019/07/LAS_1_4_r15.pdf"
 SPEC_LAZ = "https://laszip.org/"
 SPEC_COG = "http://www.opengis.net/doc/is/COG/1.0"
 SPEC_CITYJSON = "https://www.cityjson.org/specs/2.0.0/"
-FORMAT_SPECS = {"geojson": SPEC_GEOJSON, "csv": SPEC_CSV, "gpkg": SPEC_GPKG}
+SPEC_XLSX = "http://www.ecma-international.org/publications/standards/Ecma-376.htm"
+SPEC_JSON = "https://www.rfc-editor.org/rfc/rfc8259"
+SPEC_PARQUET = "https://parquet.apache.org/docs/file-format/"
+FORMAT_SPECS = {"geojson": SPEC_GEOJSON, "csv": SPEC_CSV, "gpkg": SPEC_GPKG,
+                "xlsx": SPEC_XLSX, "json": SPEC_JSON, "parquet": SPEC_PARQUET}
 
 
 class HasBaseUrl(Protocol):
@@ -126,6 +131,40 @@ def _vector(base: str, record: DatasetRecord) -> list[Distribution]:
     return found
 
 
+def _table(base: str, record: DatasetRecord) -> list[Distribution]:
+    """A table's downloads (no CRS: no coordinates), its collection, and a joined table's
+    vector tiles."""
+    layer = record.layer
+    found: list[Distribution] = []
+    for fmt, kind in export.TABLE_FORMATS.items():
+        url = download_url(base, layer.id, fmt, "4326")
+        built = record.downloads.get((fmt, "4326"))
+        found.append(Distribution(
+            key=fmt, title={"en": kind.label},
+            description={"en": f"{layer.spec.label()} as {kind.label}, anonymised for "
+                               "publication."},
+            access_url=url, download_url=url, media_type=kind.media_type,
+            format_iri=vocab.FILE_TYPE + kind.file_type, conforms_to=FORMAT_SPECS[fmt],
+            byte_size=built.byte_size if built else None,
+            checksum=built.sha256 if built else None, kind="download"))
+    found.append(Distribution(
+        key="ogcapi-features", title={"en": "OGC API Features collection"},
+        description={"en": "Rows on demand (CQL2 filters, sorting, paging) through OGC API "
+                           "Features."},
+        access_url=f"{base}/collections/{layer.id}", download_url=None,
+        media_type="application/geo+json", format_iri=vocab.FILE_TYPE + "GEOJSON",
+        conforms_to=SPEC_OGC_FEATURES, byte_size=None, checksum=None, kind="api"))
+    if layer.spec.join is not None:
+        found.append(Distribution(
+            key="vector-tiles", title={"en": "Vector tiles (TileJSON)"},
+            description={"en": f"The rows on the geometries of {layer.spec.join.layer}, as "
+                               "Mapbox vector tiles through OGC API Tiles."},
+            access_url=f"{base}/collections/{layer.id}/tilejson.json", download_url=None,
+            media_type="application/json", format_iri=vocab.FILE_TYPE + "JSON",
+            conforms_to=SPEC_OGC_TILES, byte_size=None, checksum=None, kind="api", srid=3857))
+    return found
+
+
 def _tileset(base: str, record: DatasetRecord, what: str) -> Distribution:
     url = tileset_url(base, record.layer.id)
     return Distribution(
@@ -146,10 +185,10 @@ def distributions(ctx: HasBaseUrl, record: DatasetRecord) -> list[Distribution]:
     products = record.products
     found: list[Distribution] = []
     kind = layer.spec.kind
-    if kind == "vector" and layer.current_version is not None:
+    if kind in FEATURE_KINDS and layer.current_version is not None:
         found.extend(_vector(base, record))
         if products.tileset_bytes is not None:
-            found.append(_tileset(base, record, "buildings"))
+            found.append(_tileset(base, record, "BIM model" if kind == "bim" else "buildings"))
         if products.cityjson is not None:
             url = cityjson_url(base, layer.id)
             found.append(Distribution(
@@ -160,6 +199,8 @@ def distributions(ctx: HasBaseUrl, record: DatasetRecord) -> list[Distribution]:
                 format_iri=vocab.FILE_TYPE + "JSON", conforms_to=SPEC_CITYJSON,
                 byte_size=products.cityjson.byte_size, checksum=None, kind="download",
                 srid=products.cityjson.srid))
+    elif kind == "table" and layer.current_version is not None:
+        found.extend(_table(base, record))
     elif kind == "lidar":
         for stored in products.lidar_files:
             url = lidar_url(base, layer.id, stored)

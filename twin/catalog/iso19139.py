@@ -23,6 +23,7 @@ from lxml import etree  # type: ignore[import-untyped]  # no stubs: lxml-stubs n
 
 from gis import vocab
 from gis.inspire_themes import THEMES, THESAURUS_DATE, THESAURUS_TITLE, THESAURUS_URI
+from gis.model import FEATURE_KINDS
 from twin.catalog.distributions import Distribution, distributions
 from twin.catalog.records import DatasetRecord
 
@@ -117,7 +118,7 @@ def services(ctx: MetadataContext, records: list[DatasetRecord]) -> list[Service
     built tileset; the CSW operates on no dataset (it describes them)."""
     base = ctx.base_url
     vector = tuple(r.layer.id for r in records
-                   if r.layer.spec.kind == "vector" and r.layer.current_version is not None)
+                   if r.layer.spec.kind in FEATURE_KINDS and r.layer.current_version is not None)
     tiled3d = tuple(r.layer.id for r in records if r.products.tileset_bytes is not None)
     return [
         ServiceInfo("ogcapi-features",
@@ -359,7 +360,7 @@ def dataset_xml(ctx: MetadataContext, record: DatasetRecord) -> etree._Element:
     languages = sorted({*spec.title, *spec.description} & ISO639.keys() | {MAIN_LANGUAGE})
     root = _header(ctx, dataset_identifier(ctx, layer.id), "dataset", record.modified, languages)
     items = distributions(ctx, record)
-    if spec.kind == "vector" and layer.geometry_type:
+    if spec.kind in FEATURE_KINDS and layer.geometry_type:
         vector = _gmd(_gmd(root, "spatialRepresentationInfo"), "MD_VectorSpatialRepresentation")
         _code(vector, "topologyLevel", "MD_TopologyLevelCode", "geometryOnly")
         objects = _gmd(_gmd(vector, "geometricObjects"), "MD_GeometricObjects")

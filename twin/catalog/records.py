@@ -148,8 +148,9 @@ def dataset_records(conn: Connection, layers: list[Layer], data_dir: Path) -> li
         loaded = dates.get(layer.id, never_loaded)
         issued, modified, start = loaded.issued, loaded.modified, loaded.period_start
         downloads: dict[tuple[str, export.CrsChoice], export.DownloadFile] = {}
-        for fmt in export.FORMATS:
-            for crs in export.CRS_CHOICES:
+        for fmt in export.formats_for(layer):
+            for crs in export.CRS_CHOICES[:1] if layer.spec.kind == "table" else \
+                    export.CRS_CHOICES:
                 built = export.cached(root, layer, fmt, crs)
                 if built is not None:
                     downloads[(fmt, crs)] = built

@@ -32,6 +32,10 @@ VERBS: dict[str, tuple[str, str]] = {
     "doctor": ("twin.cli.doctor", "doctor"),
     "backup": ("twin.cli.backup", "backup"), "restore": ("twin.cli.backup", "restore"),
     "refresh": ("twin.cli.refresh", "refresh"),
+    "check": ("twin.cli.check", "app"),
+    "feedback": ("twin.cli.feedback", "app"), "stats": ("twin.cli.stats", "stats"),
+    "sensors": ("twin.cli.sensors", "app"),
+    "reports": ("twin.cli.citizen_reports", "app"),
 }
 
 

@@ -16,6 +16,8 @@ COMMANDS: CommandTable = {
     "buildings": ("twin.cli.build_city", "buildings"),
     "dem": ("twin.cli.build_lidar", "dem"),
     "pointcloud": ("twin.cli.build_pointcloud", "pointcloud"),
+    "bim": ("twin.cli.build_bim", "bim"),
+    "terrain": ("twin.cli.build_terrain", "terrain"),
 }
 
 app = typer.Typer(help="Build derived products from the store.", no_args_is_help=True,

@@ -6,6 +6,7 @@ where ``twin serve`` publishes it at ``/3dtiles/<layer>/tileset.json``.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import Annotated, Optional
 
 import typer
@@ -22,10 +23,22 @@ from gis.city.derive import (
 from gis.city.heights import HeightParameters
 from tiles.buildings.build import DEFAULT_MAX_FEATURES, build_tileset
 from tiles.buildings.source import building_set
+from tiles.engine.cluster import Engine, build_engine
+from tiles.engine.storage import publish_folder
 from twin.cli.common import console, domain_errors, engine_for, err_console, parcels_join, settings
+from twin.cli.options import ClusterWorkersOption, PublishOption, SchedulerOption
+from twin.settings import Settings
 
 _COLUMNS = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
             TimeElapsedColumn())
+
+
+def _engine(config: Settings, scheduler: str | None, workers: int | None, tasks: str
+            ) -> AbstractContextManager[Engine]:
+    """The build's engine: ``--scheduler``, else ``--workers``, else TWIN_DASK_SCHEDULER,
+    else in-process; ``tasks`` is the module the workers import first."""
+    return build_engine(scheduler or (None if workers else config.dask_scheduler), workers,
+                        warm_up=(tasks,))
 
 
 def _report(run: HeightRun) -> None:
@@ -43,6 +56,8 @@ def heights(
     storey_height: Annotated[float, typer.Option(help="metres per floor")] = DEFAULT_STOREY_HEIGHT,
     percentile: Annotated[float, typer.Option(help="roof percentile of the points")] = 70.0,
     min_points: Annotated[int, typer.Option(help="fewer roof points: no height")] = 10,
+    workers: ClusterWorkersOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Roof and ground heights of every footprint, from LiDAR or a floor count."""
     if (lidar is None) == (floors_field is None):
@@ -57,10 +72,13 @@ def heights(
         with engine.connect() as conn:
             total = registry.get_layer(conn, layer).feature_count or 0
         params = HeightParameters(roof_percentile=percentile, min_points=min_points)
-        with Progress(*_COLUMNS, console=console) as progress:
-            task = progress.add_task(f"measuring {layer} in {lidar}", total=total)
+        with Progress(*_COLUMNS, console=console) as progress, \
+                _engine(config, scheduler, workers, "gis.city.derive") as cluster:
+            task = progress.add_task(f"measuring {layer} in {lidar} ({cluster.where})",
+                                     total=total)
             run = heights_from_lidar(engine, layer, lidar, params,
-                                     progress=lambda n: progress.advance(task, n))
+                                     progress=lambda n: progress.advance(task, n),
+                                     executor=cluster.executor)
     _report(run)
 
 
@@ -71,6 +89,9 @@ def buildings(
         help="parcel layer and reference column joined as cadastral_reference: LAYER:COLUMN")
     ] = None,
     max_features: Annotated[int, typer.Option(help="buildings per tile")] = DEFAULT_MAX_FEATURES,
+    workers: ClusterWorkersOption = None,
+    scheduler: SchedulerOption = None,
+    publish: PublishOption = None,
 ) -> None:
     """LOD1 buildings as a 3D Tiles 1.1 tileset with per-building metadata."""
     config = settings()
@@ -79,10 +100,16 @@ def buildings(
         with engine.connect() as conn:
             buildings_in = building_set(conn, layer, joined)
         target = config.tiles_dir / layer
-        with Progress(*_COLUMNS, console=console) as progress:
-            task = progress.add_task(f"tiling {layer}", total=len(buildings_in))
+        with Progress(*_COLUMNS, console=console) as progress, \
+                _engine(config, scheduler, workers, "tiles.buildings.content") as cluster:
+            task = progress.add_task(f"tiling {layer} ({cluster.where})",
+                                     total=len(buildings_in))
             report = build_tileset(buildings_in, target, max_features=max_features,
-                                   progress=lambda n: progress.advance(task, n))
+                                   progress=lambda n: progress.advance(task, n),
+                                   executor=cluster.executor)
     console.print(f"{report.buildings} buildings in {report.tiles} tiles "
                   f"({report.bytes / 1e6:.1f} MB) -> {report.path}/tileset.json "
                   f"in {report.seconds:.1f} s")
+    if publish:
+        published = publish_folder(report.path, publish, config.storage_options)
+        console.print(f"  published {published.files} files to {published.url}")

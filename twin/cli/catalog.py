@@ -14,6 +14,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from gis import export, registry
+from gis.model import ROW_KINDS
 from twin.access import ANONYMOUS
 from twin.catalog import freshness as fresh
 from twin.catalog import mqa, service, shacl
@@ -52,8 +53,9 @@ def build_downloads(config: Settings) -> int:
     with engine_for(config) as engine:
         prepare_store(engine, config)  # pseudonym key stored, every published view present
         layers = [la for la in service.visible_layers(engine, ANONYMOUS)
-                  if la.current_version is not None and la.spec.kind == "vector"]
-        jobs = [(la, f, c) for la in layers for f in export.FORMATS for c in export.CRS_CHOICES]
+                  if la.current_version is not None and la.spec.kind in ROW_KINDS]
+        jobs = [(la, f, c) for la in layers for f in export.formats_for(la)
+                for c in export.CRS_CHOICES[:1 if la.spec.kind == "table" else None]]
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("building downloads", total=len(jobs))
             for layer, fmt, crs in jobs:

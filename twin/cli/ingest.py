@@ -1,4 +1,4 @@
-"""``twin ingest vector|lidar|all``: load sources into layers; a failure keeps the previous
+"""``twin ingest vector|lidar|raster|all``: load sources into layers; a failure keeps the previous
 version.
 
 Commands are imported when they run (`twin.cli.lazy`): a vector load does not pay for the
@@ -15,6 +15,9 @@ from twin.cli.lazy import CommandTable, lazy_group
 COMMANDS: CommandTable = {
     "lidar": ("twin.cli.ingest_lidar", "lidar"),
     "vector": ("twin.cli.ingest_vector", "vector"),
+    "ifc": ("twin.cli.ingest_ifc", "ifc"),
+    "table": ("twin.cli.ingest_table", "table"),
+    "raster": ("twin.cli.ingest_raster", "raster"),
     "all": ("twin.cli.ingest_all", "all_layers"),
 }
 

@@ -38,3 +38,13 @@ StrictOption = Annotated[bool, typer.Option("--strict", help="any quality issue 
 JsonOption = Annotated[bool, typer.Option("--json", help="print the result as JSON")]
 InspireThemeOption = Annotated[list[str] | None, typer.Option(
     "--inspire-theme", help="INSPIRE theme code (cp, tn, bu, el, us...); repeat for several")]
+SchedulerOption = Annotated[str | None, typer.Option(
+    "--scheduler", help="tcp://HOST:PORT of a running Dask scheduler to build on (default: "
+    "TWIN_DASK_SCHEDULER); the work folder must be at the same path on its workers")]
+ClusterWorkersOption = Annotated[int | None, typer.Option(
+    "--workers", min=1, help="start a local Dask cluster of N worker processes (1 thread "
+    "each) for this build; default: in-process")]
+PublishOption = Annotated[str | None, typer.Option(
+    "--publish", help="after the build, copy the product to this fsspec URL "
+    "(s3://bucket/prefix, gs://..., a folder) for a static host or CDN; options from "
+    "TWIN_STORAGE_OPTIONS")]

@@ -23,7 +23,7 @@ import pygeoapi.api as core_api
 import pygeoapi.api.itemtypes as itemtypes_api
 import pygeoapi.api.tiles as tiles_api
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pygeoapi.util import render_j2_template
 from starlette.concurrency import run_in_threadpool
 
@@ -38,11 +38,15 @@ from twin.ogc.openapi import OPENAPI_MEDIA_TYPE, openapi_document
 from twin.ogc.query import multi_params, parse_item_query, parse_items_query
 from twin.ogc.records import CATALOG_ID, collection_links
 from twin.ogc.records_api import router as records_router
+from twin.ogc.sensors import collection_document
+from twin.ogc.sensors_api import extent_for
+from twin.ogc.sensors_api import router as sensors_router
 from twin.ogc.tiles import collection_tile_links
 
 router = APIRouter(tags=["OGC API Features"])
 #: first, so that ``/collections/catalog/...`` (OGC API Records) wins over the layer routes
 router.include_router(records_router)
+router.include_router(sensors_router)  # ``/collections/sensors``: Things, latest values
 CallerDep = Annotated[Caller, Depends(get_caller)]
 ContextDep = Annotated[OgcContext, Depends(ogc_context)]
 _DROPPED_RELS = ("processes", "job-list")
@@ -61,6 +65,9 @@ def _rewrite_json(response: Response, change: Callable[[dict[str, Any]], None]) 
 
 @router.get("/", include_in_schema=False)
 async def landing_page(request: Request, caller: CallerDep, context: ContextDep) -> Response:
+    if "f" not in request.query_params and wants(request) == "html":
+        portal = f"{context.settings.base_url}/portal/"
+        return RedirectResponse(portal, status_code=303)  # browsers: the public portal
     response = await _pygeoapi(context, caller, request, core_api.landing_page)
 
     def keep_served_links(document: dict[str, Any]) -> None:
@@ -94,10 +101,15 @@ async def openapi(request: Request, caller: CallerDep, context: ContextDep) -> R
 @router.get("/collections", include_in_schema=False)
 async def collections(request: Request, caller: CallerDep, context: ContextDep) -> Response:
     response = await _pygeoapi(context, caller, request, core_api.describe_collections)
+    sensors_box = (await run_in_threadpool(extent_for, context, caller)
+                   if "json" in response.headers.get("content-type", "") else None)
 
     def add_links(document: dict[str, Any]) -> None:
         for collection in document.get("collections", []):
             _add_collection_links(context, collection)
+        if sensors_box is not None:  # listed once the caller sees a located Thing
+            document.setdefault("collections", []).append(
+                collection_document(context.settings.base_url, sensors_box))
 
     return _rewrite_json(response, add_links)
 
@@ -106,6 +118,11 @@ def _add_collection_links(context: OgcContext, collection: dict[str, Any]) -> No
     if collection["id"] == CATALOG_ID:  # records have sortables, no tiles
         collection["links"] = [*collection.get("links", []),
                                *collection_links(context.settings.base_url)]
+        return
+    layer = context.catalog.layers().get(collection["id"])
+    if layer is not None and layer.spec.kind == "table" and layer.spec.join is None:
+        collection.get("extent", {}).pop("spatial", None)  # rows without geometries
+        collection["itemType"] = "feature"
         return
     url = f"{context.settings.base_url}/collections/{collection['id']}"
     collection["links"] = [*collection.get("links", []), *collection_tile_links(url)]
@@ -130,6 +147,8 @@ async def queryables(collection_id: str, request: Request, caller: CallerDep,
 
     def part3_schema_uri(document: dict[str, Any]) -> None:
         document["$schema"] = JSON_SCHEMA_2019  # Part 3 requires the https form
+        if not collection.spatial:
+            document.get("properties", {}).pop("geometry", None)
         found = document.get("properties", {}).get(temporal or "")
         if isinstance(found, dict):  # what ``datetime`` filters on (Part 5's role)
             found["x-ogc-role"] = "primary-instant"

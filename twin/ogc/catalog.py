@@ -64,6 +64,11 @@ class Collection:
     def id(self) -> str:
         return self.layer.id
 
+    @property
+    def spatial(self) -> bool:
+        """Whether features have geometries: a table has none unless joined to a layer."""
+        return self.layer.spec.kind != "table" or self.layer.spec.join is not None
+
     def server_exact(self, source: int, target: int) -> bool:
         """Whether PostGIS's ``ST_Transform`` from ``source`` to ``target`` is grid-exact;
         if not, the service reprojects (`twin.ogc.sql`)."""
@@ -146,7 +151,8 @@ class Catalog:
         ``twin.feature_change`` read the whole change log every poll, growing with each edit
         ever made; this read is as small as the registry (primary-key order, no join).
         """
-        rows = registry.layer_stamps(conn)
+        rows = [*registry.layer_stamps(conn), *registry.layer_stamps(conn, "bim"),
+                *registry.layer_stamps(conn, "table")]
         stamp = tuple((row.layer_id, row.current_version, row.updated_at) for row in rows)
         return stamp, {row.layer_id: row.edit_seq for row in rows}
 
@@ -155,7 +161,7 @@ class Catalog:
         with self.engine.connect() as conn:
             stamp, edits = self._poll(conn)
             if stamp != self._stamp:
-                layers = [la for la in registry.list_layers(conn, kinds=["vector"])
+                layers = [la for la in registry.list_layers(conn, kinds=["vector", "bim", "table"])
                           if la.current_version is not None]
                 self._columns = _reflect(conn, layers)
                 self._layers = {la.id: la for la in layers}

@@ -34,6 +34,7 @@ from twin.settings import Settings
 
 PROVIDER = "twin.ogc.provider.TwinFeatureProvider"
 MVT_PROVIDER = "twin.ogc.mvt_provider.TwinMVTProvider"
+PORTAL_TEMPLATES = Path(__file__).resolve().parent.parent / "portal" / "pygeoapi_templates"
 
 
 class _NoConfigCache(dict[Any, Any]):
@@ -69,6 +70,9 @@ def load_template(settings: Settings) -> dict[str, Any]:
     server.setdefault("limits", {}).update(
         default_items=settings.ogc_default_limit, max_items=settings.ogc_max_limit)
     config.setdefault("logging", {"level": "ERROR"})
+    # HTML pages in the portal's layout, maps by MapLibre from the product (no CDN, no Leaflet)
+    server["templates"] = {"path": str(PORTAL_TEMPLATES), "static": str(
+        Path(pygeoapi.__file__).parent / "static")}
     config["resources"] = {}
     return config
 
@@ -77,6 +81,7 @@ def _extents(collection: Collection) -> dict[str, Any]:
     """Spatial extent from the load; temporal from the temporal property's range, as UTC
     instants (a date is its midnight), absent when the layer declares none."""
     layer = collection.layer
+    # pygeoapi needs a spatial extent; a table's is taken out of its documents (`twin.ogc.api`)
     extents: dict[str, Any] = {
         "spatial": {"bbox": list(layer.extent_4326 or (-180, -90, 180, 90)), "crs": CRS84}}
     if collection.temporal_extent is not None:
@@ -97,7 +102,7 @@ def collection_resource(collection: Collection, catalog: Catalog, settings: Sett
     """The pygeoapi resource of one layer."""
     layer = collection.layer
     spec = layer.spec
-    return {
+    resource: dict[str, Any] = {
         "type": "collection",
         "title": dict(spec.title),
         "description": dict(spec.description) or dict(spec.title),
@@ -127,6 +132,9 @@ def collection_resource(collection: Collection, catalog: Catalog, settings: Sett
             "format": {"name": "pbf", "mimetype": "application/vnd.mapbox-vector-tile"},
         }],
     }
+    if not collection.spatial:  # a table: features only, no tiles
+        resource["providers"] = resource["providers"][:1]
+    return resource
 
 
 class PygeoapiCore:

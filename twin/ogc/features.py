@@ -78,11 +78,18 @@ def _typed(collection: Collection, name: str, value: str) -> Any:
 
 def _compiler(rel: Any, collection: Collection, filter_crs: OutputCrs) -> Compiler:
     srid = collection.layer.storage_srid
+
+    def geometry(shape: Any) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+        if not collection.spatial:
+            raise InvalidFilter(f"collection {collection.id!r} has no geometries: a spatial "
+                                "predicate cannot apply")
+        return sql.spatial_operands(rel, shape, filter_crs, srid,
+                                    _server_exact(collection, filter_crs.srid, srid))
+
     return Compiler(
         column=lambda name: rel.c[name],
         types={n: a.json_type for n, a in collection.attributes.items()},
-        geometry=lambda shape: sql.spatial_operands(
-            rel, shape, filter_crs, srid, _server_exact(collection, filter_crs.srid, srid)),
+        geometry=geometry,
         temporal_columns=frozenset(n for n, a in collection.attributes.items()
                                    if a.json_format in ("date", "date-time")),
         coordinate_box=(LAT_LON_BOX if filter_crs.lat_lon else LON_LAT_BOX)
@@ -101,8 +108,9 @@ def _server_exact(collection: Collection, source: int, target: int) -> bool:
 def _shape(collection: Collection, query: ItemsQuery) -> sql.FeatureShape:
     """What each feature of the answer holds, and who reprojects its geometry."""
     srid = collection.layer.storage_srid
-    by_service = not query.skip_geometry and not _server_exact(collection, srid, query.crs.srid)
-    return sql.FeatureShape(query.properties, query.crs, srid, query.skip_geometry, by_service)
+    skip = query.skip_geometry or not collection.spatial  # a table: "geometry": null
+    by_service = not skip and not _server_exact(collection, srid, query.crs.srid)
+    return sql.FeatureShape(query.properties, query.crs, srid, skip, by_service)
 
 
 def _datetime_clause(rel: Any, collection: Collection,
@@ -125,6 +133,8 @@ def where_clause(rel: Any, collection: Collection, query: ItemsQuery) -> ColumnE
     """The WHERE of a query: bbox, CQL2 filter and property equalities, all bound values."""
     srid = collection.layer.storage_srid
     clauses: list[ColumnElement[bool]] = []
+    if not collection.spatial and query.bbox is not None:
+        raise BadRequest(f"bbox: collection {collection.id!r} has no geometries")
     if query.bbox is not None and query.bbox_crs is not None:
         stored, box = sql.spatial_operands(
             rel, sql.envelope(query.bbox), query.bbox_crs, srid,

@@ -129,12 +129,31 @@ def needs_service(crs: OutputCrs, storage_srid: int, server_exact: bool) -> bool
     return stored_column(crs, storage_srid) is None and not server_exact
 
 
+#: PostgreSQL passes at most 100 arguments to a function: 50 (name, value) pairs.
+MAX_PAIRS_PER_CALL = 50
+
+
+def properties_object(rel: TableClause, names: Sequence[str]) -> ColumnElement[Any]:
+    """The properties as one JSON object, in column order.
+
+    A wide layer (a BIM model's flattened property sets, a statistics table) has more
+    columns than one ``json_build_object`` call takes, so its pairs are built in chunks and
+    merged as ``jsonb`` (which orders keys its own way: only such layers pay that)."""
+    pairs = [(literal(name, Text), rel.c[name]) for name in names]
+    if len(pairs) <= MAX_PAIRS_PER_CALL:
+        return func.json_build_object(*[part for pair in pairs for part in pair])
+    chunks = [func.jsonb_build_object(*[part for pair in pairs[i:i + MAX_PAIRS_PER_CALL]
+                                        for part in pair])
+              for i in range(0, len(pairs), MAX_PAIRS_PER_CALL)]
+    merged: ColumnElement[Any] = chunks[0]
+    for chunk in chunks[1:]:
+        merged = merged.op("||")(chunk)
+    return merged
+
+
 def feature_text(rel: TableClause, shape: FeatureShape) -> ColumnElement[str]:
     """One GeoJSON Feature as text, entirely built by PostgreSQL."""
-    pairs: list[ColumnElement[Any]] = []
-    for name in shape.properties:
-        pairs.extend((literal(name, Text), rel.c[name]))
-    props = func.json_build_object(*pairs)
+    props = properties_object(rel, shape.properties)
     if shape.skip_geometry:
         geometry: ColumnElement[Any] = literal_column("'null'")
     elif shape.slotted:

@@ -32,6 +32,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from gis import registry
 from tiles import mvt
 from twin.access import Caller, get_caller
 from twin.errors import CollectionNotFound, NotFound
@@ -71,6 +72,14 @@ def _url(context: OgcContext, collection: Collection) -> str:
     return f"{context.settings.base_url}/collections/{collection.id}"
 
 
+def tiled_collection(context: OgcContext, caller: Caller, collection_id: str) -> Collection:
+    """A visible collection that has geometries (a table without a join has no tiles)."""
+    collection = context.catalog.get(caller, collection_id)
+    if not collection.spatial:
+        raise NotFound(f"collection {collection_id!r} has no geometries, hence no tiles")
+    return collection
+
+
 def _tileset(context: OgcContext, collection: Collection) -> dict[str, Any]:
     url = _url(context, collection)
     return {
@@ -104,7 +113,7 @@ def _geometry_family(collection: Collection) -> str:
 @router.get("/collections/{collection_id}/tiles", include_in_schema=False)
 async def tilesets(collection_id: str, request: Request, caller: CallerDep,
                    context: ContextDep) -> Response:
-    collection = await run_in_threadpool(context.catalog.get, caller, collection_id)
+    collection = await run_in_threadpool(tiled_collection, context, caller, collection_id)
     if wants(request) != "json":
         return await call_pygeoapi(context, caller, request, tiles_api.get_collection_tiles,
                                    collection_id)
@@ -118,7 +127,7 @@ async def tilesets(collection_id: str, request: Request, caller: CallerDep,
 @router.get(f"/collections/{{collection_id}}/tiles/{TMS}", include_in_schema=False)
 async def tileset(collection_id: str, request: Request, caller: CallerDep,
                   context: ContextDep) -> Response:
-    collection = await run_in_threadpool(context.catalog.get, caller, collection_id)
+    collection = await run_in_threadpool(tiled_collection, context, caller, collection_id)
     if wants(request) != "json":
         return await call_pygeoapi(context, caller, request,
                                    tiles_api.get_collection_tiles_metadata, collection_id, TMS)
@@ -148,7 +157,7 @@ def _tile_statement(context: OgcContext, collection: Collection, z: int) -> Prep
 
 def _tile(context: OgcContext, caller: Caller, collection_id: str, z: int, y: int, x: int,
           if_none_match: str | None) -> Response:
-    collection = context.catalog.get(caller, collection_id)
+    collection = tiled_collection(context, caller, collection_id)
     if not mvt.valid_tile(z, x, y):
         raise NotFound(f"tile {z}/{y}/{x} is outside {TMS} (zoom {mvt.MIN_ZOOM}-{mvt.MAX_ZOOM})")
     view = context.view(collection)
@@ -190,7 +199,7 @@ async def tile(collection_id: str, z: int, y: int, x: int, request: Request) -> 
 
 @router.get("/collections/{collection_id}/tilejson.json", include_in_schema=False)
 async def tilejson(collection_id: str, caller: CallerDep, context: ContextDep) -> JSONResponse:
-    collection = await run_in_threadpool(context.catalog.get, caller, collection_id)
+    collection = await run_in_threadpool(tiled_collection, context, caller, collection_id)
     bounds = list(collection.layer.extent_4326 or (-180.0, -85.0511, 180.0, 85.0511))
     center = [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, 14]
     return JSONResponse({
@@ -213,7 +222,7 @@ async def tilejson(collection_id: str, caller: CallerDep, context: ContextDep) -
 
 @router.get("/collections/{collection_id}/style.json", include_in_schema=False)
 async def style(collection_id: str, caller: CallerDep, context: ContextDep) -> JSONResponse:
-    collection = await run_in_threadpool(context.catalog.get, caller, collection_id)
+    collection = await run_in_threadpool(tiled_collection, context, caller, collection_id)
     url = _url(context, collection)
     source = {"type": "vector", "tiles": [f"{url}/tiles/{TMS}/{{z}}/{{y}}/{{x}}"],
               "minzoom": mvt.MIN_ZOOM, "maxzoom": mvt.MAX_ZOOM}
@@ -221,8 +230,36 @@ async def style(collection_id: str, caller: CallerDep, context: ContextDep) -> J
         "version": 8,
         "name": collection.layer.spec.label(),
         "sources": {collection.id: source},
-        "layers": _style_layers(collection),
+        "layers": _choropleth(context, collection) or _style_layers(collection),
     })
+
+
+#: the choropleth's ramp, light to dark (ColorBrewer YlOrRd, 5 classes)
+RAMP = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
+
+
+def _choropleth(context: OgcContext, collection: Collection) -> list[dict[str, Any]] | None:
+    """A joined table's fill by its declared numeric ``style_column``: a linear ramp over
+    the column's range in the relation the caller reads (None: no such column)."""
+    join = collection.layer.spec.join
+    column = join.style_column if join is not None else None
+    attribute = collection.attributes.get(column or "")
+    if column is None or attribute is None or attribute.json_type not in ("integer", "number"):
+        return None
+    with context.catalog.engine.connect() as conn:
+        found = registry.value_range(conn, (collection.schema, collection.table), column)
+    low, high = (float(found[0]), float(found[1])) if found else (0.0, 1.0)
+    stops: list[Any] = []
+    for index, colour in enumerate(RAMP):
+        stops += [low + (high - low) * index / (len(RAMP) - 1), colour]
+    if high <= low:
+        stops = [low, RAMP[-1]]
+    common = {"source": collection.id, "source-layer": collection.id}
+    fill = ["interpolate", ["linear"], ["to-number", ["get", column], low], *stops]
+    return [{"id": f"{collection.id}-fill", "type": "fill", **common,
+             "paint": {"fill-color": fill, "fill-opacity": 0.75}},
+            {"id": f"{collection.id}-outline", "type": "line", **common,
+             "paint": {"line-color": "#636363", "line-width": 0.5}}]
 
 
 def _style_layers(collection: Collection) -> list[dict[str, Any]]:

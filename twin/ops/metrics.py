@@ -44,8 +44,8 @@ from twin.errors import StaffKeyRequired, StaffOnly
 log = logging.getLogger(__name__)
 
 #: families of the service's routes; every label value of ``family`` is one of these
-FAMILIES = ("features", "items", "edit", "mvt", "3dtiles", "catalog", "downloads", "viewer",
-            "static", "health", "other")
+FAMILIES = ("features", "items", "edit", "mvt", "3dtiles", "terrain", "catalog", "downloads",
+            "viewer", "portal", "sensors", "static", "health", "other")
 HEALTH_PATHS = frozenset({"/health", "/healthz", "/ready", "/readyz", "/metrics"})
 #: first path segment of a route template -> family (``/collections/...`` is decided apart)
 _BY_SEGMENT = {
@@ -54,11 +54,14 @@ _BY_SEGMENT = {
     "openapi": "features",
     "TileMatrixSets": "mvt",
     "3dtiles": "3dtiles",
+    "terrain": "terrain",
     "catalog": "catalog",
     "catalog.{extension}": "catalog",
     "downloads": "downloads",
     "viewer": "viewer",
     "sign-in": "viewer",
+    "portal": "portal",
+    "sta": "sensors",
     "static": "static",
 }
 _MVT_PARTS = frozenset({"tiles", "style.json", "tilejson.json"})

@@ -1,0 +1,127 @@
+"""Each element's triangulated geometry, from IfcOpenShell's multi-core geometry iterator.
+
+The iterator builds the shapes of the products asked for in ``threads`` native threads and
+hands them back one by one (in no fixed order), so memory holds the elements in flight, not
+the model. It builds each representation once: elements mapping one type's geometry
+(``IfcMappedItem``, how authoring tools write repeated types) share it and differ only by
+their placement matrix, so we ask for local coordinates, keep the last `GEOMETRY_CACHE`
+geometries decoded, and apply each element's matrix (20,000 walls of one type: 1 s instead
+of 20 s with world coordinates, where every wall is triangulated again). Coordinates come
+in the model's frame (metres); the caller places them. A product the iterator yields
+nothing for is a failed element: the caller lists it by GlobalId and the others still load.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+#: grey for elements without a surface style
+DEFAULT_COLOUR = (0.8, 0.8, 0.8, 1.0)
+#: decoded geometries kept for reuse (bounded: memory does not grow with the model)
+GEOMETRY_CACHE = 512
+
+
+@dataclass(frozen=True)
+class ElementMesh:
+    """One element's triangles in the model's frame, with a colour per triangle."""
+
+    global_id: str
+    vertices: NDArray[np.float64]  # (n, 3) metres
+    faces: NDArray[np.uint32]  # (m, 3) vertex indices
+    colours: NDArray[np.float32]  # (m, 4) RGBA per triangle
+    #: the shared geometry's key and this element's placement of it (local -> model frame):
+    #: elements of one type share the key, so what is derived from the geometry alone (a
+    #: footprint) is computed once per type
+    geometry_key: str = ""
+    matrix: NDArray[np.float64] = field(default_factory=lambda: np.eye(4))
+    #: the shared geometry's own vertices (``vertices`` = these moved by ``matrix``)
+    local_vertices: NDArray[np.float64] = field(default_factory=lambda: np.zeros((0, 3)))
+
+    @property
+    def triangles(self) -> int:
+        return len(self.faces)
+
+
+def iterate_meshes(model: Any, products: list[Any], threads: int) -> Iterator[ElementMesh]:
+    """The mesh of every product whose geometry IfcOpenShell can build."""
+    import ifcopenshell.geom
+
+    if not products:
+        return
+    geom: Any = ifcopenshell.geom  # partly typed: its settings and iterator are not
+    settings = geom.settings()
+    iterator = geom.iterator(settings, model, max(1, threads), include=products)
+    if not iterator.initialize():
+        return
+    cache: OrderedDict[str, _Geometry | None] = OrderedDict()
+    while True:
+        shape = iterator.get()
+        geometry = _cached(cache, shape.geometry)
+        if geometry is not None:
+            matrix = _matrix(shape.transformation.matrix)
+            vertices = geometry.vertices @ matrix[:3, :3].T + matrix[:3, 3]
+            yield ElementMesh(global_id=str(shape.guid), vertices=vertices,
+                              faces=geometry.faces, colours=geometry.colours,
+                              geometry_key=str(shape.geometry.id), matrix=matrix,
+                              local_vertices=geometry.vertices)
+        if not iterator.next():
+            break
+
+
+@dataclass(frozen=True)
+class _Geometry:
+    vertices: NDArray[np.float64]
+    faces: NDArray[np.uint32]
+    colours: NDArray[np.float32]
+
+
+def _matrix(values: Any) -> NDArray[np.float64]:
+    """IfcOpenShell's 4x4 placement matrix (16 values, column by column)."""
+    return np.asarray(values, dtype=np.float64).reshape(4, 4).T
+
+
+def _cached(cache: OrderedDict[str, _Geometry | None], geometry: Any) -> _Geometry | None:
+    """The decoded geometry, from the cache when an element of the same type had it."""
+    key = str(geometry.id)
+    if key in cache:
+        cache.move_to_end(key)
+        return cache[key]
+    decoded = _decode(geometry)
+    cache[key] = decoded
+    if len(cache) > GEOMETRY_CACHE:
+        cache.popitem(last=False)
+    return decoded
+
+
+def _decode(geometry: Any) -> _Geometry | None:
+    vertices = np.asarray(geometry.verts, dtype=np.float64).reshape(-1, 3)
+    faces = np.asarray(geometry.faces, dtype=np.uint32).reshape(-1, 3)
+    if len(faces) == 0:
+        return None
+    palette = np.array([_colour(m) for m in geometry.materials] or [DEFAULT_COLOUR],
+                       dtype=np.float32)
+    ids = np.asarray(geometry.material_ids, dtype=np.int64)
+    if len(ids) != len(faces):
+        ids = np.zeros(len(faces), dtype=np.int64)
+    ids = np.where((ids >= 0) & (ids < len(palette)), ids, 0)
+    return _Geometry(vertices=vertices, faces=faces, colours=palette[ids])
+
+
+def _colour(material: Any) -> tuple[float, float, float, float]:
+    """A style's diffuse colour and opacity (IfcSurfaceStyleRendering)."""
+    try:
+        diffuse = material.diffuse
+        rgb = (float(diffuse.r()), float(diffuse.g()), float(diffuse.b()))
+        transparency = float(material.transparency or 0.0)
+    except (AttributeError, TypeError, ValueError):
+        return DEFAULT_COLOUR
+    if not all(np.isfinite(rgb)):
+        return DEFAULT_COLOUR
+    alpha = 1.0 - transparency if np.isfinite(transparency) else 1.0
+    return (*rgb, min(1.0, max(0.0, alpha)))

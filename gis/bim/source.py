@@ -1,0 +1,196 @@
+"""A placed IFC model as a `gis.ingest.sources.VectorSource`: one row per element.
+
+The loader's stage -> swap -> version path then applies to BIM unchanged (duplicate
+GlobalIds, reprojection to the storage CRS with the official grids, the published view).
+Each row: the fixed attributes (`gis.bim.elements.BASE_COLUMNS`), ``psets`` (every property
+and quantity set, JSONB), ``zmin``/``zmax`` (the 3D envelope's heights in the placement's
+vertical datum), ``triangles``, one column per property value found, and the footprint
+(union of the element's triangles seen from above) in the placement's CRS.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import shapely
+
+from gis.bim.elements import BASE_COLUMNS, ElementInfo
+from gis.bim.georef import Placement
+from gis.bim.meshes import ElementMesh
+
+#: elements per Arrow batch: a few MB of rows, whatever the model's size
+BATCH_ELEMENTS = 2_000
+#: triangles smaller than this (m2) seen from above are walls' sides: not in the footprint
+MIN_TRIANGLE_AREA = 1e-6
+#: a footprint of no area (a vertical plate seen from above) is widened by this (m)
+THIN_BUFFER = 0.005
+ARROW_OF_FAMILY = {"boolean": pa.bool_(), "number": pa.float64(), "text": pa.string()}
+
+
+class JsonType(pa.ExtensionType):  # type: ignore[misc]  # pyarrow is untyped
+    """Arrow text holding JSON documents: the loader maps an unknown Arrow type to JSONB and
+    encodes each value's ``as_py()``, which this type makes the parsed document."""
+
+    def __init__(self) -> None:
+        super().__init__(pa.string(), "twin.json")
+
+    def __arrow_ext_serialize__(self) -> bytes:
+        return b""
+
+    @classmethod
+    def __arrow_ext_deserialize__(cls, storage_type: pa.DataType, serialized: bytes
+                                  ) -> JsonType:
+        return cls()
+
+    def __arrow_ext_scalar_class__(self) -> type[pa.ExtensionScalar]:
+        return JsonScalar
+
+
+class JsonScalar(pa.ExtensionScalar):  # type: ignore[misc]  # pyarrow is untyped
+    """A `JsonType` value: ``as_py`` parses it."""
+
+    def as_py(self, *args: Any, **kwargs: Any) -> Any:
+        text = self.value.as_py() if self.value is not None else None
+        return None if text is None else json.loads(text)
+
+
+@dataclass
+class IfcSource:
+    """The elements of a placed model, streamed as the loader's Arrow batches."""
+
+    label: str
+    placement: Placement
+    elements: dict[str, ElementInfo]
+    properties: dict[str, str]  # "Pset.Prop" -> boolean / number / text
+    meshes: Callable[[], Iterator[ElementMesh]]
+    on_missing: Callable[[list[str]], None]  # GlobalIds whose geometry failed
+    triangle_count: int = 0
+    _footprints: FootprintCache = field(default_factory=lambda: FootprintCache())
+
+    @property
+    def name(self) -> str:
+        return self.label
+
+    @property
+    def crs(self) -> str | None:
+        return self.placement.crs
+
+    @property
+    def declared_type(self) -> str | None:
+        return "MultiPolygon"
+
+    @property
+    def feature_estimate(self) -> int | None:
+        return len(self.elements)
+
+    def close(self) -> None:
+        """Nothing is held open: the model was parsed before."""
+
+    def schema(self) -> pa.Schema:
+        fields = [pa.field(name, pa.string()) for name in BASE_COLUMNS]
+        fields += [pa.field("psets", JsonType()), pa.field("zmin", pa.float64()),
+                   pa.field("zmax", pa.float64()), pa.field("triangles", pa.int32())]
+        fields += [pa.field(key, ARROW_OF_FAMILY[family])
+                   for key, family in self.properties.items()]
+        return pa.schema([*fields, pa.field("wkb_geometry", pa.binary())])
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        """Rows of `BATCH_ELEMENTS` elements; failed elements are reported at the end."""
+        schema, rows, seen = self.schema(), [], set()
+        for mesh in self.meshes():
+            info = self.elements.get(mesh.global_id)
+            if info is None or mesh.global_id in seen:
+                continue
+            seen.add(mesh.global_id)
+            self.triangle_count += mesh.triangles
+            rows.append(self._row(info, mesh))
+            if len(rows) >= BATCH_ELEMENTS:
+                yield pa.RecordBatch.from_pylist(rows, schema=schema)
+                rows = []
+        if rows:
+            yield pa.RecordBatch.from_pylist(rows, schema=schema)
+        missing = [gid for gid in self.elements if gid not in seen]
+        if missing:
+            self.on_missing(missing)
+
+    def _row(self, info: ElementInfo, mesh: ElementMesh) -> dict[str, Any]:
+        placed = self.placement.apply(mesh.vertices)
+        row: dict[str, Any] = {
+            "GlobalId": info.global_id, "ifc_class": info.ifc_class, "name": info.name,
+            "type": info.type_name, "site": info.site, "building": info.building,
+            "storey": info.storey, "space": info.space, "material": info.material,
+            "psets": json.dumps(info.psets, ensure_ascii=False),
+            "zmin": float(placed[:, 2].min()), "zmax": float(placed[:, 2].max()),
+            "triangles": mesh.triangles,
+            "wkb_geometry": shapely.to_wkb(self._footprints.of(mesh, placed, self.placement)),
+        }
+        flat = info.flat_properties()
+        for key, family in self.properties.items():
+            value = flat.get(key)
+            row[key] = _typed(value, family)
+        return row
+
+
+class FootprintCache:
+    """Footprints of shared geometries, computed once in the geometry's own frame and moved
+    by each element's matrix when it only turns about the vertical (walls, doors, windows
+    of one type); other elements are computed from their own triangles."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._local: dict[str, shapely.Geometry] = {}
+
+    def of(self, mesh: ElementMesh, placed: np.ndarray, placement: Placement
+           ) -> shapely.Geometry:
+        matrix = mesh.matrix
+        tilt = abs(matrix[2, 0]) + abs(matrix[2, 1]) + abs(matrix[0, 2]) + abs(matrix[1, 2])
+        upright = bool(tilt < 1e-9)
+        if not mesh.geometry_key or not upright:
+            return footprint(placed, mesh.faces)
+        local = self._local.get(mesh.geometry_key)
+        if local is None:
+            inverse = np.linalg.inv(matrix)
+            own = mesh.vertices @ inverse[:3, :3].T + inverse[:3, 3]
+            local = footprint(own, mesh.faces)
+            if len(self._local) >= self.size:
+                self._local.pop(next(iter(self._local)))
+            self._local[mesh.geometry_key] = local
+        moved = np.column_stack([matrix[:2, :2], matrix[:2, 3]])  # 2 x 3, plan only
+        return shapely.transform(local, lambda xy: _plan(placement, xy @ moved[:, :2].T
+                                                          + moved[:, 2]))
+
+
+def _plan(placement: Placement, xy: np.ndarray) -> np.ndarray:
+    """Model-frame plan points -> map coordinates (heights do not matter in plan)."""
+    placed = placement.apply(np.column_stack([xy, np.zeros(len(xy))]))
+    return placed[:, :2]
+
+
+def footprint(placed: np.ndarray, faces: np.ndarray) -> shapely.Geometry:
+    """The element seen from above: the union of its triangles' plan projections, as a
+    MultiPolygon (a thin buffer of its outline when it has no area from above)."""
+    corners = placed[faces][:, :, :2]  # (m, 3, 2)
+    rings = np.concatenate([corners, corners[:, :1]], axis=1)
+    triangles = shapely.polygons(rings)
+    triangles = triangles[shapely.area(triangles) > MIN_TRIANGLE_AREA]
+    shape = shapely.union_all(triangles) if len(triangles) else None
+    if shape is None or shape.is_empty or shape.area <= 0:
+        shape = shapely.buffer(shapely.convex_hull(shapely.multipoints(placed[:, :2])),
+                               THIN_BUFFER)
+    polygons = [g for g in shapely.get_parts(shape) if g.geom_type == "Polygon"]
+    return shapely.MultiPolygon(polygons)
+
+
+def _typed(value: Any, family: str) -> Any:
+    if value is None:
+        return None
+    if family == "number":
+        return float(value)
+    if family == "boolean":
+        return bool(value)
+    return value if isinstance(value, str) else json.dumps(value)

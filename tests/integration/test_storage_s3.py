@@ -1,0 +1,88 @@
+"""``twin build pointcloud LAYER --publish s3://bucket/prefix`` against a local S3-compatible
+server (moto's server mode, started here; never a real cloud), then the published tileset
+read back over plain HTTP: every URI it holds is a static object, nothing is dynamic.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import s3fs
+from db_support import free_port
+from lidar_support import DELFT, REPO
+from moto.server import ThreadedMotoServer
+from tileset_checks import tiles
+from typer.testing import CliRunner
+
+from twin.cli import build_app
+
+BUCKET = "twin-tiles"
+
+
+@pytest.fixture(scope="module")
+def s3() -> Iterator[dict[str, Any]]:
+    """A moto S3 server on a free port and the fsspec options that reach it."""
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    options = {"endpoint_url": f"http://127.0.0.1:{port}", "key": "testing",
+               "secret": "testing", "client_kwargs": {"region_name": "eu-west-1"}}
+    fs = s3fs.S3FileSystem(**options)
+    fs.mkdir(BUCKET)
+    # what a static website / CDN origin bucket has: anyone may GET the objects
+    fs.call_s3("put_bucket_policy", Bucket=BUCKET, Policy=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+            "Resource": f"arn:aws:s3:::{BUCKET}/*"}]}))
+    yield options
+    server.stop()
+
+
+def _uris(document: dict[str, Any]) -> list[str]:
+    return [tile["content"]["uri"] for tile, _ in tiles(document["root"]) if "content" in tile]
+
+
+def test_cli_publishes_the_tileset_to_object_storage(
+        s3: dict[str, Any], database_url: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TWIN_DATABASE_URL", database_url)
+    monkeypatch.setenv("TWIN_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("TWIN_CONFIG_DIR", str(REPO / "config"))
+    monkeypatch.setenv("TWIN_STORAGE_OPTIONS", json.dumps(s3))
+    runner, app = CliRunner(), build_app()
+    layer = f"t_s3_{uuid.uuid4().hex[:8]}"
+    small = min(DELFT, key=lambda path: path.stat().st_size)
+    ingest = runner.invoke(app, ["ingest", "lidar", str(small), "--layer", layer,
+                                 "--crs", "EPSG:28992+5709", "--title", "Delft (S3 test)"])
+    assert ingest.exit_code == 0, ingest.output
+    url = f"s3://{BUCKET}/tiles/{layer}"
+    built = runner.invoke(app, ["build", "pointcloud", layer, "--publish", url])
+    assert built.exit_code == 0, built.output
+    local = (tmp_path / "var" / "tiles" / layer).resolve()
+    files = sorted(p.relative_to(local).as_posix() for p in local.rglob("*") if p.is_file())
+    assert f"to {url}" in built.output
+    assert f"published {len(files)} files" in built.output
+
+    fs = s3fs.S3FileSystem(**s3)
+    stored = sorted(name.removeprefix(f"{BUCKET}/tiles/{layer}/")
+                    for name in fs.find(f"{BUCKET}/tiles/{layer}"))
+    assert stored == files
+    for name in files:
+        assert fs.cat(f"{BUCKET}/tiles/{layer}/{name}") == (local / name).read_bytes()
+
+    # static hosting: the entry document and every URI in it are plain GETs of objects
+    base = f"{s3['endpoint_url']}/{BUCKET}/tiles/{layer}"
+    with urllib.request.urlopen(f"{base}/tileset.json") as response:
+        document = json.loads(response.read())
+    uris = _uris(document)
+    assert len(uris) > 3
+    assert not any("?" in uri or "://" in uri for uri in uris)
+    for uri in uris:
+        with urllib.request.urlopen(f"{base}/{uri}") as response:
+            assert response.read() == (local / uri).read_bytes()

@@ -1,0 +1,232 @@
+"""``twin build bim LAYER``: the 3D Tiles 1.1 tileset of a BIM layer's current model.
+
+The model the layer's current version was loaded from is read again (its kept copy) and
+placed as the version records; IfcOpenShell's iterator builds the shapes on every core.
+Heights go through the geoid of the placement's vertical datum to ECEF (PROJ with the grids
+the store ships: a datum without a shipped geoid is refused, never placed metres off).
+The tree: the shell (walls, slabs, roofs, columns, beams, curtain walls...) is the root's
+content, seen from afar; the other elements (doors, windows, spaces, furniture...) are
+leaves of a quadtree over their centres (refine ADD), loaded as the camera comes close.
+In a tile, a geometry several elements map (one door type) is written once and drawn
+with ``EXT_mesh_gpu_instancing``, feature ids per instance (``EXT_instance_features``).
+The folder is written beside ``tiles_dir/<layer>`` and swapped in (`tiles.core.swap`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Engine
+
+from gis.bim.georef import PLACEMENT_FLAGS, Placement
+from gis.bim.store import stored_model
+from gis.errors import GeodesyError
+from gis.geodesy import GEOID_GRIDS, transformer
+from tiles.bim.content import (
+    ContentResult,
+    ElementTriangles,
+    InstanceGroup,
+    Region,
+    write_content,
+)
+from tiles.bim.placed import UNSHARED, EcefPlacer, ModelGeometry, collect
+from tiles.core.swap import atomic_folder
+from tiles.core.tileset import Tile, region_volume, tile, tileset_document, write_tileset
+from tiles.errors import BuildInputError
+
+#: IFC classes drawn at the coarse level (the building's shell and structure)
+SHELL_CLASSES = ("IfcWall", "IfcWallStandardCase", "IfcSlab", "IfcRoof", "IfcColumn",
+                 "IfcBeam", "IfcCurtainWall", "IfcPlate", "IfcMember", "IfcFooting",
+                 "IfcStair", "IfcStairFlight", "IfcRamp", "IfcRailing", "IfcCovering")
+DEFAULT_MAX_ELEMENTS = 500
+#: a geometry drawn by at least this many elements of a tile is instanced
+INSTANCE_MIN = 4
+#: the most shell elements drawn in the root tile (more: everything goes to the quadtree)
+ROOT_MAX_ELEMENTS = 3000
+#: geometricError of a tile per metre of its side (as the building tiles)
+ERROR_PER_METRE = 0.1
+MAX_DEPTH = 12
+
+
+@dataclass(frozen=True)
+class BimTilesetReport:
+    path: Path
+    elements: int
+    triangles: int
+    tiles: int
+    bytes: int
+    seconds: float
+
+
+@dataclass
+class _Node:
+    bounds: tuple[float, float, float, float]
+    members: list[int]
+    children: list[_Node]
+    level: int = 0
+    x: int = 0
+    y: int = 0
+
+
+def geoid_checked(placement: Placement) -> str:
+    """The placement's 3D CRS, when the store ships its vertical datum's geoid."""
+    code = placement.vertical_crs.split(":")[1] if placement.vertical_crs else None
+    if code is None or int(code) not in GEOID_GRIDS:
+        datum = placement.vertical_crs or "none"
+        raise BuildInputError(
+            f"the model's heights are in {datum}, a vertical datum without a shipped geoid "
+            f"grid ({', '.join(f'EPSG:{c}' for c in GEOID_GRIDS)}): place it with "
+            f"{PLACEMENT_FLAGS} and a compound --crs such as EPSG:31370+5710")
+    return placement.compound_crs
+
+
+class _TileWriter:
+    """Writes a tile of elements: geometries used by at least `INSTANCE_MIN` of them as
+    instances, the others as their own exact ECEF triangles."""
+
+    def __init__(self, collected: ModelGeometry, placer: EcefPlacer, instance_min: int
+                 ) -> None:
+        self.collected = collected
+        self.placer = placer
+        self.instance_min = instance_min
+
+    def write(self, path: Path, members: list[int]) -> ContentResult:
+        elements = [self.collected.elements[i] for i in members]
+        uses = Counter(e.key for e in elements)
+        shared = {key for key, count in uses.items()
+                  if count >= self.instance_min and not key.startswith(UNSHARED)}
+        own = [e for e in elements if e.key not in shared]
+        geometries = self.collected.geometries
+        corners = self.placer.exact(own, geometries) if own else []
+        triangles = [ElementTriangles(corners=c, colours=geometries[e.key].colours,
+                                      attributes=e.attributes)
+                     for e, c in zip(own, corners, strict=True)]
+        groups = []
+        for key in sorted(shared):
+            instances = [e for e in elements if e.key == key]
+            linear, origin = self.placer.affine(instances)
+            geometry = geometries[key]
+            groups.append(InstanceGroup(
+                vertices=geometry.vertices, faces=geometry.faces, colours=geometry.colours,
+                linear=linear, translation=origin, attributes=[e.attributes for e in instances]))
+        return write_content(path, triangles, groups)
+
+
+def _partition(centres: np.ndarray, members: list[int], max_elements: int) -> _Node:
+    low, high = centres[members].min(axis=0), centres[members].max(axis=0)
+    side = float(max(high - low)) + 1e-6
+    root = _Node((float(low[0]), float(low[1]), float(low[0]) + side, float(low[1]) + side),
+                 members, [])
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if len(node.members) <= max_elements or node.level >= MAX_DEPTH:
+            continue
+        x0, y0, x1, y1 = node.bounds
+        mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+        ids = np.asarray(node.members)
+        east = centres[ids, 0] >= mx
+        north = centres[ids, 1] >= my
+        for qx, qy in ((0, 0), (1, 0), (0, 1), (1, 1)):
+            bounds = (mx if qx else x0, my if qy else y0, x1 if qx else mx, y1 if qy else my)
+            inside = ids[(east == bool(qx)) & (north == bool(qy))].tolist()
+            if inside:
+                child = _Node(bounds, inside, [], node.level + 1, node.x * 2 + qx,
+                              node.y * 2 + qy)
+                node.children.append(child)
+                stack.append(child)
+        node.members = []
+    return root
+
+
+def _union(regions: list[Region]) -> Region:
+    return (min(r[0] for r in regions), min(r[1] for r in regions),
+            max(r[2] for r in regions), max(r[3] for r in regions),
+            min(r[4] for r in regions), max(r[5] for r in regions))
+
+
+def _write_tree(node: _Node, writer: _TileWriter, folder: Path,
+                written: list[ContentResult]) -> tuple[Tile, Region]:
+    if not node.children:
+        result = writer.write(folder / "content" / f"{node.level}_{node.x}_{node.y}.glb",
+                              node.members)
+        written.append(result)
+        uri = result.path.relative_to(folder).as_posix()
+        return tile(region_volume(result.region), 0.0, content_uri=uri), result.region
+    children = [_write_tree(child, writer, folder, written) for child in node.children]
+    region = _union([r for _, r in children])
+    side = node.bounds[2] - node.bounds[0]
+    return tile(region_volume(region), max(side * ERROR_PER_METRE, 0.5),
+                children=[t for t, _ in children]), region
+
+
+def build_bim_tileset(model: Path, placement: Placement, target: Path, *, threads: int = 2,
+                      max_elements: int = DEFAULT_MAX_ELEMENTS, version: str | None = None,
+                      extras: dict[str, Any] | None = None, instance_min: int = INSTANCE_MIN,
+                      progress: Callable[[int], None] | None = None) -> BimTilesetReport:
+    """Write the tileset of the model at ``model`` placed by ``placement`` into ``target``."""
+    started = time.perf_counter()
+    crs = geoid_checked(placement)
+    try:
+        to_ecef = transformer(crs, "EPSG:4978")
+    except GeodesyError as exc:
+        raise BuildInputError(str(exc)) from exc
+    collected = collect(model, placement, threads, progress)
+    if not collected.elements:
+        raise BuildInputError(f"{model.name}: no element has geometry")
+    writer = _TileWriter(collected, EcefPlacer(placement, to_ecef, model.name), instance_min)
+    classes = [e.ifc_class for e in collected.elements]
+    centres = np.array([e.centre for e in collected.elements])
+    shell = [i for i, c in enumerate(classes) if c in SHELL_CLASSES]
+    rest = [i for i, c in enumerate(classes) if c not in SHELL_CLASSES]
+    written: list[ContentResult] = []
+    with atomic_folder(target, "bim") as staging:
+        root = _root(staging, writer, shell, rest, centres, max_elements, written)
+        geometric_error = float(root["geometricError"]) * 2 + 1.0
+        document = tileset_document(
+            root, version=version or time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()),
+            generator="commune-twin tiles.bim", geometric_error=geometric_error,
+            extras={"elements": len(classes), "crs": placement.compound_crs,
+                    **(extras or {})})
+        write_tileset(staging, document, indent=1)
+    return BimTilesetReport(path=target, elements=len(classes),
+                            triangles=sum(r.triangles for r in written), tiles=len(written),
+                            bytes=sum(r.size for r in written),
+                            seconds=time.perf_counter() - started)
+
+
+def _root(folder: Path, writer: _TileWriter, shell: list[int], rest: list[int],
+          centres: np.ndarray, max_elements: int, written: list[ContentResult]) -> Tile:
+    """The shell as the root's content with the rest in a quadtree below it; a model
+    without a shell, or with one too big for one tile, is a quadtree of all elements."""
+    if not shell or len(shell) > ROOT_MAX_ELEMENTS:
+        subtree, _region = _write_tree(_partition(centres, shell + rest, max_elements),
+                                       writer, folder, written)
+        return subtree
+    result = writer.write(folder / "content" / "root.glb", shell)
+    written.append(result)
+    if not rest:
+        return tile(region_volume(result.region), 0.0, content_uri="content/root.glb")
+    child, child_region = _write_tree(_partition(centres, rest, max_elements), writer,
+                                      folder, written)
+    size = float(np.ptp(centres[shell + rest], axis=0).max())
+    error = max(size * ERROR_PER_METRE, float(child["geometricError"]) + 0.5, 1.0)
+    return tile(region_volume(_union([result.region, child_region])), error,
+                content_uri="content/root.glb", children=[child])
+
+
+def build_layer_bim(engine: Engine, layer_id: str, tiles_dir: Path, *, threads: int = 2,
+                    progress: Callable[[int], None] | None = None) -> BimTilesetReport:
+    """The tileset of a BIM layer's current version, into ``tiles_dir/<layer>``."""
+    stored = stored_model(engine, layer_id)
+    return build_bim_tileset(
+        stored.model, stored.placement, tiles_dir / layer_id, threads=threads,
+        version=f"v{stored.version}-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}",
+        extras={"layer": layer_id, "layerVersion": stored.version,
+                "placement": stored.placement.method}, progress=progress)

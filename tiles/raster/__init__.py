@@ -1,0 +1,1 @@
+"""Map tiles of rasters (DTM, DSM, orthophotos): pure rendering, no HTTP, no database."""
