@@ -20,13 +20,15 @@ names a layer the caller may not see: `LayerNotFound` and `CollectionNotFound` s
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gis import errors as gis_errors
@@ -313,29 +315,56 @@ def _unexpected(exc: Exception) -> JSONResponse:
     return error_response(exc, {REQUEST_ID_HEADER: request_id} if request_id else None)
 
 
+#: An HTML page for an error, in the visitor's language, when the request is one a person
+#: reads (the portal registers it as ``app.state.error_page``); None keeps the OGC document.
+ErrorPage = Callable[[Request, int, str, str | None], Response | None]
+
+
+def _for_request(request: Request, response: JSONResponse) -> Response:
+    """The error as the request wants it: the OGC exception document, or a page."""
+    render: ErrorPage | None = getattr(request.app.state, "error_page", None)
+    if render is None:
+        return response
+    body = json.loads(bytes(response.body))
+    request_id = response.headers.get(REQUEST_ID_HEADER) or current_request_id()
+    try:
+        page = render(request, response.status_code, str(body.get("description", "")),
+                      request_id)
+    except Exception:  # an error page must never hide the error it reports
+        log.exception("error page for %s failed", request.url.path)
+        return response
+    if page is None:
+        return response
+    for name, value in response.headers.items():
+        if name.lower() not in ("content-type", "content-length"):
+            page.headers.setdefault(name, value)
+    return page
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Map every error the app may raise to an OGC exception body, once."""
 
-    async def domain(_: Request, exc: Exception) -> JSONResponse:
-        return error_response(exc)
+    async def domain(request: Request, exc: Exception) -> Response:
+        return _for_request(request, error_response(exc))
 
-    async def validation(_: Request, exc: Exception) -> JSONResponse:
+    async def validation(request: Request, exc: Exception) -> Response:
         detail: Any = exc.errors() if isinstance(exc, RequestValidationError) else str(exc)
-        return JSONResponse(
+        return _for_request(request, JSONResponse(
             exception_body("InvalidParameterValue", _describe_validation(detail)),
             status_code=400,
-        )
+        ))
 
-    async def http(_: Request, exc: Exception) -> JSONResponse:
+    async def http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         code = "NotFound" if exc.status_code == 404 else "InvalidParameterValue"
         if exc.status_code >= 500:
             code = "NoApplicableCode"
-        return JSONResponse(exception_body(code, str(exc.detail)),
-                            status_code=exc.status_code, headers=exc.headers)
+        return _for_request(request, JSONResponse(exception_body(code, str(exc.detail)),
+                                                  status_code=exc.status_code,
+                                                  headers=exc.headers))
 
-    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
-        return _unexpected(exc)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        return _for_request(request, _unexpected(exc))
 
     app.add_exception_handler(TwinError, domain)
     app.add_exception_handler(gis_errors.GisError, domain)

@@ -85,7 +85,7 @@ class Settings(BaseSettings):
         "preview (roads, parcels); only those the visitor may see are used")
     portal_email_retention_days: int = Field(
         default=365, ge=1, description="days after which the e-mail addresses sent with "
-        "feedback and reuses are deleted (twin feedback purge, twin refresh)")
+        "feedback and reuses are deleted (`twin feedback purge`, daily from cron or a timer)")
     portal_rate_limit: int = Field(
         default=5, ge=1, description="feedback and reuse posts per client and 10 minutes")
     portal_max_message: int = Field(default=4000, ge=100, description="characters")

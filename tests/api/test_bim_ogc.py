@@ -89,6 +89,7 @@ def test_queryables_list_the_properties_found(world: World) -> None:
     assert response.status_code == 200
     names = set(response.json()["properties"])
     assert {"GlobalId", "ifc_class", "storey", "Pset_DoorCommon.FireRating"} <= names
+    assert "psets" not in names  # a JSON document: its members are the flat queryables
 
 
 def test_footprint_is_served_as_vector_tiles(world: World) -> None:

@@ -1,9 +1,11 @@
 """The ``ogctests`` suite (PyPI; a pytest port of the Part 1 and Part 3 abstract tests) run
 against a real server, in a subprocess, as its authors run it.
 
-Core and filtering: every test must pass, none waived. Five filtering tests of ogctests
-0.1.15 cannot pass against any server as shipped; tests/ogctests_plugin.py runs them as the
-abstract tests they quote, with the suite's defects corrected (its docstring lists each).
+Core and filtering: every test must pass, none waived. The core tests' feature schema is
+given RFC 7946's null geometry of unlocated features (table rows), nothing else. Five
+filtering tests of ogctests 0.1.15 cannot pass against any server as shipped;
+tests/ogctests_plugin.py runs them as the abstract tests they quote, with the suite's defects
+corrected (its docstring lists each).
 This file checks that exactly those five were corrected, so a correction cannot creep in
 to hide a failure.
 """

@@ -211,6 +211,26 @@ def test_error_pages_are_translated(portal: Portal) -> None:
     assert "Deze pagina bestaat niet." in response.text
 
 
+def test_errors_of_portal_pages_are_pages_for_browsers_only(portal: Portal) -> None:
+    """A domain error (here a bad key, 401) on a portal page is a page in the visitor's
+    language with the request id to quote; a JSON client keeps the OGC exception document."""
+    bad_key = {"X-API-Key": "not-a-key"}
+    page = portal.client.get("/portal/search", params={"lang": "nl"},
+                             headers={**bad_key, "Accept": "text/html"})
+    assert page.status_code == 401
+    assert page.headers["content-type"].startswith("text/html")
+    assert '<html lang="nl">' in page.text
+    assert "Fout 401" in page.text
+    assert page.headers["X-Request-ID"] in page.text
+    document = portal.client.get("/portal/search", headers={**bad_key,
+                                                            "Accept": "application/json"})
+    assert document.status_code == 401
+    assert document.json()["code"]
+    api = portal.client.get("/collections", headers={**bad_key, "Accept": "text/html"})
+    assert api.status_code == 401
+    assert api.headers["content-type"].startswith("application/json")  # not a portal page
+
+
 def test_maplibre_is_served_by_the_product(portal: Portal) -> None:
     script = portal.client.get("/portal/vendor/maplibre/maplibre-gl.mjs")
     assert script.status_code == 200

@@ -8,20 +8,15 @@ where the geoid puts it and really draws pixels.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import threading
-import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-import uvicorn
+from cesium_support import CHROMIUM, CHROMIUM_ARGS, page_and_app, require_chromium
+from fastapi import FastAPI
 from lidar_support import DELFT, lidar_spec
 from sqlalchemy import Engine
 
@@ -33,12 +28,6 @@ from twin.app import create_app
 from twin.settings import Settings
 
 pytestmark = pytest.mark.clients
-REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path(os.environ.get("TWIN_CHROMIUM", "/usr/bin/chromium"))
-CESIUM = REPO / "node_modules" / "cesium" / "Build" / "Cesium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--enable-unsafe-swiftshader",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8">
 <script>window.CESIUM_BASE_URL = '/cesium/';</script>
@@ -66,78 +55,20 @@ window.result = {errors: [], failed: [], loaded: 0, ready: false};
 </script></body></html>"""
 
 
-@contextmanager
-def _thread_server(server: Any, started: Any) -> Iterator[None]:
-    thread = threading.Thread(target=server.serve_forever if started is None else server.run,
-                              daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while started is not None and not started():
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    try:
-        yield
-    finally:
-        if started is None:
-            server.shutdown()
-        else:
-            server.should_exit = True
-        thread.join(timeout=10)
-
-
-class _Static(http.server.SimpleHTTPRequestHandler):
-    def do_GET(self) -> None:
-        if self.path.startswith("/index.html"):
-            body = PAGE.encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            return
-        if self.path.startswith("/cesium/"):
-            self.path = self.path[len("/cesium"):]
-            return super().do_GET()
-        self.send_error(404)
-
-    def log_message(self, *args: Any) -> None:
-        return None
-
-
-def _require_chromium() -> None:
-    available = CHROMIUM.is_file() and CESIUM.is_dir()
-    if available:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"chromium ({CHROMIUM}) or npm cesium ({CESIUM}) missing but CI is set")
-    pytest.skip("chromium or npm cesium not installed")
-
-
 @pytest.fixture(scope="module")
 def served(engine: Engine, database_url: str, tmp_path_factory: pytest.TempPathFactory
            ) -> Iterator[tuple[str, str, str]]:
-    _require_chromium()
+    require_chromium()
     layer_id = f"pc_cesium_{uuid.uuid4().hex[:8]}"
     data_dir = tmp_path_factory.mktemp("var")
     ingest_lidar(engine, lidar_spec(layer_id), DELFT, crs=parse_given_crs("EPSG:28992+5709"))
     build_layer_tileset(engine, layer_id, data_dir.resolve() / "tiles", workers=2)
-    app_port, page_port = _free_port(), _free_port()
-    settings = Settings(database_url=database_url, data_dir=data_dir, ogc_registry_ttl=0.0,
-                        public_url=f"http://127.0.0.1:{app_port}")
-    api = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=app_port,
-                                        log_level="warning"))
-    static = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", page_port), functools.partial(_Static, directory=str(CESIUM)))
-    with _thread_server(api, lambda: api.started), _thread_server(static, None):
-        yield (f"http://127.0.0.1:{page_port}", f"http://127.0.0.1:{app_port}", layer_id)
+    def make_app(origin: str) -> FastAPI:
+        return create_app(Settings(database_url=database_url, data_dir=data_dir,
+                                   ogc_registry_ttl=0.0, public_url=origin))
 
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    with page_and_app(PAGE, make_app) as (page, app):
+        yield page, app, layer_id
 
 
 def _pixels(data: bytes) -> np.ndarray:

@@ -9,15 +9,8 @@ that the globe CesiumJS renders (picked under the camera) stands on those height
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import socket
-import threading
-import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +18,8 @@ from typing import Any
 import numpy as np
 import pytest
 import rasterio
-import uvicorn
+from cesium_support import CHROMIUM, CHROMIUM_ARGS, page_and_app, require_chromium
+from fastapi import FastAPI
 from lidar_support import DELFT, lidar_spec
 from scipy import ndimage
 from sqlalchemy import Engine
@@ -40,12 +34,6 @@ from twin.app import create_app
 from twin.settings import Settings
 
 pytestmark = pytest.mark.clients
-REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path(os.environ.get("TWIN_CHROMIUM", "/usr/bin/chromium"))
-CESIUM = REPO / "node_modules" / "cesium" / "Build" / "Cesium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--enable-unsafe-swiftshader",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 NAP = "EPSG:28992+5709"
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8">
@@ -87,58 +75,6 @@ window.result = {errors: [], heights: null, picked: null, rendered: false};
 </script></body></html>"""
 
 
-class _Static(http.server.SimpleHTTPRequestHandler):
-    def do_GET(self) -> None:
-        if self.path.startswith("/index.html"):
-            body = PAGE.encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            return
-        if self.path.startswith("/cesium/"):
-            self.path = self.path[len("/cesium"):]
-            return super().do_GET()
-        self.send_error(404)
-
-    def log_message(self, *args: Any) -> None:
-        return None
-
-
-@contextmanager
-def _running(server: Any, started: Any) -> Iterator[None]:
-    thread = threading.Thread(target=server.serve_forever if started is None else server.run,
-                              daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while started is not None and not started():
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    try:
-        yield
-    finally:
-        if started is None:
-            server.shutdown()
-        else:
-            server.should_exit = True
-        thread.join(timeout=10)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _require_chromium() -> None:
-    if CHROMIUM.is_file() and CESIUM.is_dir():
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"chromium ({CHROMIUM}) or npm cesium ({CESIUM}) missing but CI is set")
-    pytest.skip("chromium or npm cesium not installed")
-
-
 @dataclass
 class Served:
     page: str
@@ -150,23 +86,19 @@ class Served:
 @pytest.fixture(scope="module")
 def served(engine: Engine, database_url: str, tmp_path_factory: pytest.TempPathFactory
            ) -> Iterator[Served]:
-    _require_chromium()
+    require_chromium()
     lidar_id = f"tr_cesium_{uuid.uuid4().hex[:8]}"
     data_dir = tmp_path_factory.mktemp("var")
     ingest_lidar(engine, lidar_spec(lidar_id), DELFT[1:], crs=parse_given_crs(NAP))
     dtm = build_dem(engine, lidar_id, "dtm", 0.5, data_dir.resolve() / "rasters")
     build_terrain(dem_inputs(engine, [dtm.layer_id]),
                   data_dir.resolve() / "terrain" / dtm.layer_id)
-    app_port, page_port = _free_port(), _free_port()
-    settings = Settings(database_url=database_url, data_dir=data_dir, ogc_registry_ttl=0.0,
-                        public_url=f"http://127.0.0.1:{app_port}")
-    api = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=app_port,
-                                        log_level="warning"))
-    static = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", page_port), functools.partial(_Static, directory=str(CESIUM)))
-    with _running(api, lambda: api.started), _running(static, None):
-        yield Served(f"http://127.0.0.1:{page_port}", f"http://127.0.0.1:{app_port}",
-                     dtm.layer_id, dtm.path)
+    def make_app(origin: str) -> FastAPI:
+        return create_app(Settings(database_url=database_url, data_dir=data_dir,
+                                   ogc_registry_ttl=0.0, public_url=origin))
+
+    with page_and_app(PAGE, make_app) as (page, app):
+        yield Served(page, app, dtm.layer_id, dtm.path)
 
 
 def smooth_points(dtm: Path, count: int = 5) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

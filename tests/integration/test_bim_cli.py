@@ -30,7 +30,7 @@ def cli(monkeypatch: pytest.MonkeyPatch, database_url: str, tmp_path: Path) -> C
 def test_check_passes_a_complete_submission_and_writes_html(cli: CliRunner,
                                                            tmp_path: Path) -> None:
     model = write_model(tmp_path / "permit.ifc", walls=3)
-    html = tmp_path / "report.html"
+    html = tmp_path / "reports" / "report.html"  # its folder is made
     result = cli.invoke(build_app(), ["check", "ifc", str(model), "--ids", str(PERMIT_IDS),
                                       "--html", str(html), "--json"])
     assert result.exit_code == 0, result.output

@@ -47,7 +47,8 @@ def ifc(
     """Validate PATH against an IDS; exit 1 when a requirement fails."""
     with console.status(f"checking {path.name}"):
         report = check_ifc(path, ids)
-    if html is not None:
+    if html is not None:  # into a folder of its own if need be (var/reports/...)
+        html.parent.mkdir(parents=True, exist_ok=True)
         html.write_text(report.html, encoding="utf-8")
     if as_json:
         typer.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))

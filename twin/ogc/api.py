@@ -147,9 +147,15 @@ async def queryables(collection_id: str, request: Request, caller: CallerDep,
 
     def part3_schema_uri(document: dict[str, Any]) -> None:
         document["$schema"] = JSON_SCHEMA_2019  # Part 3 requires the https form
+        properties = document.get("properties", {})
         if not collection.spatial:
-            document.get("properties", {}).pop("geometry", None)
-        found = document.get("properties", {}).get(temporal or "")
+            properties.pop("geometry", None)
+        # a JSON document (a BIM element's property sets) has no CQL2 literal to compare
+        # with: its scalar members are queryable as flat columns instead
+        for name in [n for n, s in properties.items()
+                     if isinstance(s, dict) and s.get("type") == "object"]:
+            del properties[name]
+        found = properties.get(temporal or "")
         if isinstance(found, dict):  # what ``datetime`` filters on (Part 5's role)
             found["x-ogc-role"] = "primary-instant"
 

@@ -60,6 +60,23 @@ def not_found_page(request: Request) -> Response:
     return response
 
 
+def error_page(request: Request, status: int, description: str, request_id: str | None
+               ) -> Response | None:
+    """The error of a portal page a browser asked for, as a page in the visitor's language
+    (`twin.errors` asks; the APIs and JSON clients keep the OGC exception document)."""
+    path = request.url.path
+    if not (path == "/portal" or path.startswith("/portal/")) \
+            or "text/html" not in request.headers.get("accept", ""):
+        return None
+    t = translator(request)
+    message = t("error_404") if status == 404 else t("error_other")
+    detail = description if status < 500 else None  # a server fault's cause stays in the log
+    response = render(request, "error.html", status=status, t=t, status_code=status,
+                      message=message, detail=detail, request_id=request_id)
+    response.headers.update(PRIVATE)
+    return response
+
+
 @router.get("/portal", include_in_schema=False)
 async def portal_root(request: Request) -> RedirectResponse:
     query = f"?{request.url.query}" if request.url.query else ""

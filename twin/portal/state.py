@@ -27,6 +27,7 @@ def portal_state(request: Request) -> PortalState:
 def install_portal(app: FastAPI) -> None:
     """The portal's routes, its state and the usage middleware."""
     from twin.portal.api import router as api_router
+    from twin.portal.pages import error_page
     from twin.portal.pages import router as pages_router
 
     settings: Settings = app.state.settings
@@ -36,5 +37,6 @@ def install_portal(app: FastAPI) -> None:
         PortalIndex(engine, settings.data_dir, settings.ogc_registry_ttl), recorder,
         RateLimiter(settings.portal_rate_limit))
     app.add_middleware(UsageMiddleware, recorder=recorder)
+    app.state.error_page = error_page  # errors on portal pages are pages too
     app.include_router(api_router)
     app.include_router(pages_router)
