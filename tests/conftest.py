@@ -24,6 +24,26 @@ DATA = REPO / "data"
 TEST_CLUSTER_ROOT = REPO / "var" / "test-postgres"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Undo cjio's import-time patch of the json module before any test runs.
+
+    cjio (a test-only CityJSON reader) replaces ``json.encoder``'s C encoder and float repr
+    for the whole process when imported, so every product built in this process after the
+    first test that reads CityJSON would write its JSON (tileset.json, GLB chunks) with
+    other float text than a fresh process does: builds compared across engines (in-process
+    vs Dask workers) or with recorded digests then differ by test order alone. It is
+    imported once here and the standard encoder put back; later imports reuse the module.
+    """
+    import json.encoder
+    from _json import make_encoder  # what json.encoder uses unless patched
+
+    import cjio.cityjson  # patches at import
+    import cjio.cjio  # noqa: F401  (patches at import too)
+
+    json.encoder.c_make_encoder = make_encoder
+    json.encoder.float = float  # type: ignore[attr-defined]
+
+
 def _test_cluster() -> Cluster:
     return running_cluster(TEST_CLUSTER_ROOT)
 
