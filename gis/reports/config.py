@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from gis.errors import InvalidLayerSpec
 from gis.model import AnonymisationRule, LayerSpec
@@ -49,7 +49,26 @@ class ReportsConfig(BaseModel):
     limits: Limits = Field(default_factory=Limits)
     public_grid_m: float = Field(default=50.0, gt=0)
     locate: Locator | None = None
+    #: the commune's territory in WGS 84 (west, south, east, north): a report outside is
+    #: refused, and it is the reports layer's extent in the catalogue (INSPIRE requires one)
+    area: tuple[float, float, float, float] | None = None
     layer: dict[str, Any]
+
+    @field_validator("area")
+    @classmethod
+    def _ordered_area(cls, value: tuple[float, float, float, float] | None
+                      ) -> tuple[float, float, float, float] | None:
+        if value is not None and not (-180 <= value[0] < value[2] <= 180
+                                      and -90 <= value[1] < value[3] <= 90):
+            raise ValueError("area: west, south, east, north in degrees (WGS 84) expected")
+        return value
+
+    def covers(self, lon: float, lat: float) -> bool:
+        """Whether a location lies in the commune's declared area (any, when undeclared)."""
+        if self.area is None:
+            return True
+        west, south, east, north = self.area
+        return west <= lon <= east and south <= lat <= north
 
     @property
     def layer_id(self) -> str:

@@ -110,7 +110,9 @@ def ensure_layer(conn: Connection, config: ReportsConfig, default_storage_crs: s
     if layer.current_version is None:
         load_id = registry.start_load(conn, layer.id, "twin reports", None)
         registry.publish_version(conn, load_id, layer.id, datetime.now(UTC),
-                                 VersionStats(0, "Point", None, None, None))
+                                 VersionStats(0, "Point", None,
+                                              list(config.area) if config.area else None,
+                                              None))
         refresh_published_view(conn, layer)
     return registry.get_layer(conn, layer.id)
 
@@ -122,6 +124,9 @@ def submit(conn: Connection, layer: Layer, config: ReportsConfig, report: NewRep
                           f"{', '.join(config.categories)}")
     if not (-180 <= report.lon <= 180 and -90 <= report.lat <= 90):
         raise ReportError("location: longitude and latitude in degrees (WGS 84) expected")
+    if not config.covers(report.lon, report.lat):
+        raise ReportError("location: outside the commune's area; a report must be on its "
+                          "territory")
     feature = {"type": "Feature",
                "geometry": {"type": "Point", "coordinates": [report.lon, report.lat]},
                "properties": {"category": report.category, "status": "new",

@@ -291,6 +291,7 @@ def png(size: tuple[int, int]) -> bytes:
     ({"description": "x" * 2001}, None, "description"),
     ({"email": "anna@example.org"}, None, "consent"),
     ({"lon": "4.7"}, None, "lon, lat"),
+    ({"lon": "4.3571", "lat": "52.0116"}, None, "outside the commune's area"),  # Delft
     ({}, {"photo": ("a.gif", b"GIF89a" + b"\0" * 64, "image/gif")}, "JPEG and PNG"),
     ({}, {"photo": ("a.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "image/png")}, "readable"),
     ({}, {"photo": ("big.png", png((1, 1)) + b"\0" * 5_000_001, "image/png")}, "bytes"),
@@ -383,3 +384,12 @@ def test_a_report_placed_by_its_parcel_without_javascript(world: World) -> None:
     assert unknown.status_code == 400
     assert "parcel: nothing called 'nowhere'" in unknown.json()["description"]
     assert 'name="parcel"' in world.client.get("/portal/reports").text
+
+
+def test_the_reports_layer_has_the_communes_area_as_extent(world: World) -> None:
+    """INSPIRE metadata needs a geographic extent: the reports layer's is the declared area,
+    since reports arrive one by one as edits, not as loads that measure one."""
+    collection = world.client.get(f"/collections/{world.layer_id}", params={"f": "json"})
+    assert collection.status_code == 200
+    assert collection.json()["extent"]["spatial"]["bbox"][0] == pytest.approx(
+        [4.50, 50.75, 4.90, 51.00])
