@@ -16,7 +16,7 @@ a trimesh mesh, one GLB written by trimesh (no database, no metadata, no georefe
 
 Usage::
 
-    python benchmarks/bim.py [--database-url URL] [--walls 20000] [--threads N]
+    python benchmarks/bim.py [--database-url URL] [--walls 5000,20000,40000] [--threads N]
 
 The database defaults to TWIN_DATABASE_URL (or the private cluster of ``twin db up``).
 """
@@ -48,8 +48,10 @@ def run_ours(model: Path, work: Path, url: str, threads: int) -> dict[str, Any]:
     from gis.bim.store import ingest_ifc
     from gis.db import make_engine
     from gis.model import LayerSpec
-    from tiles.bim.build import build_bim_tileset
+    from tiles.bim.build import build_layer_bim
 
+    imported = peak_mb()
+    linking = _time_city_links()
     placement = user_placement(*PLACEMENT)
     layer_id = f"bench_bim_{os.getpid()}"
     spec = LayerSpec.model_validate({
@@ -61,12 +63,35 @@ def run_ours(model: Path, work: Path, url: str, threads: int) -> dict[str, Any]:
     loaded = ingest_ifc(engine, spec, model, models_dir=work / "models", placement=placement,
                         threads=threads)
     ingested = time.perf_counter()
-    tiles = build_bim_tileset(model, placement, work / "tiles", threads=threads)
+    tiles = build_layer_bim(engine, layer_id, work / "tiles", threads=threads)
     done = time.perf_counter()
     engine.dispose()
     return {"elements": loaded.elements, "triangles": tiles.triangles, "tiles": tiles.tiles,
             "ingest_s": ingested - started, "tiles_s": done - ingested,
-            "seconds": done - started, "peak_mb": peak_mb()}
+            "seconds": done - started, "peak_mb": peak_mb(), "imported_mb": imported,
+            "links_s": sum(linking)}
+
+
+def _time_city_links() -> list[float]:
+    """The seconds `ingest_ifc` spends linking the model to the city's buildings (a step of
+    its own, `gis.bim.buildings`), so that the report can show it apart."""
+    import gis.bim.store as store
+
+    spent: list[float] = []
+    names = vars(store)
+    if "link_buildings" not in names:
+        return spent
+    link = names["link_buildings"]
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return link(*args, **kwargs)
+        finally:
+            spent.append(time.perf_counter() - started)
+
+    names["link_buildings"] = timed  # timing only
+    return spent
 
 
 def run_baseline(model: Path, work: Path) -> dict[str, Any]:
@@ -75,6 +100,7 @@ def run_baseline(model: Path, work: Path) -> dict[str, Any]:
     import numpy as np
     import trimesh
 
+    imported = peak_mb()
     started = time.perf_counter()
     parsed: Any = ifcopenshell.open(str(model))
     geom: Any = ifcopenshell.geom
@@ -95,9 +121,11 @@ def run_baseline(model: Path, work: Path) -> dict[str, Any]:
                 triangles += len(faces)
             if not iterator.next():
                 break
-    (work / "baseline.glb").write_bytes(scene.export(file_type="glb"))
+    data: bytes = scene.export(file_type="glb")  # type: ignore[no-untyped-call]
+    (work / "baseline.glb").write_bytes(data)
     return {"elements": elements, "triangles": triangles,
-            "seconds": time.perf_counter() - started, "peak_mb": peak_mb()}
+            "seconds": time.perf_counter() - started, "peak_mb": peak_mb(),
+            "imported_mb": imported}
 
 
 def child(args: argparse.Namespace) -> None:
@@ -123,17 +151,30 @@ def report(name: str, ours: dict[str, Any], baseline: dict[str, Any]) -> None:
                                                              baseline)):
         seconds = figures["seconds"]
         print(f"  {label:28s} {seconds:8.2f} s  {figures['elements'] / seconds:9.0f} elem/s  "
-              f"{figures['triangles'] / seconds:10.0f} tri/s  peak {figures['peak_mb']:7.0f} MB")
-    print(f"    ours: ingest {ours['ingest_s']:.2f} s, tiles {ours['tiles_s']:.2f} s "
+              f"{figures['triangles'] / seconds:10.0f} tri/s  peak {figures['peak_mb']:5.0f} MB "
+              f"(+{figures['peak_mb'] - figures['imported_mb']:4.0f} MB over its imports)")
+    print(f"    ours: ingest {ours['ingest_s']:.2f} s (of which linking to the city's "
+          f"buildings {ours['links_s']:.2f} s), tiles {ours['tiles_s']:.2f} s "
           f"({ours['tiles']} tiles)")
     print(f"  ratio baseline/ours wall time: {baseline['seconds'] / ours['seconds']:.2f}x "
           "(>1: ours faster)")
 
 
+def memory_table(rows: list[tuple[int, dict[str, Any], dict[str, Any]]]) -> None:
+    """Peak memory per model size: ours should stay (nearly) flat."""
+    print("\npeak memory by model size (MB; in brackets: over the process's imports)")
+    print(f"  {'walls':>7s}  {'ours':>14s}  {'baseline':>14s}")
+    for walls, ours, baseline in rows:
+        cells = [f"{f['peak_mb']:5.0f} (+{f['peak_mb'] - f['imported_mb']:4.0f})"
+                 for f in (ours, baseline)]
+        print(f"  {walls:7d}  {cells[0]:>14s}  {cells[1]:>14s}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=None)
-    parser.add_argument("--walls", type=int, default=20_000)
+    parser.add_argument("--walls", default="20000",
+                        help="generated model sizes, comma-separated (e.g. 5000,20000,40000)")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--child", choices=["ours", "baseline"], dest="pipeline")
     parser.add_argument("--model")
@@ -142,7 +183,6 @@ def main() -> None:
         child(args)
         return
     from gis import migrate
-    from gis.bim.synthetic import write_model
     from gis.db import make_engine
     from twin.settings import Settings
 
@@ -150,15 +190,28 @@ def main() -> None:
     engine = make_engine(url)
     migrate.upgrade(engine)
     engine.dispose()
-    generated = Path(tempfile.mkdtemp(prefix="bim-model-")) / f"walls_{args.walls}.ifc"
+    print(f"threads={args.threads}")
+    ours = measure("ours", DUPLEX, url, args.threads)
+    report("Duplex", ours, measure("baseline", DUPLEX, url, args.threads))
+    rows = []
+    for walls in (int(w) for w in str(args.walls).split(",")):
+        generated = generate(walls)
+        ours = measure("ours", generated, url, args.threads)
+        baseline = measure("baseline", generated, url, args.threads)
+        report(f"generated ({walls} walls)", ours, baseline)
+        rows.append((walls, ours, baseline))
+    memory_table(rows)
+
+
+def generate(walls: int) -> Path:
+    from gis.bim.synthetic import write_model
+
+    generated = Path(tempfile.mkdtemp(prefix="bim-model-")) / f"walls_{walls}.ifc"
     started = time.perf_counter()
-    write_model(generated, walls=args.walls, spaces=10)
-    print(f"generated {generated.name} ({generated.stat().st_size / 1e6:.1f} MB) in "
-          f"{time.perf_counter() - started:.1f} s; threads={args.threads}")
-    for name, model in (("Duplex", DUPLEX), (f"generated ({args.walls} walls)", generated)):
-        ours = measure("ours", model, url, args.threads)
-        baseline = measure("baseline", model, url, args.threads)
-        report(name, ours, baseline)
+    write_model(generated, walls=walls, spaces=10)
+    print(f"\ngenerated {generated.name} ({generated.stat().st_size / 1e6:.1f} MB) in "
+          f"{time.perf_counter() - started:.1f} s")
+    return generated
 
 
 if __name__ == "__main__":

@@ -24,13 +24,15 @@ twin build pointcloud delft_lidar
 twin build heights delft_buildings --lidar delft_lidar
 twin build buildings delft_buildings
 # A permit project: checked against the commune's IDS (the Duplex fails three requirements;
-# the report says which elements), then placed on a yard of the block and tiled.
+# the report says which elements), then placed on a house of the block, which it replaces
+# in the viewer and in the city's CityJSON, and tiled.
 twin check ifc data/ifc/duplex_a_ifc2x3_epset_georef.ifc --ids config/ids/commune_permit.ids \
     --html var/reports/delft_permit_duplex_ids.html || echo "IDS report: var/reports/delft_permit_duplex_ids.html"
 twin ingest ifc data/ifc/duplex_a_ifc2x3_epset_georef.ifc --layer delft_permit_duplex \
     --ids config/ids/commune_permit.ids --force --parcels delft_plots \
-    --origin 84959.7,447521.1,0 --crs EPSG:28992+5709 --rotation 0
+    --origin 84941.4,447562.1,0 --crs EPSG:28992+5709 --rotation 307.44
 twin build bim delft_permit_duplex
+twin export cityjson delft_buildings
 twin catalog export
 twin layers list
 exec twin serve

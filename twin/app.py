@@ -128,6 +128,9 @@ def create_app(settings: Settings) -> FastAPI:
     # read-only endpoints may read a streaming replica; writes and loads stay on the primary
     reads = make_engine(settings.database_read_url or settings.url, pool_size=10,
                         pre_ping=False, autocommit=True)
+    # the catalogue, registry polls, metadata and HTML pages: lag-tolerant, not hot (pinged)
+    replica = (make_engine(settings.database_read_url, pool_size=10)
+               if settings.database_read_url else engine)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -136,13 +139,15 @@ def create_app(settings: Settings) -> FastAPI:
         yield
         engine.dispose()
         reads.dispose()
+        replica.dispose()
 
     app = FastAPI(title="Commune geodata and digital twin", lifespan=lifespan,
                   openapi_url=None, docs_url=None, redoc_url=None)
-    catalog = Catalog(engine, settings.ogc_registry_ttl)
+    catalog = Catalog(replica, settings.ogc_registry_ttl)
     app.state.settings = settings
     app.state.engine = engine
     app.state.read_engine = reads
+    app.state.replica_engine = replica
     app.state.schema_heads = migrate.heads()
     app.state.readiness_checks = list(READINESS_CHECKS)
     app.state.ogc = OgcContext(settings, engine, catalog, PygeoapiCore(settings, catalog), reads)

@@ -85,7 +85,8 @@ class Settings(BaseSettings):
         "preview (roads, parcels); only those the visitor may see are used")
     portal_email_retention_days: int = Field(
         default=365, ge=1, description="days after which the e-mail addresses sent with "
-        "feedback and reuses are deleted (`twin feedback purge`, daily from cron or a timer)")
+        "feedback, reuses and citizens' reports are deleted (`twin feedback purge`, "
+        "`twin reports purge`; hourly in docker/compose.yml)")
     portal_rate_limit: int = Field(
         default=5, ge=1, description="feedback and reuse posts per client and 10 minutes")
     portal_max_message: int = Field(default=4000, ge=100, description="characters")
@@ -102,7 +103,7 @@ class Settings(BaseSettings):
         "builds run on (`twin build ... --scheduler`); unset: in-process")
     storage_options: Annotated[dict[str, Any], NoDecode] = Field(
         default_factory=dict, description="JSON object of fsspec options for `--publish` URLs "
-        "(s3: endpoint_url, key, secret, client_kwargs...)")
+        "and LiDAR inputs given as URLs (s3: endpoint_url, key, secret, client_kwargs...)")
     database_read_url: str | None = Field(
         default=None, description="a streaming replica of the database: read-only endpoints "
         "(items, vector tiles) read it; writes, edits and loads stay on the primary")
@@ -110,6 +111,9 @@ class Settings(BaseSettings):
     cesium_dir: Path = Field(
         default=Path(__file__).resolve().parent.parent / "node_modules/cesium/Build/Cesium",
         description="the Build/Cesium folder of the npm cesium package")
+    viewer_sensors_refresh_s: int = Field(
+        default=30, ge=5, description="seconds between two refreshes of the viewer's live "
+        "sensor labels (a conditional GET of /collections/sensors/items)")
     # sensors (SensorThings MQTT extension): the broker new observations are announced on
     mqtt_host: str | None = Field(
         default=None, description="MQTT broker (Debian mosquitto) for SensorThings; unset: "

@@ -61,14 +61,16 @@ def read_elements(products: list[Any]) -> Iterator[ElementInfo]:
         return
     index = ModelIndex(products[0].file)
     for product in products:
-        tree = index.spatial_tree(product)
-        element_type = index.type_of.get(product.id())
+        key = product.id()
+        ifc_class = product.is_a()
+        tree = index.spatial_tree(product, key, ifc_class)
+        element_type = index.type_of.get(key)
         yield ElementInfo(
-            global_id=str(product.GlobalId), ifc_class=product.is_a(),
-            name=_text(product.Name), type_name=_text(element_type.Name) if element_type else None,
+            global_id=str(product.GlobalId), ifc_class=ifc_class,
+            name=_text(product.Name), type_name=index.type_name(element_type),
             site=tree.get("IfcSite"), building=tree.get("IfcBuilding"),
             storey=tree.get("IfcBuildingStorey"), space=tree.get("IfcSpace"),
-            material=index.material_name(product), psets=index.psets(product))
+            material=index.material_name(key), psets=index.psets(key))
 
 
 SPATIAL_KINDS = ("IfcSite", "IfcBuilding", "IfcBuildingStorey", "IfcSpace")
@@ -82,7 +84,6 @@ class ModelIndex:
         self.container: dict[int, Any] = {}
         self.parent: dict[int, Any] = {}
         self.type_of: dict[int, Any] = {}
-        self.definitions: dict[int, list[Any]] = {}
         self.material: dict[int, Any] = {}
         for rel in model.by_type("IfcRelContainedInSpatialStructure"):
             for element in rel.RelatedElements or ():
@@ -93,32 +94,44 @@ class ModelIndex:
         for rel in model.by_type("IfcRelDefinesByType"):
             for element in rel.RelatedObjects or ():
                 self.type_of[element.id()] = rel.RelatingType
+        #: per element, its property definitions decoded once per relationship: (name, values)
+        self.definitions: dict[int, list[tuple[str, dict[str, Any]]]] = {}
+        self._sets: dict[int, dict[str, Any]] = {}
         for rel in model.by_type("IfcRelDefinesByProperties"):
             definition = rel.RelatingPropertyDefinition
             definitions = list(definition) if isinstance(definition, tuple) else [definition]
+            named = self._named(definitions)
             for element in rel.RelatedObjects or ():
-                self.definitions.setdefault(element.id(), []).extend(definitions)
+                self.definitions.setdefault(element.id(), []).extend(named)
         for rel in model.by_type("IfcRelAssociatesMaterial"):
             for element in rel.RelatedObjects or ():
                 self.material[element.id()] = rel.RelatingMaterial
-        self._sets: dict[int, dict[str, Any]] = {}
         self._trees: dict[int, dict[str, str]] = {}
         self._materials: dict[int, str | None] = {}
+        self._type_sets: dict[int, list[tuple[str, dict[str, Any]]]] = {}
+        self._type_names: dict[int, str | None] = {}
+        self._kinds: dict[str, tuple[str, ...]] = {}
 
-    def psets(self, product: Any) -> dict[str, dict[str, Any]]:
+    def psets(self, key: int) -> dict[str, dict[str, Any]]:
         """The type's sets, then the occurrence's (which override), as IfcOpenShell's
-        ``get_psets`` gives them (without its ``id`` keys)."""
-        definitions: list[Any] = []
-        element_type = self.type_of.get(product.id())
+        ``get_psets`` gives them (without its ``id`` keys), of the product with id ``key``."""
+        named: list[tuple[str, dict[str, Any]]] = []
+        element_type = self.type_of.get(key)
         if element_type is not None:
-            definitions += list(getattr(element_type, "HasPropertySets", None) or ())
-        definitions += self.definitions.get(product.id(), [])
+            type_key = element_type.id()
+            if type_key not in self._type_sets:
+                self._type_sets[type_key] = self._named(
+                    list(getattr(element_type, "HasPropertySets", None) or ()))
+            named += self._type_sets[type_key]
+        named += self.definitions.get(key, [])
         result: dict[str, dict[str, Any]] = {}
-        for definition in definitions:
-            if definition is None or not getattr(definition, "Name", None):
-                continue
-            result.setdefault(str(definition.Name), {}).update(self._set(definition))
+        for name, values in named:
+            result.setdefault(name, {}).update(values)
         return result
+
+    def _named(self, definitions: list[Any]) -> list[tuple[str, dict[str, Any]]]:
+        return [(str(d.Name), self._set(d)) for d in definitions
+                if d is not None and getattr(d, "Name", None)]
 
     def _set(self, definition: Any) -> dict[str, Any]:
         import ifcopenshell.util.element as element_util
@@ -128,11 +141,24 @@ class ModelIndex:
             self._sets[key] = _clean(element_util.get_property_definition(definition))
         return self._sets[key]
 
-    def spatial_tree(self, product: Any) -> dict[str, str]:
+    def type_name(self, element_type: Any) -> str | None:
+        if element_type is None:
+            return None
+        key = element_type.id()
+        if key not in self._type_names:
+            self._type_names[key] = _text(element_type.Name)
+        return self._type_names[key]
+
+    def spatial_tree(self, product: Any, key: int | None = None, ifc_class: str | None = None
+                     ) -> dict[str, str]:
         """Names of the site, building, storey and space holding ``product`` (a space and a
         storey hold themselves)."""
-        own = {kind: _spatial_name(product) for kind in SPATIAL_KINDS if product.is_a(kind)}
-        holder = self.container.get(product.id()) or self.parent.get(product.id())
+        key = product.id() if key is None else key
+        ifc_class = product.is_a() if ifc_class is None else ifc_class
+        if ifc_class not in self._kinds:  # is_a per class, not per element
+            self._kinds[ifc_class] = tuple(k for k in SPATIAL_KINDS if product.is_a(k))
+        own = {kind: _spatial_name(product) for kind in self._kinds[ifc_class]}
+        holder = self.container.get(key) or self.parent.get(key)
         return {**self._tree(holder), **own} if holder is not None else own
 
     def _tree(self, structure: Any) -> dict[str, str]:
@@ -142,10 +168,10 @@ class ModelIndex:
             self._trees[key] = self.spatial_tree(structure)
         return self._trees[key]
 
-    def material_name(self, product: Any) -> str | None:
-        material = self.material.get(product.id())
+    def material_name(self, key: int) -> str | None:
+        material = self.material.get(key)
         if material is None:
-            element_type = self.type_of.get(product.id())
+            element_type = self.type_of.get(key)
             material = self.material.get(element_type.id()) if element_type else None
         if material is None:
             return None

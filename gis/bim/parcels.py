@@ -42,26 +42,28 @@ def link_parcels(engine: Engine, bim_layer: str, cadastre_layer: str,
         if cadastre.current_version is None:
             raise IngestError(cadastre_layer, "the cadastral layer holds no data")
         key = _key_column(conn, cadastre_layer, id_field or cadastre.spec.id_field)
-        footprint = _fetch(conn, sql.model_footprint(current_relation(bim_layer)), {})[0][0]
+        footprint = fetch_rows(conn, sql.model_footprint(current_relation(bim_layer)), {})[0][0]
         shape = shapely.from_wkb(bytes(footprint))
         if bim.storage_srid != cadastre.storage_srid:
             move = transformer(bim.storage_srid, cadastre.storage_srid)
-            shape = shapely.transform(shape, lambda xy: _moved(move, xy))
-        rows = _fetch(conn, sql.parcels_under(current_relation(cadastre_layer), key),
+            shape = shapely.transform(shape, lambda xy: moved_xy(move, xy))
+        rows = fetch_rows(conn, sql.parcels_under(current_relation(cadastre_layer), key),
                       {"wkb": shapely.to_wkb(shape), "srid": cadastre.storage_srid})
         links = [ParcelLink(str(r[0]), float(r[1]), float(r[2] or 0.0)) for r in rows]
         _record(conn, bim_layer, bim.current_version, cadastre_layer, links)
     return links
 
 
-def _moved(move: Any, xy: Any) -> Any:
+def moved_xy(move: Any, xy: Any) -> Any:
+    """(n, 2) coordinates through a pyproj transformer (for `shapely.transform`)."""
     import numpy as np
 
     x, y = move.transform(xy[:, 0], xy[:, 1])
     return np.column_stack([x, y])
 
 
-def _fetch(conn: Connection, statement: Any, params: dict[str, Any]) -> list[Any]:
+def fetch_rows(conn: Connection, statement: Any, params: dict[str, Any]) -> list[Any]:
+    """The rows of a psycopg ``sql.Composed`` statement, in the connection's transaction."""
     driver = conn.connection.driver_connection
     assert driver is not None
     with driver.cursor() as cursor:

@@ -16,13 +16,14 @@ import shutil
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
 
 from gis import registry
+from gis.bim.buildings import BuildingLink, link_buildings
 from gis.bim.elements import (
     ElementInfo,
     element_products,
@@ -33,19 +34,18 @@ from gis.bim.georef import Placement, read_placement, require_placement
 from gis.bim.ifcfile import open_model
 from gis.bim.meshes import ElementMesh, iterate_meshes
 from gis.bim.source import IfcSource
+from gis.bim.spill import geometry_folder, spill_meshes
 from gis.errors import GisError, IngestError
-from gis.ingest.loader import (
-    LoadResult,
-    Progress,
-    _as_ingest_error,
-    _digest_of,
-    _drop_leftovers,
-    _layer_lock,
-    _Load,
-    _record_failure,
-)
+from gis.ingest.loader import LoadResult, Progress, _Load
 from gis.ingest.quality import QualityTracker
 from gis.ingest.sources import VectorSource, checksum
+from gis.ingest.versioning import (
+    as_ingest_error,
+    digest_of,
+    drop_leftovers,
+    layer_lock,
+    record_failure,
+)
 from gis.model import LayerSpec, LayerVersion, QualityIssue, VersionStats
 from gis.refresh import MAX_IDS, ChangeSet, compute_change_set, store_change_set
 from gis.schema import DATA_SCHEMA
@@ -66,6 +66,8 @@ class BimLoadResult:
     triangles: int
     failed: list[str]
     change: ChangeSet | None
+    #: the city's LOD1 buildings this version replaces (`gis.bim.buildings`)
+    buildings: list[BuildingLink] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,8 @@ def ingest_ifc(engine: Engine, spec: LayerSpec, path: Path | str, *, models_dir:
 
     ``placement`` (the planner's) overrides the file's georeferencing; a model with none and
     no placement is refused. A copy of the model is kept under ``models_dir`` (named by its
-    SHA-256) for tile builds. Raises `IngestError` naming the file (and GlobalIds)."""
+    SHA-256) for tile builds. The city buildings the placed model replaces are recorded with
+    the version (`gis.bim.buildings`). Raises `IngestError` naming the file (and GlobalIds)."""
     path = Path(path)
     label = str(path)
     model = open_model(path)
@@ -102,11 +105,12 @@ def ingest_ifc(engine: Engine, spec: LayerSpec, path: Path | str, *, models_dir:
     properties, left_out = property_columns(list(elements.values()))
     spec = bim_spec(spec, chosen)
     failed: list[str] = []
-    source = IfcSource(label=label, placement=chosen, elements=elements, properties=properties,
-                       meshes=lambda: iterate_meshes(model, products, threads),
-                       on_missing=failed.extend)
     digest = checksum(path)
     kept = _keep_copy(path, digest, models_dir / spec.id)
+    source = IfcSource(label=label, placement=chosen, elements=elements, properties=properties,
+                       meshes=lambda: spill_meshes(iterate_meshes(model, products, threads),
+                                                   elements, geometry_folder(kept)),
+                       on_missing=failed.extend)
     extra = {"placement": chosen.as_json(), "model": str(kept), "schema": model.schema_identifier}
     with engine.connect() as conn:
         previous = registry.get_layer(conn, spec.id).current_version if _exists(
@@ -122,7 +126,7 @@ def ingest_ifc(engine: Engine, spec: LayerSpec, path: Path | str, *, models_dir:
         change = _change_set(engine, spec.id, previous, result.version)
     return BimLoadResult(load=result, placement=chosen, schema=str(model.schema_identifier),
                          elements=result.feature_count, triangles=source.triangle_count,
-                         failed=failed, change=change)
+                         failed=failed, change=change, buildings=link_buildings(engine, spec.id))
 
 
 def _exists(conn: Any, layer_id: str) -> bool:
@@ -186,12 +190,12 @@ def _load(engine: Engine, spec: LayerSpec, source: IfcSource, digest: str,
     started = time.monotonic()
     label = source.label
     with ThreadPoolExecutor(1) as done, engine.connect() as conn, \
-            _layer_lock(conn, spec.id, label):
+            layer_lock(conn, spec.id, label):
         known = done.submit(lambda: digest)
         with conn.begin():
             layer = registry.register(conn, spec, spec.storage_crs or source.placement.crs)
             registry.abandon_stale_loads(conn, spec.id)
-            _drop_leftovers(conn, spec.id)
+            drop_leftovers(conn, spec.id)
             load_id = registry.start_load(conn, spec.id, label, None)
         tracker = QualityTracker(label, strict)
         source.on_missing = _reporter(tracker, label, source.on_missing)
@@ -203,8 +207,8 @@ def _load(engine: Engine, spec: LayerSpec, source: IfcSource, digest: str,
             version, stats = job.run(None, known)
         except BaseException as exc:
             job.drop_staging()
-            error = _as_ingest_error(exc, label)
-            _record_failure(engine, load_id, error or exc, tracker.report, _digest_of(known))
+            error = as_ingest_error(exc, label)
+            record_failure(engine, load_id, error or exc, tracker.report, digest_of(known))
             if error is None:
                 raise
             raise error from exc

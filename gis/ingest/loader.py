@@ -27,9 +27,8 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,24 +37,29 @@ import psycopg
 import pyarrow as pa
 from psycopg import sql as psql
 from sqlalchemy import Connection, Engine, func, select
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from gis import registry
 from gis.anonymise import refresh_published_view
-from gis.errors import GeodesyError, GisError, IngestError
+from gis.errors import IngestError
 from gis.geodesy import area_of_use, parse_crs
-from gis.ingest import pgbinary, sql
+from gis.ingest import pgbinary, sql, versioning
 from gis.ingest.batch import BatchProcessor, Encoded, Frame, Inspected, Prepared, Rows
 from gis.ingest.columns import find_id_column, geometry_column, plan_columns
 from gis.ingest.geometry import TargetType
 from gis.ingest.quality import QualityTracker
 from gis.ingest.sources import VectorSource, checksum, open_source
+from gis.ingest.versioning import (
+    as_ingest_error,
+    digest_of,
+    drop_leftovers,
+    layer_lock,
+    record_failure,
+)
 from gis.model import Layer, LayerSpec, QualityIssue, QualityReport, VersionStats
 from gis.schema import (
     DATA_SCHEMA,
     HISTORY_SCHEMA,
-    STAGING_SCHEMA,
-    is_staging_of,
     staging_table,
 )
 from gis.schema import history_table as history_table_name
@@ -77,8 +81,9 @@ INDEX_BUILDERS = 4
 #: commit and more connections would cost more than a second core saves.
 PARALLEL_INDEX_MIN_FEATURES = 50_000
 
-#: How long a load waits for another load of the same layer to end (or to be noticed dead).
-LOCK_WAIT_SECONDS = 30.0
+#: How long a load waits for another load of the same layer to end (or to be noticed dead);
+#: read at each load, so a test may shorten it here
+LOCK_WAIT_SECONDS = versioning.LOCK_WAIT_SECONDS
 
 
 @dataclass(frozen=True)
@@ -119,14 +124,14 @@ def ingest_vector(
     # The file's SHA-256 is computed beside the load, not before it: 1.3 s for a 400 MB
     # GeoPackage (hashlib releases the GIL), recorded with the version when it is published.
     with ThreadPoolExecutor(1, thread_name_prefix="checksum") as hashing, \
-            engine.connect() as conn, _layer_lock(conn, spec.id, str(path)):
+            engine.connect() as conn, layer_lock(conn, spec.id, str(path), LOCK_WAIT_SECONDS):
         digest = hashing.submit(checksum, path) if path.is_file() else None
         with conn.begin():
             layer = registry.register(conn, spec, default_storage_crs)
             stale = registry.abandon_stale_loads(conn, spec.id)
             if stale:
                 log.warning("layer %s: %d interrupted load(s) marked failed", spec.id, stale)
-            _drop_leftovers(conn, spec.id)
+            drop_leftovers(conn, spec.id)
             load_id = registry.start_load(conn, spec.id, str(path), None)
         tracker = QualityTracker(str(path), strict)
         job = _Load(engine, conn, layer, load_id, path, tracker, progress)
@@ -134,8 +139,8 @@ def ingest_vector(
             version, stats = job.run(source_crs or spec.source_crs, digest)
         except BaseException as exc:
             job.drop_staging()
-            error = _as_ingest_error(exc, str(path))
-            _record_failure(engine, load_id, error or exc, tracker.report, _digest_of(digest))
+            error = as_ingest_error(exc, str(path))
+            record_failure(engine, load_id, error or exc, tracker.report, digest_of(digest))
             if error is None:
                 raise
             raise error from exc
@@ -145,88 +150,6 @@ def ingest_vector(
         geometry_type=stats.geometry_type, checksum=stats.checksum or "",
         quality=tracker.report, seconds=time.monotonic() - started,
     )
-
-
-def _digest_of(digest: Future[str] | None) -> str | None:
-    """The checksum of a failed load's file, when it could be read (the failure may be
-    that it could not)."""
-    if digest is None:
-        return None
-    try:
-        return digest.result()
-    except OSError:
-        return None
-
-
-@contextmanager
-def _layer_lock(conn: Connection, layer_id: str, source: str) -> Iterator[None]:
-    """Hold the layer's session advisory lock for the whole load.
-
-    A load killed a moment ago may still hold it until its server process notices the lost
-    connection, so we wait up to `LOCK_WAIT_SECONDS` before saying another load is running.
-    """
-    driver = conn.connection.driver_connection
-    assert driver is not None
-    try:
-        with driver.cursor() as cursor:
-            cursor.execute(sql.lock_timeout(), (f"{int(LOCK_WAIT_SECONDS * 1000)}ms",))
-            cursor.execute(sql.wait_lock(), (layer_id,))
-        conn.commit()
-    except psycopg.errors.LockNotAvailable as exc:
-        conn.rollback()
-        raise IngestError(source, f"another load of layer {layer_id!r} is running") from exc
-    try:
-        yield
-    finally:
-        try:
-            with driver.cursor() as cursor:
-                cursor.execute(sql.unlock(), (layer_id,))
-            conn.commit()
-        except (psycopg.Error, SQLAlchemyError):
-            log.debug("advisory lock of %s released with the connection", layer_id)
-
-
-def _drop_leftovers(conn: Connection, layer_id: str) -> None:
-    """Drop the staged tables of this layer's killed loads (we hold the layer's lock)."""
-    driver = conn.connection.driver_connection
-    assert driver is not None
-    with driver.cursor() as cursor:
-        cursor.execute(sql.staged_tables(), (STAGING_SCHEMA,))
-        names = [row[0] for row in cursor.fetchall()]
-        for name in names:
-            if is_staging_of(name, layer_id):
-                log.warning("layer %s: dropping %s.%s left by a killed load", layer_id,
-                            STAGING_SCHEMA, name)
-                cursor.execute(sql.drop_staging(name))
-
-
-def _as_ingest_error(exc: BaseException, source: str) -> GisError | None:
-    """Domain errors pass; database errors become an `IngestError`; anything else stays."""
-    if isinstance(exc, IngestError):
-        return exc
-    if isinstance(exc, GeodesyError):
-        return IngestError(source, f"cannot reproject: {exc}")
-    if isinstance(exc, GisError):
-        return exc
-    if isinstance(exc, DBAPIError | psycopg.Error):
-        original = getattr(exc, "orig", None) or exc
-        message = " ".join(str(original).split())[:500]
-        if isinstance(original, psycopg.OperationalError):
-            return IngestError(source, f"the database connection was lost mid-load ({message})")
-        return IngestError(source, f"the database refused the data ({message})")
-    return None
-
-
-def _record_failure(
-    engine: Engine, load_id: int, error: BaseException, report: QualityReport,
-    digest: str | None,
-) -> None:
-    message = str(error) or type(error).__name__
-    try:
-        with engine.begin() as conn:
-            registry.fail_load(conn, load_id, message, report.model_dump(mode="json"), digest)
-    except (SQLAlchemyError, psycopg.Error) as exc:
-        log.warning("load %d failed (%s) and could not be recorded: %s", load_id, message, exc)
 
 
 class _Load:

@@ -176,11 +176,13 @@ def table_exists() -> sql.SQL:
     return sql.SQL("SELECT to_regclass(format('%%I.%%I', %s::text, %s::text)) IS NOT NULL")
 
 
-def _rename_objects(schema: str, old: str, new: str) -> list[sql.Composed]:
+def _rename_objects(schema: str, old: str, new: str, spatial: bool) -> list[sql.Composed]:
+    """The key, the spatial indexes (``spatial``: a table layer has none) and the identity
+    sequence of a moved table, renamed after its new name."""
     statements = [sql.SQL("ALTER TABLE {} RENAME CONSTRAINT {} TO {}").format(
         sql.Identifier(schema, new), sql.Identifier(object_name(old, INDEX_SUFFIXES["pkey"])),
         sql.Identifier(object_name(new, INDEX_SUFFIXES["pkey"])))]
-    for suffix in (INDEX_SUFFIXES[column] for column in GEOMETRY_COLUMNS):
+    for suffix in (INDEX_SUFFIXES[column] for column in GEOMETRY_COLUMNS if spatial):
         statements.append(sql.SQL("ALTER INDEX {} RENAME TO {}").format(
             sql.Identifier(schema, object_name(old, suffix)),
             sql.Identifier(object_name(new, suffix))))
@@ -195,23 +197,26 @@ def drop_history(layer_id: str, version: int) -> sql.Composed:
         sql.Identifier(HISTORY_SCHEMA, history_table(layer_id, version)))
 
 
-def retire_current(layer_id: str, history_table: str) -> list[sql.Composed]:
-    """Move ``data.<id>`` to ``history.<id>__v<n>`` with its indexes and sequence renamed."""
+def retire_current(layer_id: str, history_table: str, *, spatial: bool = True
+                   ) -> list[sql.Composed]:
+    """Move ``data.<id>`` to ``history.<id>__v<n>`` with its indexes and sequence renamed
+    (every versioned loader's swap: vector and BIM layers, and tables with ``spatial=False``)."""
     return [
         sql.SQL("ALTER TABLE {} SET SCHEMA {}").format(
             sql.Identifier(DATA_SCHEMA, layer_id), sql.Identifier(HISTORY_SCHEMA)),
         sql.SQL("ALTER TABLE {} RENAME TO {}").format(
             sql.Identifier(HISTORY_SCHEMA, layer_id), sql.Identifier(history_table)),
-        *_rename_objects(HISTORY_SCHEMA, layer_id, history_table),
+        *_rename_objects(HISTORY_SCHEMA, layer_id, history_table, spatial),
     ]
 
 
-def promote_staging(staging_table: str, layer_id: str) -> list[sql.Composed]:
+def promote_staging(staging_table: str, layer_id: str, *, spatial: bool = True
+                    ) -> list[sql.Composed]:
     """Move the staged table to ``data.<id>`` with stable index and sequence names."""
     return [
         sql.SQL("ALTER TABLE {} SET SCHEMA {}").format(
             sql.Identifier(STAGING_SCHEMA, staging_table), sql.Identifier(DATA_SCHEMA)),
         sql.SQL("ALTER TABLE {} RENAME TO {}").format(
             sql.Identifier(DATA_SCHEMA, staging_table), sql.Identifier(layer_id)),
-        *_rename_objects(DATA_SCHEMA, staging_table, layer_id),
+        *_rename_objects(DATA_SCHEMA, staging_table, layer_id, spatial),
     ]

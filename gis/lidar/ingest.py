@@ -9,7 +9,7 @@ checksum) replaces its row and publishes a new version of the layer.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,11 +25,13 @@ from gis.geodesy import transformer
 from gis.lidar import sql
 from gis.lidar.crs import LidarCrs
 from gis.lidar.scan import LidarFileStats, scan_file
+from gis.lidar.source import is_url, object_info
 from gis.model import LayerSpec, VersionStats
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[Path, int, int], None]
+#: (file path or URL, files done, files in all)
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -49,18 +51,47 @@ class LidarLoadResult:
         return bool(self.added or self.replaced)
 
 
-def scan_all(paths: Sequence[Path], given: LidarCrs | None,
-             progress: Progress | None = None) -> list[LidarFileStats]:
-    """Scan every file; refuse the batch on the first bad file or on mixed CRSs."""
+def scan_all(paths: Sequence[Path | str], given: LidarCrs | None,
+             progress: Progress | None = None,
+             storage_options: Mapping[str, Any] | None = None,
+             unchanged: Collection[str] = ()) -> list[LidarFileStats]:
+    """Scan every file (but the ``unchanged`` objects); refuse the batch on the first bad file
+    or on mixed CRSs."""
     if not paths:
         raise IngestError("(no files)", "give at least one LAS/LAZ file")
     stats: list[LidarFileStats] = []
     for index, path in enumerate(paths):
-        stats.append(scan_file(Path(path), given))
+        if source_name(path) not in unchanged:
+            stats.append(scan_file(path, given, storage_options))
         if progress:
-            progress(Path(path), index + 1, len(paths))
-    check_single_crs(stats)
+            progress(source_name(path), index + 1, len(paths))
+    if stats:
+        check_single_crs(stats)
     return stats
+
+
+def source_name(path: Path | str) -> str:
+    """How the index names a file: its absolute path, or its URL as given."""
+    return str(path) if is_url(path) else str(Path(path).resolve())
+
+
+def unchanged_objects(paths: Sequence[Path | str], existing: Sequence[dict[str, Any]],
+                      storage_options: Mapping[str, Any] | None = None) -> set[str]:
+    """The URLs whose object has the ETag and size its index row recorded: not read again.
+
+    A local file is always read (its SHA-256 decides); an object is asked only for its
+    metadata (one HEAD request), so re-running an ingest over a bucket costs no transfer.
+    """
+    by_path = {row["path"]: row for row in existing}
+    kept = set()
+    for path in paths:
+        if not is_url(path) or str(path) not in by_path:
+            continue
+        row, info = by_path[str(path)], object_info(str(path), storage_options)
+        recorded = (row.get("extra") or {}).get("etag")
+        if info.etag and recorded == info.etag and int(row["size_bytes"]) == info.size:
+            kept.add(str(path))
+    return kept
 
 
 def check_single_crs(stats: Sequence[LidarFileStats], existing: LidarCrs | None = None) -> None:
@@ -75,22 +106,31 @@ def check_single_crs(stats: Sequence[LidarFileStats], existing: LidarCrs | None 
             )
 
 
-def ingest_lidar(engine: Engine, spec: LayerSpec, paths: Sequence[Path], *,
-                 crs: LidarCrs | None = None, progress: Progress | None = None
-                 ) -> LidarLoadResult:
-    """Index ``paths`` into the LiDAR layer ``spec.id`` (registered with kind 'lidar')."""
+def ingest_lidar(engine: Engine, spec: LayerSpec, paths: Sequence[Path | str], *,
+                 crs: LidarCrs | None = None, progress: Progress | None = None,
+                 storage_options: Mapping[str, Any] | None = None) -> LidarLoadResult:
+    """Index ``paths`` into the LiDAR layer ``spec.id`` (registered with kind 'lidar').
+
+    A path may be an fsspec URL (``s3://bucket/x.laz``; ``storage_options`` give endpoint
+    and credentials): the index then records the URL, and an object whose ETag and size are
+    unchanged is skipped unread."""
     if spec.kind != "lidar":
         spec = spec.model_copy(update={"kind": "lidar"})
-    stats = scan_all(paths, crs, progress)
-    layer_crs = stats[0].crs
+    with engine.connect() as conn:
+        before = sql.files_of(conn, spec.id)
+    kept = unchanged_objects(paths, before, storage_options)
+    stats = scan_all(paths, crs, progress, storage_options, kept)
+    layer_crs = stats[0].crs if stats else LidarCrs(before[0]["horizontal_epsg"],
+                                                    before[0]["vertical_epsg"])
     spec = spec.model_copy(update={"storage_crs": f"EPSG:{layer_crs.horizontal}"})
     with engine.begin() as conn:
         existing = sql.files_of(conn, spec.id)
-        if existing:
+        if existing and stats:
             check_single_crs(stats, LidarCrs(existing[0]["horizontal_epsg"],
                                              existing[0]["vertical_epsg"]))
         registry.register(conn, spec, spec.storage_crs or layer_crs.text)
         result = _apply(conn, spec.id, layer_crs, stats, existing)
+        result.unchanged.extend(sorted(kept))
     log.info("lidar layer %s: %d added, %d replaced, %d unchanged", spec.id,
              len(result.added), len(result.replaced), len(result.unchanged))
     return result

@@ -8,6 +8,7 @@ anything is registered.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from rasterio.transform import from_origin
 from gis.errors import IngestError
 from gis.files import sha256_file
 from gis.lidar.crs import LidarCrs, check_area, header_crs, resolve_crs
+from gis.lidar.source import HashingReader, is_url, object_info, open_source
 
 CHUNK_POINTS = 1_000_000
 #: Footprint cells: at least this size (m), and at most this many per side.
@@ -33,7 +35,8 @@ NOISE_CLASSES = (7, 18)
 class LidarFileStats:
     """What the index row of one file says about it."""
 
-    path: Path
+    #: a local path, or the URL of an object (``s3://bucket/x.laz``)
+    path: Path | str
     checksum: str
     size_bytes: int
     crs: LidarCrs
@@ -111,8 +114,13 @@ class _Accumulator:
         return union
 
 
-def scan_file(path: Path, given_crs: LidarCrs | None) -> LidarFileStats:
-    """Statistics of one file, or an `IngestError` naming it and the problem."""
+def scan_file(path: Path | str, given_crs: LidarCrs | None,
+              storage_options: Mapping[str, Any] | None = None) -> LidarFileStats:
+    """Statistics of one file (a path, or an fsspec URL read through ``storage_options``),
+    or an `IngestError` naming it and the problem."""
+    if is_url(path):
+        return _scan_object(str(path), given_crs, storage_options)
+    path = Path(path)
     source = str(path)
     if not path.is_file():
         raise IngestError(source, "file not found")
@@ -120,6 +128,36 @@ def scan_file(path: Path, given_crs: LidarCrs | None) -> LidarFileStats:
         reader = laspy.open(path)
     except Exception as exc:  # laspy raises LaspyException, ValueError, OSError...
         raise IngestError(source, f"unreadable LAS/LAZ header: {exc}") from exc
+    header, crs, acc = _read(reader, source, given_crs)
+    return _stats(path.resolve(), header, crs, acc, sha256_file(path), path.stat().st_size)
+
+
+def _scan_object(url: str, given_crs: LidarCrs | None,
+                 storage_options: Mapping[str, Any] | None) -> LidarFileStats:
+    """A file in object storage, read once through fsspec (range reads, points streamed),
+    hashed on the way; its ETag is kept to skip it unread while it does not change."""
+    info = object_info(url, storage_options)
+    with open_source(url, storage_options) as stream:
+        hashing = HashingReader(stream)
+        try:
+            reader = laspy.open(hashing, closefd=False)
+        except Exception as exc:  # laspy raises LaspyException, ValueError, OSError...
+            raise IngestError(url, f"unreadable LAS/LAZ header: {exc}") from exc
+        header, crs, acc = _read(reader, url, given_crs)
+        try:
+            checksum = hashing.finish()
+        except OSError as exc:
+            raise IngestError(url, f"cannot read the object to its end: {exc}") from exc
+    if hashing.hashed != info.size:
+        raise IngestError(url, f"read {hashing.hashed} bytes of an object of {info.size} "
+                               "(changed while it was read?)")
+    stats = _stats(url, header, crs, acc, checksum, info.size)
+    stats.extra["etag"] = info.etag
+    return stats
+
+
+def _read(reader: Any, source: str, given_crs: LidarCrs | None
+          ) -> tuple[Any, LidarCrs, _Accumulator]:
     with reader:
         header = reader.header
         crs = resolve_crs(header_crs(header, source), given_crs, source)
@@ -134,10 +172,11 @@ def scan_file(path: Path, given_crs: LidarCrs | None) -> LidarFileStats:
             raise IngestError(
                 source, f"corrupt or truncated point data after {acc.count} points: {exc}"
             ) from exc
-    return _stats(path, header, crs, acc)
+    return header, crs, acc
 
 
-def _stats(path: Path, header: Any, crs: LidarCrs, acc: _Accumulator) -> LidarFileStats:
+def _stats(path: Path | str, header: Any, crs: LidarCrs, acc: _Accumulator, checksum: str,
+           size: int) -> LidarFileStats:
     source = str(path)
     if acc.count != header.point_count:
         raise IngestError(
@@ -152,7 +191,7 @@ def _stats(path: Path, header: Any, crs: LidarCrs, acc: _Accumulator) -> LidarFi
         raise IngestError(source, "cannot derive a footprint from the points") from exc
     names = set(header.point_format.dimension_names)
     return LidarFileStats(
-        path=path.resolve(), checksum=sha256_file(path), size_bytes=path.stat().st_size, crs=crs,
+        path=path, checksum=checksum, size_bytes=size, crs=crs,
         las_version=str(header.version), point_format=int(header.point_format.id),
         point_count=acc.count,
         mins=(float(acc.lo[0]), float(acc.lo[1]), float(acc.lo[2])),

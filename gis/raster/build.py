@@ -8,7 +8,8 @@ rebuilt.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +25,15 @@ from gis.geodesy import parse_crs, transformer
 from gis.lidar import sql
 from gis.model import Layer, LayerSpec, VersionStats
 from gis.raster.cog import write_filled_mask, write_surface
-from gis.raster.dem import GridSpec, Product, fill_gaps, footprint_mask, grid_points
+from gis.raster.dem import (
+    FileTask,
+    GridSpec,
+    Product,
+    Window,
+    fill_gaps,
+    footprint_mask,
+    grid_files,
+)
 
 PRODUCT_TITLES = {"dtm": "Digital terrain model", "dsm": "Digital surface model"}
 
@@ -64,8 +73,16 @@ def _extent_4326(bounds: tuple[float, float, float, float], srid: int) -> list[f
 
 def build_dem(engine: Engine, lidar_id: str, product: Product, resolution: float,
               rasters_dir: Path, *, force: bool = False,
-              progress: Callable[[int, int], None] | None = None) -> DemBuild:
-    """Build (or skip when its sources are unchanged) one product of a LiDAR layer."""
+              progress: Callable[[int, int], None] | None = None,
+              executor: Executor | None = None,
+              storage_options: Mapping[str, Any] | None = None) -> DemBuild:
+    """Build (or skip when its sources are unchanged) one product of a LiDAR layer.
+
+    The points are gridded by one task per LiDAR file (`gis.raster.dem.grid_files`): here,
+    one after the other, without ``executor``; on any worker with one (the CLI passes
+    `tiles.engine`'s Dask executor: gis knows only `concurrent.futures`). The gap filling
+    and the COG writing stay here: they need the whole grid. ``storage_options`` reach the
+    files ingested from object storage (``s3://`` paths in the index)."""
     if not 0.05 <= resolution <= 100:
         raise IngestError(lidar_id, f"resolution {resolution} m is outside 0.05..100 m")
     with engine.connect() as conn:
@@ -94,7 +111,10 @@ def build_dem(engine: Engine, lidar_id: str, product: Product, resolution: float
         if progress:
             progress(done[0], total)
 
-    measured, covered = grid_points([Path(r["path"]) for r in rows], grid, product, advance)
+    tasks = [FileTask(str(r["path"]), Window.of(grid, (r["min_x"], r["min_y"], r["max_x"],
+                                                       r["max_y"]))) for r in rows]
+    measured, covered = grid_files(tasks, grid, product, executor=executor,
+                                   storage_options=storage_options, progress=advance)
     footprints = [shapely.from_wkb(bytes(r["footprint_wkb"])) for r in rows]
     inside = footprint_mask(grid, footprints, covered)
     surface = fill_gaps(measured, inside)

@@ -5,12 +5,15 @@ DSM: highest non-noise point per cell (first returns are the highest of their pu
 Gaps inside the data footprint (under buildings for a DTM, water for both) are filled by
 harmonic (Laplace) interpolation from the measured cells around each gap; filled cells are
 flagged in a sidecar mask. Cells outside the footprint are nodata. Points are read chunk by
-chunk, so memory follows the grid size, not the point count.
+chunk, so memory follows the grid size, not the point count. Each file is gridded by its
+own task over its own block of the grid (`grid_files`), in-process or on any executor's
+worker, and the blocks are added in file order: the same heights on any engine.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -25,6 +28,7 @@ from scipy import ndimage, sparse
 from scipy.sparse.linalg import spsolve
 
 from gis.errors import IngestError
+from gis.lidar.source import open_source
 
 Product = Literal["dtm", "dsm"]
 GROUND = 2
@@ -80,55 +84,207 @@ class Surface:
     nodata_cells: int
 
 
-class _Binner:
+@dataclass(frozen=True)
+class Window:
+    """A block of the grid: the cells one LiDAR file's points fall in."""
+
+    row: int
+    col: int
+    height: int
+    width: int
+
+    @classmethod
+    def of(cls, grid: GridSpec, bounds: tuple[float, float, float, float]) -> Window:
+        """The cells of ``bounds`` (a file's indexed point extent), by the rule of `cells`."""
+        cols = grid.cells(np.array([bounds[0], bounds[2]]), np.array([bounds[3], bounds[3]]))
+        rows = grid.cells(np.array([bounds[0], bounds[0]]), np.array([bounds[3], bounds[1]]))
+        first, last = int(cols[0]) % grid.width, int(cols[1]) % grid.width
+        top, bottom = int(rows[0]) // grid.width, int(rows[1]) // grid.width
+        return cls(top, first, bottom - top + 1, last - first + 1)
+
+    @property
+    def slices(self) -> tuple[slice, slice]:
+        return (slice(self.row, self.row + self.height), slice(self.col, self.col + self.width))
+
+
+@dataclass
+class PointSums:
+    """One file's points accumulated over its window: the output of one gridding task.
+
+    DTM: sum and count of ground heights per cell; DSM: highest non-noise height. Small
+    (the file's cells, not its points), picklable, and merged by the coordinator.
+    """
+
+    window: Window
+    covered: NDArray[np.bool_]
+    total: NDArray[np.float64] | None = None
+    count: NDArray[np.int32] | None = None
+    highest: NDArray[np.float64] | None = None
+    points: int = 0
+
+
+@dataclass(frozen=True)
+class FileTask:
+    """The inputs of one gridding task: which file (path or URL) and which block."""
+
+    source: str
+    window: Window
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A task's answer when its file cannot be read (a value, not an exception: the
+    coordinator raises the `IngestError`, and a damaged file is not read again by retries)."""
+
+    source: str
+    problem: str
+
+
+def _binned(chunk: Any, grid: GridSpec, window: Window, product: Product, sums: PointSums
+            ) -> None:
+    x, y, z = np.asarray(chunk.x), np.asarray(chunk.y), np.asarray(chunk.z)
+    classes = np.asarray(chunk.classification)
+    flat = grid.cells(x, y)
+    row, col = flat // grid.width - window.row, flat % grid.width - window.col
+    if len(flat) and (row.min() < 0 or col.min() < 0 or row.max() >= window.height
+                      or col.max() >= window.width):
+        raise ValueError("points outside the extent the LiDAR index records for the file "
+                         "(changed since its ingest? ingest it again)")
+    cells = row * window.width + col
+    size = window.height * window.width
+    sums.covered.reshape(-1)[cells] = True
+    if product == "dtm":
+        assert sums.total is not None
+        assert sums.count is not None
+        ground = classes == GROUND
+        sums.total += np.bincount(cells[ground], weights=z[ground], minlength=size)
+        sums.count += np.bincount(cells[ground], minlength=size).astype(np.int32)
+    else:
+        assert sums.highest is not None
+        keep = ~np.isin(classes, NOISE)
+        np.maximum.at(sums.highest, cells[keep], z[keep])
+    sums.points += len(x)
+
+
+def file_sums(task: FileTask, grid: GridSpec, product: Product,
+              storage_options: Mapping[str, Any] | None = None,
+              progress: Callable[[int], None] | None = None) -> PointSums:
+    """Grid one file's points into its window, chunk by chunk (memory: the window)."""
+    shape = (task.window.height, task.window.width)
+    size = shape[0] * shape[1]
+    sums = PointSums(task.window, np.zeros(shape, dtype=bool))
+    if product == "dtm":
+        sums.total = np.zeros(size, dtype=np.float64)
+        sums.count = np.zeros(size, dtype=np.int32)
+    else:
+        sums.highest = np.full(size, -np.inf, dtype=np.float64)
+    try:
+        with open_source(task.source, storage_options) as source, laspy.open(source) as reader:
+            for chunk in reader.chunk_iterator(CHUNK_POINTS):
+                _binned(chunk, grid, task.window, product, sums)
+                if progress:
+                    progress(len(chunk))
+    except IngestError:
+        raise
+    except Exception as exc:  # a file changed or damaged since its ingest
+        raise IngestError(task.source, f"cannot read points: {exc}") from exc
+    return sums
+
+
+def file_sums_task(task: FileTask, grid: GridSpec, product: Product,
+                   storage_options: Mapping[str, Any] | None) -> PointSums | Unreadable:
+    """`file_sums` as a task of any worker: its input the file and block, its output the
+    sums (or why the file is unreadable); a retried task redoes only its own file."""
+    try:
+        return file_sums(task, grid, product, storage_options)
+    except IngestError as exc:
+        return Unreadable(exc.source, exc.problem)
+
+
+class Mosaic:
+    """The whole grid, the files' sums added in file order (the same float sums whatever
+    order the tasks finished in, hence the same heights on any engine)."""
+
     def __init__(self, grid: GridSpec, product: Product) -> None:
         self.grid, self.product = grid, product
-        size = grid.width * grid.height
-        self.covered = np.zeros(size, dtype=bool)
+        shape = (grid.height, grid.width)
+        self.covered = np.zeros(shape, dtype=bool)
         if product == "dtm":
-            self.total = np.zeros(size, dtype=np.float64)
-            self.count = np.zeros(size, dtype=np.int32)
+            self.total = np.zeros(shape, dtype=np.float64)
+            self.count = np.zeros(shape, dtype=np.int32)
         else:
-            self.highest = np.full(size, -np.inf, dtype=np.float64)
+            self.highest = np.full(shape, -np.inf, dtype=np.float64)
 
-    def add(self, chunk: Any) -> None:
-        x, y, z = np.asarray(chunk.x), np.asarray(chunk.y), np.asarray(chunk.z)
-        classes = np.asarray(chunk.classification)
-        cells = self.grid.cells(x, y)
-        self.covered[cells] = True
+    def add(self, sums: PointSums) -> None:
+        block = sums.window.slices
+        shape = sums.covered.shape
+        self.covered[block] |= sums.covered
         if self.product == "dtm":
-            ground = classes == GROUND
-            self.total += np.bincount(cells[ground], weights=z[ground],
-                                      minlength=len(self.total))
-            self.count += np.bincount(cells[ground], minlength=len(self.count)).astype(np.int32)
+            assert sums.total is not None
+            assert sums.count is not None
+            self.total[block] += sums.total.reshape(shape)
+            self.count[block] += sums.count.reshape(shape)
         else:
-            keep = ~np.isin(classes, NOISE)
-            np.maximum.at(self.highest, cells[keep], z[keep])
+            assert sums.highest is not None
+            np.maximum(self.highest[block], sums.highest.reshape(shape),
+                       out=self.highest[block])
 
     def measured(self) -> NDArray[np.float64]:
         if self.product == "dtm":
             with np.errstate(invalid="ignore", divide="ignore"):
-                values = np.where(self.count > 0, self.total / np.maximum(self.count, 1), np.nan)
-        else:
-            values = np.where(np.isfinite(self.highest), self.highest, np.nan)
-        return values.reshape(self.grid.height, self.grid.width)
+                return np.where(self.count > 0, self.total / np.maximum(self.count, 1), np.nan)
+        return np.where(np.isfinite(self.highest), self.highest, np.nan)
+
+
+def grid_files(tasks: Sequence[FileTask], grid: GridSpec, product: Product, *,
+               executor: Executor | None = None,
+               storage_options: Mapping[str, Any] | None = None,
+               progress: Callable[[int], None] | None = None) -> tuple[Any, Any]:
+    """Measured heights (NaN where no point) and the cells any point fell in.
+
+    One task per file. Without ``executor`` they run here one after the other (progress per
+    chunk of points); with one (`tiles.engine`'s Dask executor) they run anywhere, progress
+    advancing by a file's points as its task completes.
+    """
+    mosaic = Mosaic(grid, product)
+    if executor is None:
+        for task in tasks:
+            mosaic.add(file_sums(task, grid, product, storage_options, progress))
+    else:
+        _grid_on(executor, tasks, grid, product, storage_options, mosaic, progress)
+    return mosaic.measured(), mosaic.covered
+
+
+def _grid_on(executor: Executor, tasks: Sequence[FileTask], grid: GridSpec, product: Product,
+             storage_options: Mapping[str, Any] | None, mosaic: Mosaic,
+             progress: Callable[[int], None] | None) -> None:
+    futures = [executor.submit(file_sums_task, task, grid, product,
+                               dict(storage_options or {})) for task in tasks]
+    order = {future: index for index, future in enumerate(futures)}
+    ready: dict[int, PointSums] = {}
+    merged = 0
+    try:
+        for future in as_completed(futures):
+            result = future.result()
+            if isinstance(result, Unreadable):
+                raise IngestError(result.source, result.problem)
+            if progress:
+                progress(result.points)
+            ready[order[future]] = result
+            while merged in ready:  # in file order: the same sums as in-process
+                mosaic.add(ready.pop(merged))
+                merged += 1
+    finally:
+        for future in futures:
+            future.cancel()
 
 
 def grid_points(paths: Sequence[Path], grid: GridSpec, product: Product,
                 progress: Callable[[int], None] | None = None) -> tuple[Any, Any]:
-    """Measured heights (NaN where no point) and the cells any point fell in."""
-    binner = _Binner(grid, product)
-    for path in paths:
-        try:
-            with laspy.open(path) as reader:
-                for chunk in reader.chunk_iterator(CHUNK_POINTS):
-                    binner.add(chunk)
-                    if progress:
-                        progress(len(chunk))
-        except Exception as exc:  # a file changed or damaged since its ingest
-            raise IngestError(str(path), f"cannot read points: {exc}") from exc
-    covered = binner.covered.reshape(grid.height, grid.width)
-    return binner.measured(), covered
+    """`grid_files` of local files, each over the whole grid (the benchmarks' entry)."""
+    whole = Window(0, 0, grid.height, grid.width)
+    return grid_files([FileTask(str(path), whole) for path in paths], grid, product,
+                      progress=progress)
 
 
 def footprint_mask(grid: GridSpec, footprints: Sequence[shapely.Geometry],

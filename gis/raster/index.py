@@ -1,4 +1,5 @@
-"""The raster index as other packages read it: one typed record per built DTM/DSM.
+"""The raster index as other packages read it: one typed record per built DTM/DSM or
+loaded orthophoto (``product`` dtm, dsm or ortho).
 
 The catalogue and the download route need a raster layer's file, resolution and CRS; the
 statements stay private to `gis.lidar.sql` (which owns ``twin.raster``), as for LiDAR files.

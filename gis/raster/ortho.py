@@ -1,12 +1,15 @@
 """Orthophotos: ``twin ingest raster`` turns a GeoTIFF into a COG in the data folder and
 registers it as a raster layer (kind ``raster``, geometry type ``Raster``).
 
-The DTM/DSM index (``twin.raster``) is kept for LiDAR-derived models (its rows say which
-LiDAR files made them, and its ``product`` is checked to be a DTM or DSM), so an image is
-found by its layer id: ``<rasters>/<layer>.tif``. A load is all or nothing: the source is
-read and written to a hidden partial COG first; only a complete, valid COG replaces the
-previous file, in the transaction that publishes the new version; a bad file fails the load
-(recorded) and leaves the previous version and its file as they were.
+The COG is ``<rasters>/<layer>.tif`` and is indexed in ``twin.raster`` as product
+``ortho`` (migration ``0017_raster_ortho``), in the transaction that publishes the version:
+the raster index is what the download route and the catalogue read (`gis.raster.index`), so
+an orthophoto is a range-readable download and a DCAT distribution exactly like a DTM/DSM.
+Its row names the layer itself as its source and has no fill mask (every pixel is measured).
+A load is all or nothing: the source is read and written to a hidden partial COG first; only
+a complete, valid COG replaces the previous file, in the transaction that publishes the new
+version; a bad file fails the load (recorded) and leaves the previous version and its file
+as they were.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import rasterio
@@ -25,10 +29,13 @@ from sqlalchemy import Engine
 from gis import registry
 from gis.errors import IngestError
 from gis.geodesy import transformer
+from gis.lidar import sql
 from gis.model import LayerSpec, VersionStats
 
 #: band data types an image may have (8-bit photos; 16-bit ones are rescaled when tiled)
 IMAGE_TYPES = ("uint8", "uint16")
+#: the ``twin.raster`` product of an orthophoto (the others are LiDAR-derived: dtm, dsm)
+ORTHO = "ortho"
 
 
 @dataclass(frozen=True)
@@ -110,6 +117,20 @@ def _write_cog(source: Path, partial: Path) -> None:
                              BIGTIFF="IF_SAFER")
 
 
+def _index_row(layer_id: str, version: int, target: Path, source: _Source,
+               extent_4326: list[float], checksums: dict[str, str]) -> dict[str, Any]:
+    """The ``twin.raster`` row of an orthophoto: its own layer is its source, every pixel is
+    data and nothing is filled (so no fill mask: an empty path)."""
+    return {
+        "layer_id": layer_id, "product": ORTHO, "path": str(target),
+        "resolution": source.resolution, "width": source.width, "height": source.height,
+        "extent": list(source.bounds), "extent_4326": extent_4326, "crs": source.crs_text,
+        "srid": source.srid, "source_layer_id": layer_id, "source_version": version,
+        "source_checksums": checksums, "data_cells": source.width * source.height,
+        "filled_cells": 0, "nodata_cells": 0, "filled_mask_path": "",
+    }
+
+
 def ingest_ortho(engine: Engine, spec: LayerSpec, source_path: Path, rasters_dir: Path,
                  source_name: str | None = None) -> OrthoIngest:
     """Load one image as the next version of raster layer ``spec.id`` (see the module)."""
@@ -142,6 +163,8 @@ def ingest_ortho(engine: Engine, spec: LayerSpec, source_path: Path, rasters_dir
                          "bands": source.bands, "resolution": source.resolution,
                          "crs": source.crs_text},
                 checksum=checksum))
+            sql.upsert_raster(conn, _index_row(spec.id, version, target, source, extent_4326,
+                                               {name: checksum}))
             partial.replace(target)  # the commit follows: a failed rename rolls back
     except Exception as error:
         partial.unlink(missing_ok=True)

@@ -21,9 +21,11 @@ from gis.schema import (
     object_name,
     published_relation,
 )
+from gis.schema.tables import feature_change
 
 FID = sql.Identifier(ID_COLUMN)
 CHANGES = sql.Identifier(REGISTRY_SCHEMA, "report_status_change")
+EDITS = sql.Identifier(REGISTRY_SCHEMA, feature_change.name)
 PHOTOS = sql.Identifier(REGISTRY_SCHEMA, "report_photo")
 LOCK_KEY = "twin.reports.layer"
 
@@ -146,3 +148,33 @@ def locate(layer_id: str, field: str) -> sql.Composed:
         "WHERE upper(trim(r.{field}::text)) = upper(trim(%(value)s)) ORDER BY r.{fid} LIMIT 1) x"
     ).format(g=sql.Identifier(GEOMETRY_4326_COLUMN), view=_public(layer_id),
              field=sql.Identifier(field), fid=FID)
+
+
+def forget_emails(layer_id: str) -> sql.Composed:
+    """Clear the e-mail of reports made before ``%(before)s`` (returns their numbers).
+
+    A direct UPDATE, not a Part 4 edit: an edit would log the address once more in the
+    change log's "before" image. The status trigger lets it pass (the status is unchanged).
+    """
+    return sql.SQL("UPDATE {} SET email = NULL WHERE created_at < %(before)s "
+                   "AND email IS NOT NULL RETURNING {}").format(_data(layer_id), FID)
+
+
+def forget_logged_personal_fields(layer_id: str) -> sql.Composed:
+    """Blank the personal fields (``%(blank)s``, a JSON object of nulls; ``%(keys)s``, their
+    names) in the Part 4 change log's before/after images of the reports past retention:
+    those made before ``%(before)s``, and deleted ones first logged before it. Only images
+    still holding a value are rewritten; returns the log rows changed."""
+    return sql.SQL(
+        "UPDATE {log} AS c SET before = c.before || %(blank)s, after = c.after || %(blank)s "
+        "WHERE c.layer_id = %(layer)s "
+        "AND (jsonb_strip_nulls(coalesce(c.before, '{{}}')) ?| %(keys)s "
+        "     OR jsonb_strip_nulls(coalesce(c.after, '{{}}')) ?| %(keys)s) "
+        "AND c.{fid} IN ("
+        "  SELECT r.{fid} FROM {table} AS r WHERE r.created_at < %(before)s "
+        "  UNION ALL "
+        "  SELECT l.{fid} FROM {log} AS l WHERE l.layer_id = %(layer)s "
+        "  AND NOT EXISTS (SELECT 1 FROM {table} AS r WHERE r.{fid} = l.{fid}) "
+        "  GROUP BY l.{fid} HAVING min(l.at) < %(before)s) "
+        "RETURNING c.id"
+    ).format(log=EDITS, fid=FID, table=_data(layer_id))

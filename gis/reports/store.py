@@ -15,14 +15,16 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
+from psycopg.types.json import Jsonb
 from sqlalchemy import Connection
 
 from gis import edit, registry
 from gis.anonymise import published_columns, refresh_published_view
+from gis.edit_sql import bump_edit_seq
 from gis.errors import LayerNotFound, ReportError, ReportNotFound
 from gis.model import Layer, VersionStats
 from gis.reports import reports_sql as q
-from gis.reports.config import ReportsConfig
+from gis.reports.config import PERSONAL, ReportsConfig
 from gis.reports.photos import CleanPhoto
 from gis.reports.workflow import Status, as_status, check_transition
 from gis.schema import current_relation
@@ -222,3 +224,28 @@ def locate(conn: Connection, layer: Layer, field: str, value: str) -> tuple[floa
     if not rows:
         raise ReportError(f"parcel: nothing called {value!r} in {layer.id}")
     return float(rows[0][0]), float(rows[0][1])
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """What a retention purge removed."""
+
+    emails: int  # reports whose e-mail address was cleared
+    logged: int  # change-log entries whose personal fields were blanked
+
+
+def forget_emails(conn: Connection, layer: Layer, before: datetime) -> Forgotten:
+    """The retention purge: clear the reporters' e-mail addresses of reports made before
+    ``before`` and blank every personal field in the Part 4 change log's images of those
+    reports (the edits staff make in QGIS log whole rows), in the caller's transaction.
+
+    The live report keeps its description and photo flag (staff still handle it); the log,
+    which only keeps history, keeps no personal value past the retention period.
+    """
+    cleared = _rows(conn, q.forget_emails(layer.table), {"before": before})
+    logged = _rows(conn, q.forget_logged_personal_fields(layer.table), {
+        "before": before, "layer": layer.id, "keys": list(PERSONAL),
+        "blank": Jsonb(dict.fromkeys(PERSONAL))})
+    if cleared:  # a new row version: ETags and cached tiles of the raw table move on
+        _rows(conn, bump_edit_seq(), {"layer": layer.id})
+    return Forgotten(len(cleared), len(logged))

@@ -72,33 +72,37 @@ def month_bounds(moment: datetime) -> tuple[datetime, datetime]:
 
 
 class PartitionCache:
-    """Months known to have a partition, per process (a miss asks the database)."""
+    """Months known to have a partition, per process and database (a miss asks the
+    database): a process that writes to two databases (the tests do) must not take
+    one's partitions for the other's."""
 
     def __init__(self) -> None:
-        self.known: set[str] = set()
+        self.by_database: dict[tuple[str, int, str], set[str]] = {}
 
     def ensure(self, driver: psycopg.Connection[Any], moments: Iterable[datetime]) -> None:
         """Every month from the earliest to the latest moment has its partition."""
         times = list(moments)
         if not times:
             return
+        info = driver.info
+        known = self.by_database.setdefault((info.host, info.port, info.dbname), set())
         first, last = month_bounds(min(times).astimezone(UTC)), max(times).astimezone(UTC)
         months = []
         while first[0] <= last:
             months.append(first)
             first = month_bounds(first[1])
-        missing = [m for m in months if q.partition_name(m[0]) not in self.known]
+        missing = [m for m in months if q.partition_name(m[0]) not in known]
         if not missing:
             return
         with driver.cursor() as cursor:
             cursor.execute(q.existing_partitions())
-            self.known |= {row[0] for row in cursor.fetchall()}
-            missing = [m for m in missing if q.partition_name(m[0]) not in self.known]
+            known |= {row[0] for row in cursor.fetchall()}
+            missing = [m for m in missing if q.partition_name(m[0]) not in known]
             if missing:
                 cursor.execute(q.partition_lock())
                 for start, end in sorted(missing):
                     cursor.execute(q.create_partition(start, end))
-                    self.known.add(q.partition_name(start))
+                    known.add(q.partition_name(start))
 
 
 PARTITIONS = PartitionCache()

@@ -1,12 +1,14 @@
 """Atomic, versioned loads of tables: the vector loader's path without geometries.
 
-The steps and guarantees are `gis.ingest.loader`'s, through its own lock, leftovers, failure
-record and registry calls: the load is recorded 'loading' (committed apart), the rows are
-parsed (by the schema stored with the current version, or one inferred for a first load or
-``new_schema``), COPYed into ``staging.<id>__load<n>`` and keyed, then ONE transaction moves
-``data.<id>`` to history, promotes the staged table, publishes the version with its Table
-Schema in the stored report and remakes the published view (and a join's). A file that does
-not fit the stored schema fails before anything is written: the previous version stays.
+The steps and guarantees are `gis.ingest.loader`'s, through the steps all loaders share
+(`gis.ingest.versioning`: lock, leftovers, failure record; the swap statements of
+`gis.ingest.sql`) and the registry calls: the load is recorded 'loading' (committed
+apart), the rows are parsed (by the schema stored with the current version, or one
+inferred for a first load or ``new_schema``), COPYed into ``staging.<id>__load<n>`` and
+keyed, then ONE transaction moves ``data.<id>`` to history, promotes the staged table,
+publishes the version with its Table Schema in the stored report and remakes the published
+view (and a join's). A file that does not fit the stored schema fails before anything is
+written: the previous version stays.
 """
 
 from __future__ import annotations
@@ -28,9 +30,9 @@ from gis import registry
 from gis.anonymise import refresh_published_view
 from gis.errors import IngestError
 from gis.ingest import sql as ingest_sql
-from gis.ingest.loader import _as_ingest_error, _drop_leftovers, _layer_lock, _record_failure
 from gis.ingest.quality import QualityTracker
 from gis.ingest.sources import checksum
+from gis.ingest.versioning import as_ingest_error, drop_leftovers, layer_lock, record_failure
 from gis.model import Layer, LayerSpec, QualityReport, VersionStats
 from gis.schema import (
     DATA_SCHEMA,
@@ -111,14 +113,14 @@ def ingest_table(
     path = Path(path)
     started = time.monotonic()
     with ThreadPoolExecutor(1, thread_name_prefix="checksum") as hashing, \
-            engine.connect() as conn, _layer_lock(conn, spec.id, str(path)):
+            engine.connect() as conn, layer_lock(conn, spec.id, str(path)):
         digest = hashing.submit(checksum, path) if path.is_file() else None
         with conn.begin():
             layer = registry.register(conn, spec, default_storage_crs)
             stale = registry.abandon_stale_loads(conn, spec.id)
             if stale:
                 log.warning("layer %s: %d interrupted load(s) marked failed", spec.id, stale)
-            _drop_leftovers(conn, spec.id)
+            drop_leftovers(conn, spec.id)
             load_id = registry.start_load(conn, spec.id, str(path), None)
         tracker = QualityTracker(str(path), strict=False)
         job = _TableLoad(engine, conn, layer, load_id, path, tracker)
@@ -126,11 +128,11 @@ def ingest_table(
             result = job.run(None if new_schema else stored_schema(layer), progress)
         except BaseException as exc:
             job.drop_staging()
-            error = _as_ingest_error(exc, str(path))
+            error = as_ingest_error(exc, str(path))
             digest_value = None
             if digest is not None and digest.done() and digest.exception() is None:
                 digest_value = digest.result()
-            _record_failure(engine, load_id, error or exc, tracker.report, digest_value)
+            record_failure(engine, load_id, error or exc, tracker.report, digest_value)
             if error is None:
                 raise
             raise error from exc
@@ -229,9 +231,9 @@ class _TableLoad:
             history = history_table_name(layer_id, self.layer.current_version or 0)
             if self._execute(ingest_sql.table_exists(), (HISTORY_SCHEMA, history))[0][0]:
                 raise IngestError(str(self.path), f"history.{history} already exists")
-            for statement in sql.retire_current(layer_id, history):
+            for statement in ingest_sql.retire_current(layer_id, history, spatial=False):
                 self._execute(statement)
-        for statement in sql.promote_staging(self.staging, layer_id):
+        for statement in ingest_sql.promote_staging(self.staging, layer_id, spatial=False):
             self._execute(statement)
         now = self.conn.execute(select(func.now())).scalar_one()
         version = registry.publish_version(self.conn, self.load_id, layer_id, now, stats)

@@ -1,6 +1,8 @@
 """Every SQL statement of table loads and joins, composed from quoted identifiers and bound
 values. A table layer's relations have the vector layers' names and key (``fid`` identity,
-primary key) but no geometry columns, hence no spatial indexes to rename on a swap."""
+primary key) but no geometry columns, hence no spatial indexes to rename on a swap: the swap
+is the vector loader's (`gis.ingest.sql.retire_current` and ``promote_staging`` with
+``spatial=False``)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,6 @@ from psycopg import sql
 from gis.schema import (
     DATA_SCHEMA,
     GEOMETRY_COLUMNS,
-    HISTORY_SCHEMA,
     ID_COLUMN,
     ID_SEQUENCE_SUFFIX,
     INDEX_SUFFIXES,
@@ -56,39 +57,6 @@ def finish_staging(table: str) -> list[sql.Composed]:
                 "(SELECT coalesce(max({}), 0) + 1 FROM {}), false)").format(
             sql.Literal(f'{STAGING_SCHEMA}."{table}"'), sql.Literal(ID_COLUMN), FID, target),
         sql.SQL("ANALYZE {}").format(target),
-    ]
-
-
-def _rename_objects(schema: str, old: str, new: str) -> list[sql.Composed]:
-    return [
-        sql.SQL("ALTER TABLE {} RENAME CONSTRAINT {} TO {}").format(
-            sql.Identifier(schema, new), sql.Identifier(object_name(old, INDEX_SUFFIXES["pkey"])),
-            sql.Identifier(object_name(new, INDEX_SUFFIXES["pkey"]))),
-        sql.SQL("ALTER SEQUENCE {} RENAME TO {}").format(
-            sql.Identifier(schema, object_name(old, ID_SEQUENCE_SUFFIX)),
-            sql.Identifier(object_name(new, ID_SEQUENCE_SUFFIX))),
-    ]
-
-
-def retire_current(layer_id: str, history_table: str) -> list[sql.Composed]:
-    """Move ``data.<id>`` to ``history.<id>__v<n>`` with its key and sequence renamed."""
-    return [
-        sql.SQL("ALTER TABLE {} SET SCHEMA {}").format(
-            sql.Identifier(DATA_SCHEMA, layer_id), sql.Identifier(HISTORY_SCHEMA)),
-        sql.SQL("ALTER TABLE {} RENAME TO {}").format(
-            sql.Identifier(HISTORY_SCHEMA, layer_id), sql.Identifier(history_table)),
-        *_rename_objects(HISTORY_SCHEMA, layer_id, history_table),
-    ]
-
-
-def promote_staging(staging_table: str, layer_id: str) -> list[sql.Composed]:
-    """Move the staged table to ``data.<id>`` with stable key and sequence names."""
-    return [
-        sql.SQL("ALTER TABLE {} SET SCHEMA {}").format(
-            sql.Identifier(STAGING_SCHEMA, staging_table), sql.Identifier(DATA_SCHEMA)),
-        sql.SQL("ALTER TABLE {} RENAME TO {}").format(
-            sql.Identifier(DATA_SCHEMA, staging_table), sql.Identifier(layer_id)),
-        *_rename_objects(DATA_SCHEMA, staging_table, layer_id),
     ]
 
 

@@ -15,6 +15,7 @@ import math
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from email.message import Message
 from pathlib import Path
 from typing import Any
@@ -30,8 +31,9 @@ from shapely.geometry import Point, shape
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
-from gis import registry
+from gis import edit, registry
 from gis.access import create_key
+from gis.reports import store
 from twin.app import create_app
 from twin.cli import build_app
 from twin.settings import Settings
@@ -316,6 +318,65 @@ def test_rate_limit_per_client(world: World) -> None:
             201, 201, 429]
 
 
+@pytest.mark.parametrize(("fields", "files", "lang", "reason", "marked"), [
+    ({"category": "unicorns"}, None, "fr", "Choisissez une des catégories", "rp-category"),
+    ({"lon": "", "lat": ""}, None, "nl", "Geef de plaats op", "rp-lon"),
+    ({"lon": "4.3571", "lat": "52.0116"}, None, "en", "is outside the commune",
+     "rp-lon"),
+    ({}, {"photo": ("a.gif", b"GIF89a" + b"\0" * 64, "image/gif")}, "fr",
+     "La photo est refusée", "rp-photo"),
+    ({"email": "anna@example.org"}, None, "en", "kept only with your consent", "rp-email"),
+])
+def test_a_refused_form_without_javascript_comes_back_filled_with_the_reason(
+        world: World, fields: dict[str, Any], files: Any, lang: str, reason: str,
+        marked: str) -> None:
+    """A browser (no JavaScript) gets the portal's form again, in its language, with what
+    was typed and the reason; the same request from an API client keeps the JSON."""
+    body = {"category": "pothole", "description": "Trou <b>profond</b> & large",
+            "lon": "4,7005", "lat": "50,8798", "email": "", "website": "", **fields}
+    url = f"/api/reports?lang={lang}"
+    page = world.client.post(url, data=body, files=files, headers={"Accept": "text/html"})
+    api = world.client.post(url, data=body, files=files)
+    assert page.status_code == 400
+    assert page.headers["content-type"].startswith("text/html")
+    assert page.headers["content-language"] == lang
+    html = page.text
+    assert reason in html
+    assert f'<html lang="{lang}"' in html
+    assert 'role="alert"' in html
+    assert f'id="{marked}"' in html
+    assert html.split(f'id="{marked}"', 1)[1].split(">", 1)[0].count('aria-invalid="true"') == 1
+    assert html.count('aria-invalid="true"') == (2 if marked == "rp-lon" else 1)
+    assert "Trou &lt;b&gt;profond&lt;/b&gt; &amp; large</textarea>" in html
+    assert "<b>profond" not in html
+    category = fields.get("category", "pothole")
+    assert (f'<option value="{category}" selected>' in html) == (category == "pothole")
+    if "lon" not in fields:
+        assert 'value="4,7005"' in html
+    if fields.get("email"):
+        assert 'value="anna@example.org"' in html
+    assert ('choisissez-la à nouveau' in html) == (files is not None)
+    assert api.status_code == 400
+    assert api.headers["content-type"].startswith("application/json")
+    assert api.json()["code"] == "InvalidParameterValue"
+
+
+def test_a_rate_limited_form_without_javascript_is_a_page(world: World) -> None:
+    settings = world.settings.model_copy(update={"portal_rate_limit": 1})
+    body = {"category": "graffiti", "description": "Tag on the bridge", "lon": str(LEUVEN[0]),
+            "lat": str(LEUVEN[1])}
+    with TestClient(create_app(settings)) as client:
+        assert client.post("/api/reports", data=body).status_code == 201
+        page = client.post("/api/reports?lang=fr", data=body,
+                           headers={"Accept": "text/html"})
+        api = client.post("/api/reports", data=body)
+    assert page.status_code == 429
+    assert "Trop de signalements" in page.text
+    assert "Tag on the bridge</textarea>" in page.text
+    assert api.status_code == 429
+    assert api.json()["code"] == "TooManyRequests"
+
+
 def test_follow_page_escapes_and_the_form_works_without_javascript(world: World) -> None:
     attack = "<script>alert('x')</script><img src=x onerror=alert(1)>"
     posted = world.client.post("/api/reports?lang=fr", data={
@@ -393,3 +454,50 @@ def test_the_reports_layer_has_the_communes_area_as_extent(world: World) -> None
     assert collection.status_code == 200
     assert collection.json()["extent"]["spatial"]["bbox"][0] == pytest.approx(
         [4.50, 50.75, 4.90, 51.00])
+
+
+def _logged_personal_values(engine: Engine, world: World, number: int) -> list[Any]:
+    with engine.connect() as conn:
+        history = edit.changes(conn, world.layer_id, number)
+    return [image.get(field) for entry in history for image in (entry["before"],
+                                                                  entry["after"])
+            if image for field in ("email", "description")]
+
+
+def test_retention_purge_clears_emails_in_reports_and_the_change_log(
+        world: World, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs last: it forgets every address of the module's reports layer. The first purge
+    (a cutoff between two reports) clears only the older one, in the table and in every
+    before/after image the Part 4 log kept of it (creation, a QGIS edit); the CLI with
+    ``--days 0`` then clears the other."""
+    old = report(world, email="old.reporter@example.org", consent="true")
+    assert qgis_patch(world, old, {"status": "acknowledged"}).status_code == 204
+    new = report(world, email="new.reporter@example.org", consent="true")
+    logged = _logged_personal_values(engine, world, old)
+    assert "old.reporter@example.org" in logged
+    staff = {r["number"]: r for r in world.client.get(
+        "/api/reports", headers=world.staff).json()["reports"]}
+    cutoff = datetime.fromisoformat(staff[new]["created"])
+    with engine.begin() as conn:
+        layer = registry.get_layer(conn, world.layer_id)
+        forgotten = store.forget_emails(conn, layer, cutoff)
+    assert forgotten.emails >= 1
+    assert forgotten.logged >= 2  # its creation and the QGIS edit (before and after images)
+    staff = {r["number"]: r for r in world.client.get(
+        "/api/reports", headers=world.staff).json()["reports"]}
+    assert staff[old]["email"] is None
+    assert staff[old]["description"] == "Deep hole in front of number 12"  # kept for staff
+    assert staff[new]["email"] == "new.reporter@example.org"
+    assert set(_logged_personal_values(engine, world, old)) == {None}
+    assert "new.reporter@example.org" in _logged_personal_values(engine, world, new)
+    purged = cli(world, monkeypatch, "purge", "--days", "0")
+    assert purged.exit_code == 0, purged.output
+    assert "deleted" in purged.output
+    staff = {r["number"]: r for r in world.client.get(
+        "/api/reports", headers=world.staff).json()["reports"]}
+    assert all(r["email"] is None for r in staff.values())
+    assert set(_logged_personal_values(engine, world, new)) == {None}
+    again = cli(world, monkeypatch, "purge", "--days", "0")
+    said = " ".join(again.output.split())  # rich wraps long lines
+    assert "0 e-mail address(es) of reports older than 0 days deleted" in said
+    assert "0 change-log entries cleaned" in said

@@ -21,6 +21,7 @@ from lidar_support import DELFT, lidar_spec
 from quantized_mesh_tile.terrain import TerrainTile
 from sqlalchemy import Engine
 
+from gis import registry
 from gis.access import create_key
 from gis.geodesy import transformer
 from gis.lidar.crs import parse_given_crs
@@ -267,3 +268,26 @@ def test_rebuild_after_a_dtm_change_remakes_only_the_tiles_it_touches(
         assert (tile.x + 1) * size - 180 >= lon.min() - 1e-5
         assert tile.y * size - 90 <= lat.max() + 1e-5
         assert (tile.y + 1) * size - 90 >= lat.min() - 1e-5
+
+
+def test_closing_a_source_layer_closes_its_terrain_and_map_tiles(world: World,
+                                                                   engine: Engine) -> None:
+    """Both routes check access against the OGC catalogue's cached registry (no registry
+    read per tile): a layer closed in the registry is closed at the next poll (TTL 0 here)
+    and stays closed, reopened likewise."""
+    with engine.connect() as conn:
+        layer = registry.get_layer(conn, world.open_id)
+    crs = f"EPSG:{layer.storage_srid}"
+    terrain = f"/terrain/{world.open_id}/0/0/0.terrain"
+    tile = f"/collections/{world.open_id}/map/tiles/WebMercatorQuad/0/0/0"
+    assert [world.client.get(u).status_code for u in (terrain, tile)] == [200, 200]
+    try:
+        with engine.begin() as conn:
+            registry.register(conn, layer.spec.model_copy(update={"access_level": "closed"}),
+                              crs)
+        for _ in range(2):
+            assert [world.client.get(u).status_code for u in (terrain, tile)] == [404, 404]
+    finally:
+        with engine.begin() as conn:
+            registry.register(conn, layer.spec, crs)
+    assert [world.client.get(u).status_code for u in (terrain, tile)] == [200, 200]

@@ -88,6 +88,7 @@ def test_scene_lists_what_the_caller_may_see(town: Town) -> None:
     assert points["url"] == f"{BASE}/3dtiles/{town.ids['points']}/tileset.json"
     assert {2, 6} <= set(points["classes"])
     assert points["hasColour"] is False
+    assert points["hasReturns"] is True  # AHN3 records return numbers: the returns style
     low, high = points["heightRange"]
     assert -10 < low < high < 100
     assert layers[town.ids["houses"]]["kind"] == "buildings"

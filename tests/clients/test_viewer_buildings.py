@@ -330,6 +330,14 @@ def test_town_on_its_ground_with_styled_points_and_a_shareable_view(
             page.select_option(f"#point-style-{cloud}", "height")
             _settle(page)
             views["height"] = _png(page.screenshot(path=tmp_path / "height.png"))
+            # returns (AHN3 records them): place in the pulse, then first returns only
+            page.select_option(f"#point-style-{cloud}", "returns")
+            _settle(page)
+            views["returns"] = _png(page.screenshot(path=tmp_path / "returns.png"))
+            page.select_option(f"#point-returns-{cloud}", "first")
+            _settle(page)
+            views["first"] = _png(page.screenshot(path=tmp_path / "first-returns.png"))
+            page.select_option(f"#point-returns-{cloud}", "all")
             page.select_option(f"#point-style-{cloud}", "classification")
             for code in page.evaluate(f"window.twin.pointStyles['{cloud}'].layer.classes"):
                 if code != 2:
@@ -338,6 +346,12 @@ def test_town_on_its_ground_with_styled_points_and_a_shareable_view(
             views["ground"] = _png(page.screenshot(path=tmp_path / "ground-class.png"))
             assert _changed(views["classes"], views["height"], panel) > 0.05
             assert _changed(views["classes"], views["ground"], panel) > 0.02
+            returns_changed = _changed(views["classes"], views["returns"], panel)
+            first_changed = _changed(views["returns"], views["first"], panel)
+            print(f"returns style changed {returns_changed:.3f} of the pixels, first returns "
+                  f"only {first_changed:.3f}")
+            assert returns_changed > 0.05
+            assert first_changed > 0.01  # later returns of multi-return pulses gone
             page.uncheck(f"#layer-{layer}")  # the panel's switch: the URL follows it
             page.wait_for_timeout(300)
             shared = page.evaluate("window.location.href")

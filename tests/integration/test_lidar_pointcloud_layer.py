@@ -14,6 +14,7 @@ from gis.lidar.crs import parse_given_crs
 from gis.lidar.ingest import ingest_lidar
 from tiles.errors import BuildInputError
 from tiles.pointcloud.layer import build_layer_tileset
+from tiles.pointcloud.state import STATE_FORMAT
 
 NAP = parse_given_crs("EPSG:28992+5709")
 
@@ -30,6 +31,12 @@ def test_unchanged_sources_skip_and_an_update_rebuilds(
     assert first.result is not None
     assert first.result.points == 208432
     assert build_layer_tileset(engine, layer_id, tiles, workers=1).skipped
+    # tiles of an older layout (before return numbers: format 1) are rebuilt, not kept
+    manifest = tiles / layer_id / "build.json"
+    older = json.loads(manifest.read_text())
+    older["format"] = STATE_FORMAT - 1
+    manifest.write_text(json.dumps(older))
+    assert not build_layer_tileset(engine, layer_id, tiles, workers=1).skipped
     las = laspy.read(source)
     las.points = las.points[:50000]
     las.write(source)

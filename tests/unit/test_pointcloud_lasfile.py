@@ -36,6 +36,10 @@ def _same_points(path: Path, start: int, count: int) -> None:
                               ("intensity", expected.intensity)):
         assert np.array_equal(got[ours_name], np.asarray(theirs)), ours_name
     assert np.array_equal(layout.classification(got), np.asarray(expected.classification))
+    # 3-bit fields in formats 0-5 (AHN3: 1), 4-bit ones in 6-10 (LiDAR HD: 8)
+    assert np.array_equal(layout.return_number(got), np.asarray(expected.return_number))
+    assert np.array_equal(layout.number_of_returns(got),
+                          np.asarray(expected.number_of_returns))
     if "red" in expected.point_format.dimension_names:
         for band in ("red", "green", "blue"):
             assert np.array_equal(got[band], np.asarray(expected[band])), band

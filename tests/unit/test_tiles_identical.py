@@ -6,6 +6,12 @@ The digests below were recorded with the products' own GLB and tileset writers, 
 without colour (AHN3, NAP heights) and one with 16-bit colour (IGN LiDAR HD, IGN69 heights).
 Any change of a byte of a content or tileset.json fails here. A deliberate change of the
 outputs re-records them with ``python tests/tile_digests.py FOLDER``.
+
+The point-cloud contents were re-recorded when the tiles gained the return number and number
+of returns (issue 16, item 4): both files count points by return in their headers, so their
+glbs now carry `_RETURN_NUMBER` and `_NUMBER_OF_RETURNS` (stride 16/20 instead of 8/12, the
+``pointcloud_returns`` schema). Nothing else moved: the tileset.json digests are unchanged,
+and the same sources built with ``returns=False`` gave exactly the digests recorded before.
 """
 
 from __future__ import annotations
@@ -32,49 +38,49 @@ RECORDED = {
     },
     "pointcloud": {
         "content/r.glb":
-            "05cc1ce9aae692880bac8cf966fa2849e4ad3393c68d2a7b3c127b72c527523a",
+            "411adda840f7f82e2da4009a2742e73fa60eb56e3927dcb3ecc639ba47e69043",
         "content/r0.glb":
-            "112d00711ffcc1e5cf5245a5e67e865f86373b4156d821fe0a31c9a9bd4459d0",
+            "ea32053cf05f280c8ff8708da50eee3532a553cdcb19766ed4e53fceed0aa70b",
         "content/r00.glb":
-            "e5e633034b2c584db248193d7ec357b670394f3cd109d54348e8a3981345d78b",
+            "c7df6df78001c9d9a2b44efe4da75d4dcee52225ef248914d948e8d4b11e5b6b",
         "content/r000.glb":
-            "6ba48214b43b027de7bd1776776bfdaaec6a4e09fd4e8c7f2252f883ce9d105d",
+            "d2c3ceb07ee72cec8123cd480402404fcff6746e7fde617a70683a77e77f0205",
         "content/r001.glb":
-            "e8c074e64db6671e0c57ac2de70e9f2fc5cc1e4db2f68668d1666a80ebb3cbe8",
+            "f8b8c35ac4f364e942d3aed8d14eb196c3c7ce4392a5fc61335670ed2a37a713",
         "content/r002.glb":
-            "abcb4c219d82a76db8fa23faf00b8aac6b649ea90ff19400cc4048947341ae3b",
+            "0f29a90aa9be86e40d0af0a2c7f958ccf0fe2118a39debbb6bdad9a2f87fc62e",
         "content/r003.glb":
-            "26457ee53601c32b54e7aa8936f9ed7f13ae2be5c28f961967905d0fd73e02c5",
+            "6c436ba8db5665b6a14e3e8fdbe64fc3058fc0a1bb8bcb76fe518a465d8cea9b",
         "content/r01.glb":
-            "f383e0c0e7edbadcf0c19aa46822ca751e39c655f9b54ea43abbe1309b53aeba",
+            "c27ae65e48adf678e1d0ad3134ff553344db41911aee6a2751d290677e3b4a56",
         "content/r02.glb":
-            "7167468b6fa249413144130524b5e0294148605bfc4adf53b7d5d0f68e56ea95",
+            "131fb4b69aa42f89be53763749d75dc7af87f46c5425d88a5632bdf883aee32e",
         "content/r03.glb":
-            "bd788e3d217213a1960ae3b6915849b423d6fac2074d1c6831b0f131758513a7",
+            "4a867ee25ff1d0412fad5e5fef6cb827a30419eeee465acf31b0ef679ee1fa7a",
         "content/r2.glb":
-            "0cea9198e0e9ec64f24bf80c3324409d1b1cfaf936e5c8fd4782a17d0bcf014e",
+            "ec4b3f11d6ca915cece84fa780fc34537467bd81ddd2e9c9277042702131fb38",
         "content/r20.glb":
-            "5bf99ab84e116ef06ad71bd28a839d1b5c3db738624ae583582746e47309b0a1",
+            "17a6426f6e806c1c57cd7ea66c46315a936416326e88c98a83acaf10ba653221",
         "content/r21.glb":
-            "a5b2ae2993974f8f8eea533d9f19609b2344ee9c443774bb6c62cb6cdd5b7ac4",
+            "46e3f9b2f789bc0b731358e4a59faf1b2657a7c562ba064edadc1228165ec872",
         "content/r22.glb":
-            "10466a6fb15a352b62741d9fbce027360ebe4982fb90350e49f3707a0b5938d5",
+            "e7642726f6c9fd911ee296132de6cd8a37a3ee5fd4fb8536ad73876ae4cb843e",
         "content/r23.glb":
-            "cdaeca344cda8d865d63abb80fa0571988a5f7d227fe9f1467aac5e72f64fa9c",
+            "d4540c51ed411e53a732e95f1df5f79851eeb08eaa9189c0c48178f1ad22e197",
         "tileset.json":
             "841da18cbd73c00bbb36fb58212a4a6cb27f2a3cdf82e0a817a7127a1b5e0276",
     },
     "pointcloud_colour": {
         "content/r.glb":
-            "aee1c8c41261bbec85947b4cf5e5a51a4c2349df5c0e63e6df8f0eabff39dc9f",
+            "7cece8a7679bf8b08605805f48d91ae3bdc35cc75445f9246b5b7d40bcaa8fed",
         "content/r0.glb":
-            "14048e4e3677e6debd138a21b2e96a0871f9228e9cdbda53e7bfecf67c772ac1",
+            "d011468bbfaf8fcebf84cd6c3c3eefece787af6f317f9e4b664f1483d1366f98",
         "content/r1.glb":
-            "1f3d92b2e0d510526e01a8299c315d45bc1411048e463b54066e62fddd6e8d28",
+            "10f7c0333e0bf9f9cb53ae35f7f03b09d79e23225942428c76015a0c6eb4b446",
         "content/r2.glb":
-            "0a85239105088bd4b59d8afc837075708c3fd50f58050fc5309a8b750d8c216c",
+            "2da99219c20fb3ab074c05d3aea7ac26f372bae2e2f765bfd8bd7f5667103ba7",
         "content/r3.glb":
-            "12974ceae7f5ad82e42f35822fc1842254cb89169396a939f3c92f1a803e21c2",
+            "1c4c034ce475513358d311d7afd1a3269de763e5a017349ba240aab9eb6b65fc",
         "tileset.json":
             "b98fa361d3aa54afb044a85e2ad70cb185210e1965de2440b6ed96c89af25456",
     },

@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ import numpy as np
 from sqlalchemy import Engine
 
 from gis.bim.georef import PLACEMENT_FLAGS, Placement
+from gis.bim.spill import SpillReader
 from gis.bim.store import stored_model
 from gis.errors import GeodesyError
 from gis.geodesy import GEOID_GRIDS, transformer
@@ -35,7 +37,7 @@ from tiles.bim.content import (
     Region,
     write_content,
 )
-from tiles.bim.placed import UNSHARED, EcefPlacer, ModelGeometry, collect
+from tiles.bim.placed import UNSHARED, EcefPlacer, ModelIndex, model_geometry, placed_elements
 from tiles.core.swap import atomic_folder
 from tiles.core.tileset import Tile, region_volume, tile, tileset_document, write_tileset
 from tiles.errors import BuildInputError
@@ -45,6 +47,8 @@ SHELL_CLASSES = ("IfcWall", "IfcWallStandardCase", "IfcSlab", "IfcRoof", "IfcCol
                  "IfcBeam", "IfcCurtainWall", "IfcPlate", "IfcMember", "IfcFooting",
                  "IfcStair", "IfcStairFlight", "IfcRamp", "IfcRailing", "IfcCovering")
 DEFAULT_MAX_ELEMENTS = 500
+#: what a Dask worker imports before its first tile (`tiles.engine.cluster.build_engine`)
+TASK_MODULES = ("tiles.bim.build",)
 #: a geometry drawn by at least this many elements of a tile is instanced
 INSTANCE_MIN = 4
 #: the most shell elements drawn in the root tile (more: everything goes to the quadtree)
@@ -86,36 +90,48 @@ def geoid_checked(placement: Placement) -> str:
     return placement.compound_crs
 
 
-class _TileWriter:
-    """Writes a tile of elements: geometries used by at least `INSTANCE_MIN` of them as
+@dataclass(frozen=True)
+class TileTask:
+    """One tile to write: plain values, so that any process (a Dask worker) can run it
+    from the spill folder alone."""
+
+    spill: Path
+    placement: Placement
+    label: str
+    instance_min: int
+    path: Path
+    members: list[int]
+
+
+def write_tile(task: TileTask) -> ContentResult:
+    """Write one tile: geometries used by at least ``instance_min`` of its elements as
     instances, the others as their own exact ECEF triangles."""
-
-    def __init__(self, collected: ModelGeometry, placer: EcefPlacer, instance_min: int
-                 ) -> None:
-        self.collected = collected
-        self.placer = placer
-        self.instance_min = instance_min
-
-    def write(self, path: Path, members: list[int]) -> ContentResult:
-        elements = [self.collected.elements[i] for i in members]
-        uses = Counter(e.key for e in elements)
-        shared = {key for key, count in uses.items()
-                  if count >= self.instance_min and not key.startswith(UNSHARED)}
-        own = [e for e in elements if e.key not in shared]
-        geometries = self.collected.geometries
-        corners = self.placer.exact(own, geometries) if own else []
-        triangles = [ElementTriangles(corners=c, colours=geometries[e.key].colours,
-                                      attributes=e.attributes)
-                     for e, c in zip(own, corners, strict=True)]
-        groups = []
-        for key in sorted(shared):
-            instances = [e for e in elements if e.key == key]
-            linear, origin = self.placer.affine(instances)
-            geometry = geometries[key]
-            groups.append(InstanceGroup(
-                vertices=geometry.vertices, faces=geometry.faces, colours=geometry.colours,
-                linear=linear, translation=origin, attributes=[e.attributes for e in instances]))
-        return write_content(path, triangles, groups)
+    spill = SpillReader.open(task.spill)
+    if spill is None:
+        raise BuildInputError(f"{task.label}: its spilled geometry at {task.spill} is gone")
+    try:
+        to_ecef = transformer(task.placement.compound_crs, "EPSG:4978")
+    except GeodesyError as exc:
+        raise BuildInputError(str(exc)) from exc
+    placer = EcefPlacer(task.placement, to_ecef, task.label)
+    elements, geometries = placed_elements(spill, task.members)
+    uses = Counter(e.key for e in elements)
+    shared = {key for key, count in uses.items()
+              if count >= task.instance_min and not key.startswith(UNSHARED)}
+    own = [e for e in elements if e.key not in shared]
+    corners = placer.exact(own, geometries) if own else []
+    triangles = [ElementTriangles(corners=c, colours=geometries[e.key].colours,
+                                  attributes=e.attributes)
+                 for e, c in zip(own, corners, strict=True)]
+    groups = []
+    for key in sorted(shared):
+        instances = [e for e in elements if e.key == key]
+        linear, origin = placer.affine(instances)
+        geometry = geometries[key]
+        groups.append(InstanceGroup(
+            vertices=geometry.vertices, faces=geometry.faces, colours=geometry.colours,
+            linear=linear, translation=origin, attributes=[e.attributes for e in instances]))
+    return write_content(task.path, triangles, groups)
 
 
 def _partition(centres: np.ndarray, members: list[int], max_elements: int) -> _Node:
@@ -151,82 +167,138 @@ def _union(regions: list[Region]) -> Region:
             min(r[4] for r in regions), max(r[5] for r in regions))
 
 
-def _write_tree(node: _Node, writer: _TileWriter, folder: Path,
-                written: list[ContentResult]) -> tuple[Tile, Region]:
+def _leaves(root: _Node) -> list[_Node]:
+    found, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        if node.children:
+            stack.extend(reversed(node.children))
+        else:
+            found.append(node)
+    return found
+
+
+def _leaf_name(node: _Node) -> str:
+    return f"content/{node.level}_{node.x}_{node.y}.glb"
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The tiles to write: the shell as the root's content (or none) and a quadtree."""
+
+    shell: list[int]
+    tree: _Node | None
+
+    def contents(self) -> list[tuple[str, list[int]]]:
+        leaves = _leaves(self.tree) if self.tree is not None else []
+        return ([("content/root.glb", self.shell)] if self.shell else []) + [
+            (_leaf_name(leaf), leaf.members) for leaf in leaves]
+
+
+def _plan(shell: list[int], rest: list[int], centres: np.ndarray, max_elements: int) -> _Plan:
+    """The shell as the root's content with the rest in a quadtree below it; a model
+    without a shell, or with one too big for one tile, is a quadtree of all elements."""
+    if not shell or len(shell) > ROOT_MAX_ELEMENTS:
+        return _Plan([], _partition(centres, shell + rest, max_elements))
+    return _Plan(shell, _partition(centres, rest, max_elements) if rest else None)
+
+
+def _assemble(node: _Node, results: dict[str, ContentResult]) -> tuple[Tile, Region]:
     if not node.children:
-        result = writer.write(folder / "content" / f"{node.level}_{node.x}_{node.y}.glb",
-                              node.members)
-        written.append(result)
-        uri = result.path.relative_to(folder).as_posix()
-        return tile(region_volume(result.region), 0.0, content_uri=uri), result.region
-    children = [_write_tree(child, writer, folder, written) for child in node.children]
+        result = results[_leaf_name(node)]
+        return tile(region_volume(result.region), 0.0, content_uri=_leaf_name(node)), \
+            result.region
+    children = [_assemble(child, results) for child in node.children]
     region = _union([r for _, r in children])
     side = node.bounds[2] - node.bounds[0]
     return tile(region_volume(region), max(side * ERROR_PER_METRE, 0.5),
                 children=[t for t, _ in children]), region
 
 
-def build_bim_tileset(model: Path, placement: Placement, target: Path, *, threads: int = 2,
-                      max_elements: int = DEFAULT_MAX_ELEMENTS, version: str | None = None,
-                      extras: dict[str, Any] | None = None, instance_min: int = INSTANCE_MIN,
-                      progress: Callable[[int], None] | None = None) -> BimTilesetReport:
-    """Write the tileset of the model at ``model`` placed by ``placement`` into ``target``."""
-    started = time.perf_counter()
-    crs = geoid_checked(placement)
-    try:
-        to_ecef = transformer(crs, "EPSG:4978")
-    except GeodesyError as exc:
-        raise BuildInputError(str(exc)) from exc
-    collected = collect(model, placement, threads, progress)
-    if not collected.elements:
-        raise BuildInputError(f"{model.name}: no element has geometry")
-    writer = _TileWriter(collected, EcefPlacer(placement, to_ecef, model.name), instance_min)
-    classes = [e.ifc_class for e in collected.elements]
-    centres = np.array([e.centre for e in collected.elements])
-    shell = [i for i, c in enumerate(classes) if c in SHELL_CLASSES]
-    rest = [i for i, c in enumerate(classes) if c not in SHELL_CLASSES]
-    written: list[ContentResult] = []
-    with atomic_folder(target, "bim") as staging:
-        root = _root(staging, writer, shell, rest, centres, max_elements, written)
-        geometric_error = float(root["geometricError"]) * 2 + 1.0
-        document = tileset_document(
-            root, version=version or time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()),
-            generator="commune-twin tiles.bim", geometric_error=geometric_error,
-            extras={"elements": len(classes), "crs": placement.compound_crs,
-                    **(extras or {})})
-        write_tileset(staging, document, indent=1)
-    return BimTilesetReport(path=target, elements=len(classes),
-                            triangles=sum(r.triangles for r in written), tiles=len(written),
-                            bytes=sum(r.size for r in written),
-                            seconds=time.perf_counter() - started)
-
-
-def _root(folder: Path, writer: _TileWriter, shell: list[int], rest: list[int],
-          centres: np.ndarray, max_elements: int, written: list[ContentResult]) -> Tile:
-    """The shell as the root's content with the rest in a quadtree below it; a model
-    without a shell, or with one too big for one tile, is a quadtree of all elements."""
-    if not shell or len(shell) > ROOT_MAX_ELEMENTS:
-        subtree, _region = _write_tree(_partition(centres, shell + rest, max_elements),
-                                       writer, folder, written)
-        return subtree
-    result = writer.write(folder / "content" / "root.glb", shell)
-    written.append(result)
-    if not rest:
+def _root_tile(plan: _Plan, results: dict[str, ContentResult], centres: np.ndarray) -> Tile:
+    if not plan.shell:
+        assert plan.tree is not None  # a plan has a shell or a tree
+        return _assemble(plan.tree, results)[0]
+    result = results["content/root.glb"]
+    if plan.tree is None:
         return tile(region_volume(result.region), 0.0, content_uri="content/root.glb")
-    child, child_region = _write_tree(_partition(centres, rest, max_elements), writer,
-                                      folder, written)
-    size = float(np.ptp(centres[shell + rest], axis=0).max())
+    child, child_region = _assemble(plan.tree, results)
+    size = float(np.ptp(centres, axis=0).max())
     error = max(size * ERROR_PER_METRE, float(child["geometricError"]) + 0.5, 1.0)
     return tile(region_volume(_union([result.region, child_region])), error,
                 content_uri="content/root.glb", children=[child])
 
 
+def _run(tasks: list[TileTask], folder: Path, executor: Executor | None,
+         progress: Callable[[int], None] | None) -> dict[str, ContentResult]:
+    """Write every tile, in this process or as the executor's tasks (independent: each
+    reads the spill and writes its own file)."""
+    results: dict[str, ContentResult] = {}
+    done = 0
+
+    def finished(task: TileTask, result: ContentResult) -> None:
+        nonlocal done
+        results[task.path.relative_to(folder).as_posix()] = result
+        done += len(task.members)
+        if progress:
+            progress(done)
+
+    if executor is None:
+        for task in tasks:
+            finished(task, write_tile(task))
+        return results
+    futures = {executor.submit(write_tile, task): task for task in tasks}
+    for future in as_completed(futures):
+        finished(futures[future], future.result())
+    return results
+
+
+def build_bim_tileset(model: Path, placement: Placement, target: Path, *, threads: int = 2,
+                      max_elements: int = DEFAULT_MAX_ELEMENTS, version: str | None = None,
+                      extras: dict[str, Any] | None = None, instance_min: int = INSTANCE_MIN,
+                      progress: Callable[[int], None] | None = None,
+                      executor: Executor | None = None) -> BimTilesetReport:
+    """Write the tileset of the model at ``model`` placed by ``placement`` into ``target``
+    (its tiles as ``executor``'s tasks when one is given: a Dask cluster)."""
+    started = time.perf_counter()
+    crs = geoid_checked(placement)
+    try:
+        transformer(crs, "EPSG:4978")
+    except GeodesyError as exc:
+        raise BuildInputError(str(exc)) from exc
+    with model_geometry(model, threads) as spill:
+        if not spill.elements:
+            raise BuildInputError(f"{model.name}: no element has geometry")
+        index = ModelIndex.of(spill, placement)
+        shell = [i for i, c in enumerate(index.classes) if c in SHELL_CLASSES]
+        rest = [i for i, c in enumerate(index.classes) if c not in SHELL_CLASSES]
+        plan = _plan(shell, rest, index.centres, max_elements)
+        with atomic_folder(target, "bim") as staging:
+            tasks = [TileTask(spill.folder, placement, model.name, instance_min,
+                              staging / name, members) for name, members in plan.contents()]
+            results = _run(tasks, staging, executor, progress)
+            root = _root_tile(plan, results, index.centres)
+            geometric_error = float(root["geometricError"]) * 2 + 1.0
+            document = tileset_document(
+                root, version=version or time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()),
+                generator="commune-twin tiles.bim", geometric_error=geometric_error,
+                extras={"elements": len(index.classes), "crs": placement.compound_crs,
+                        **(extras or {})})
+            write_tileset(staging, document, indent=1)
+    written = list(results.values())
+    return BimTilesetReport(path=target, elements=len(index.classes),
+                            triangles=sum(r.triangles for r in written), tiles=len(written),
+                            bytes=sum(r.size for r in written),
+                            seconds=time.perf_counter() - started)
+
+
 def build_layer_bim(engine: Engine, layer_id: str, tiles_dir: Path, *, threads: int = 2,
-                    progress: Callable[[int], None] | None = None) -> BimTilesetReport:
+                    progress: Callable[[int], None] | None = None,
+                    executor: Executor | None = None) -> BimTilesetReport:
     """The tileset of a BIM layer's current version, into ``tiles_dir/<layer>``."""
     stored = stored_model(engine, layer_id)
     return build_bim_tileset(
         stored.model, stored.placement, tiles_dir / layer_id, threads=threads,
         version=f"v{stored.version}-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}",
         extras={"layer": layer_id, "layerVersion": stored.version,
-                "placement": stored.placement.method}, progress=progress)
+                "placement": stored.placement.method}, progress=progress, executor=executor)

@@ -16,9 +16,12 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from sqlalchemy import Engine
 
+from gis.bim.buildings import bims_of_building
 from gis.bim.georef import Placement
-from gis.bim.store import model_meshes
+from gis.bim.store import model_meshes, stored_model
+from gis.geodesy import transformer
 from tiles.buildings.cityjson import SCALE, reference_system
 from tiles.errors import BuildInputError
 
@@ -80,3 +83,78 @@ def bim_building(model: Path, placement: Placement, building_id: str, threads: i
                               "values": [v for _, v in kept]}}]}},
         "vertices": unique.tolist(),
     }
+
+
+def _epsg_of(reference: str) -> int:
+    return int(reference.rstrip("/").rsplit("/", 1)[-1])
+
+
+def _real_vertices(document: dict[str, Any]) -> NDArray[np.float64]:
+    transform = document["transform"]
+    scaled: NDArray[np.float64] = (
+        np.asarray(document["vertices"], dtype=np.float64).reshape(-1, 3)
+        * np.asarray(transform["scale"]) + np.asarray(transform["translate"]))
+    return scaled
+
+
+def _shifted(boundaries: Any, offset: int) -> Any:
+    if isinstance(boundaries, list):
+        return [_shifted(item, offset) for item in boundaries]
+    return int(boundaries) + offset
+
+
+def join_city(city: dict[str, Any], bim: dict[str, Any], replaces: list[str]
+              ) -> dict[str, Any]:
+    """Add the building(s) of ``bim`` (a `bim_building` document) to ``city`` (the city
+    model's CityJSON, `tiles.buildings.cityjson.city_model`), in place.
+
+    The BIM building is its own CityObject (its LoD 3 surfaces next to the LOD1 solids), with
+    ``replaces``: the ids of the city's buildings it stands in for; each of those lists it in
+    ``bim`` (the ids of the BIM objects replacing it) -- a two-way link, so a reader choosing
+    a LoD per building finds the other. Vertices are moved onto the city's grid (its
+    ``transform``), reprojected first when the two reference systems differ."""
+    xyz = _real_vertices(bim)
+    source, target = (_epsg_of(bim["metadata"]["referenceSystem"]),
+                      _epsg_of(city["metadata"]["referenceSystem"]))
+    if source != target:
+        move = transformer(f"EPSG:{source}", f"EPSG:{target}")
+        xyz = np.column_stack(move.transform(xyz[:, 0], xyz[:, 1], xyz[:, 2]))
+    transform = city["transform"]
+    on_grid = np.round((xyz - np.asarray(transform["translate"]))
+                       / np.asarray(transform["scale"])).astype(np.int64)
+    offset = len(city["vertices"])
+    city["vertices"].extend(on_grid.tolist())
+    present = [r for r in replaces if r in city["CityObjects"]]
+    for object_id, item in bim["CityObjects"].items():
+        attributes = dict(item.get("attributes") or {}) | {"replaces": present}
+        geometry = [geometry | {"boundaries": _shifted(geometry["boundaries"], offset)}
+                    for geometry in item["geometry"]]
+        city["CityObjects"][object_id] = item | {"attributes": attributes,
+                                                 "geometry": geometry}
+        for replaced in present:
+            attributes = city["CityObjects"][replaced].setdefault("attributes", {})
+            attributes["bim"] = sorted({*attributes.get("bim", []), object_id})
+    extent = city["metadata"].get("geographicalExtent")
+    if extent and len(xyz):
+        low = np.minimum(np.asarray(extent[:3]), xyz.min(axis=0))
+        high = np.maximum(np.asarray(extent[3:]), xyz.max(axis=0))
+        city["metadata"]["geographicalExtent"] = [*map(float, low), *map(float, high)]
+    return city
+
+
+def city_with_bims(engine: Engine, city_layer: str, city: dict[str, Any], threads: int = 2
+                   ) -> list[str]:
+    """Join to ``city`` (the CityJSON of ``city_layer``) every BIM model whose current
+    version replaces some of its buildings (`gis.bim.buildings`); the BIM layer ids joined."""
+    with engine.connect() as conn:
+        links = bims_of_building(conn, city_layer)
+    replaced: dict[str, list[str]] = {}
+    for link in links:
+        replaced.setdefault(link.bim_layer, []).append(link.feature_id)
+    for bim_layer, ids in replaced.items():
+        stored = stored_model(engine, bim_layer)
+        document = bim_building(stored.model, stored.placement, bim_layer, threads=threads,
+                                attributes={"layer": bim_layer, "layerVersion": stored.version,
+                                            "parcels": stored.parcels})
+        join_city(city, document, ids)
+    return sorted(replaced)

@@ -1,19 +1,25 @@
-"""A model's elements ready to tile: shared geometries once, each element as a placement.
+"""A model's elements ready to tile, read tile by tile from its spilled geometry.
 
 Authoring tools write repeated types (a door, a window, a wall type) as one geometry mapped
-by many elements; IfcOpenShell's iterator builds it once (`gis.bim.meshes`). We keep it once
-too, with each element's matrix: memory follows the model's distinct geometries, and a
-tile draws the instances of a geometry with ``EXT_mesh_gpu_instancing`` (`tiles.bim.content`).
-Two ways to ECEF (heights through the geoid, PROJ with the shipped grids): exactly, vertex
-by vertex, for elements drawn as their own triangles; and, for instances, the affine map
-PROJ gives at the element's origin and unit axes -- exact at those points, within a tenth
-of a millimetre over an element of a few metres (the curvature term is d^2 / 2R).
+by many elements; IfcOpenShell's iterator builds it once (`gis.bim.meshes`) and the ingest
+spills it once, with each element's matrix (`gis.bim.spill`). A tile build reads that spill
+(or writes one from the model when there is none, e.g. a file never ingested): the index
+of every element (class, plan centre) is a few arrays, and a tile's elements, attributes
+and geometries are read when that tile is written -- memory follows a tile, not the model.
+A tile draws the instances of a geometry with ``EXT_mesh_gpu_instancing``
+(`tiles.bim.content`). Two ways to ECEF (heights through the geoid, PROJ with the shipped
+grids): exactly, vertex by vertex, for elements drawn as their own triangles; and, for
+instances, the affine map PROJ gives at the element's origin and unit axes -- exact at
+those points, within a tenth of a millimetre over an element of a few metres (the
+curvature term is d^2 / 2R).
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from gis.bim.georef import Placement
+from gis.bim.spill import SpillReader, SpillWriter, geometry_folder
 from gis.bim.store import model_meshes
 from tiles.bim.content import element_attributes
 from tiles.errors import BuildInputError
@@ -45,40 +52,67 @@ class PlacedElement:
     matrix: F64  # geometry frame -> model frame
     ifc_class: str
     attributes: dict[str, str]
-    centre: tuple[float, float]  # plan centre on the map (E, N)
 
 
-@dataclass
-class ModelGeometry:
-    geometries: dict[str, SharedGeometry] = field(default_factory=dict)
-    elements: list[PlacedElement] = field(default_factory=list)
-    uses: Counter[str] = field(default_factory=Counter)
+@dataclass(frozen=True)
+class ModelIndex:
+    """What the tile tree is planned from: per element its class and plan centre."""
+
+    classes: list[str]  # per element
+    centres: F64  # (n, 2) map E, N
+
+    @classmethod
+    def of(cls, spill: SpillReader, placement: Placement) -> ModelIndex:
+        names = spill.classes
+        classes = [names[code] for code in spill.element_class()]
+        centres = spill.element_centre()
+        plan = placement.apply(centres)[:, :2] if len(centres) else np.zeros((0, 2))
+        return cls(classes=classes, centres=plan)
 
 
-def collect(model: Path, placement: Placement, threads: int,
-            progress: Any = None) -> ModelGeometry:
-    """Every element of the model with its geometry shared by key."""
-    collected = ModelGeometry()
-    for mesh, info in model_meshes(model, threads):
-        shared = bool(mesh.geometry_key) and len(mesh.local_vertices) == len(mesh.vertices) \
-            and np.linalg.det(mesh.matrix[:3, :3]) > 0
-        key = mesh.geometry_key if shared else f"{UNSHARED}{info.global_id}"
-        if key not in collected.geometries:
-            vertices = mesh.local_vertices if shared else mesh.vertices
-            collected.geometries[key] = SharedGeometry(vertices, mesh.faces, mesh.colours)
-        matrix = mesh.matrix if shared else np.eye(4)
-        plan = placement.apply(mesh.vertices)[:, :2].mean(axis=0)
-        collected.elements.append(PlacedElement(
-            key=key, matrix=matrix, ifc_class=info.ifc_class,
-            attributes=element_attributes({
-                "GlobalId": info.global_id, "ifc_class": info.ifc_class, "name": info.name,
-                "storey": info.storey, "space": info.space, "type": info.type_name,
-                "material": info.material, "psets": info.psets}),
-            centre=(float(plan[0]), float(plan[1]))))
-        collected.uses[key] += 1
-        if progress:
-            progress(len(collected.elements))
-    return collected
+@contextmanager
+def model_geometry(model: Path, threads: int,
+                   progress: Callable[[int], None] | None = None) -> Iterator[SpillReader]:
+    """The model's spilled geometry: the ingest's, or one written now to a temporary
+    folder (removed afterwards) when the model was never ingested."""
+    kept = SpillReader.open(geometry_folder(model))
+    if kept is not None:
+        yield kept
+        return
+    with tempfile.TemporaryDirectory(prefix="bim-geometry-") as scratch:
+        writer = SpillWriter(Path(scratch) / "model.geometry")
+        try:
+            for mesh, info in model_meshes(model, threads):
+                writer.add(mesh, info)
+                if progress:
+                    progress(writer.counts["elements"])
+        except BaseException:
+            writer.abandon()
+            raise
+        spill = SpillReader.open(writer.finish())
+        if spill is None:
+            raise BuildInputError(f"{model.name}: its geometry could not be spilled")
+        yield spill
+
+
+def placed_elements(spill: SpillReader, members: list[int]
+                    ) -> tuple[list[PlacedElement], dict[str, SharedGeometry]]:
+    """The elements ``members`` and the geometries they draw, read from the spill."""
+    geometry_of = spill.element_geometry()
+    shared = spill.element_shared()
+    elements, geometries = [], {}
+    matrices = spill.matrices(members)
+    for element, matrix, values in zip(members, matrices, spill.attributes(members),
+                                       strict=True):
+        index = int(geometry_of[element])
+        key = f"g{index}" if shared[element] else f"{UNSHARED}{index}"
+        if key not in geometries:
+            found = spill.geometry(index)
+            geometries[key] = SharedGeometry(found.vertices, found.faces, found.colours)
+        elements.append(PlacedElement(key=key, matrix=matrix,
+                                      ifc_class=str(values["ifc_class"]),
+                                      attributes=element_attributes(values)))
+    return elements, geometries
 
 
 class EcefPlacer:

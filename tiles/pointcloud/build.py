@@ -286,6 +286,7 @@ class _Build:
         self.progress = progress
         self.workers = workers
         self.colour = any(s.rgb_divisor is not None for s in sources)
+        self.returns = any(s.returns for s in sources)
         self.expected = sum(s.point_count for s in sources)
         self.content = staging / "content"
         self.cells = state_staging / CELLS
@@ -302,7 +303,7 @@ class _Build:
             frame, cube = plan_frame(self.sources)
             fine_level = max(0, min(MAX_FINE_LEVEL, cube.exponent - FINE_CELL_BITS))
             state = BuildState("", self.sources[0].crs, self.colour, frame, cube, fine_level,
-                               {}, (), 0)
+                               {}, (), 0, self.returns)
             nodes, result = self._full(state)
         else:
             state = base
@@ -367,7 +368,8 @@ class _Build:
         """The previous build's state if a partial rebuild over it is right and worth it."""
         if previous is None or any(s.checksum is None for s in self.sources):
             return None
-        if previous.crs != self.sources[0].crs or previous.colour != self.colour:
+        if (previous.crs != self.sources[0].crs or previous.colour != self.colour
+                or previous.returns != self.returns):
             return None
         changed = self._changed(previous)
         if sum(s.point_count for s in changed) > MAX_PARTIAL_SHARE * self.expected:
@@ -427,7 +429,8 @@ class _Build:
                                 _share(points, self.workers, MIN_TASK_POINTS, TASK_POINTS),
                                 blocked)
         jobs = sorted((SubtreeJob(level, code, tuple(cell_runs), state.cube, str(self.cells),
-                                  str(self.content), self.colour, str(self.fragments))
+                                  str(self.content), self.colour, str(self.fragments),
+                                  returns=self.returns)
                        for level, code, _cells, cell_runs in planned),
                       key=lambda job: -sum(run[2] for run in job.cells))
         cells = {(level, code): tuple(fine) for level, code, fine, _ in planned}
@@ -453,7 +456,8 @@ class _Build:
             for level, code, name in task.fragments:
                 fragments[(level, code)].append(str(self.state_staging / name))
         jobs = [AncestorJob(level, code, tuple(sorted(paths)), state.cube, str(self.content),
-                            self.colour) for (level, code), paths in sorted(fragments.items())]
+                            self.colour, self.returns)
+                for (level, code), paths in sorted(fragments.items())]
         return list(_run(self.pool, build_ancestor, jobs, len(jobs), "upper levels",
                          self.progress))
 
@@ -504,10 +508,12 @@ def _placement(frame: LocalFrame, cube: Cube, source: PointSource) -> Placement:
 
 def sources_from_headers(paths: Iterable[Path], crs: str,
                          rgb_divisor: int | None = None) -> list[PointSource]:
-    """Sources read from LAS headers only (benchmarks, files not in the index)."""
+    """Sources read from LAS headers only (benchmarks, files not in the index); a file has
+    returns when its header counts points by return."""
     sources = []
     for path in paths:
         layout = read_layout(path)
         sources.append(PointSource(str(path), crs, layout.point_count,
-                                   (*layout.mins, *layout.maxs), rgb_divisor))
+                                   (*layout.mins, *layout.maxs), rgb_divisor,
+                                   returns=layout.has_returns))
     return sources

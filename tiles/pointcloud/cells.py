@@ -13,9 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-#: One record per point in the temporary cell files (18 bytes).
+#: One record per point in the temporary cell files (20 bytes). A source without returns
+#: (or a build without them) leaves ``return_number`` and ``number_of_returns`` at 0.
 RECORD = np.dtype([("x", "<i4"), ("y", "<i4"), ("z", "<i4"), ("intensity", "<u2"),
-                   ("classification", "u1"), ("red", "u1"), ("green", "u1"), ("blue", "u1")])
+                   ("classification", "u1"), ("red", "u1"), ("green", "u1"), ("blue", "u1"),
+                   ("return_number", "u1"), ("number_of_returns", "u1")])
 #: Sampling grid per node and axis: a node keeps one point per cell of side node/GRID.
 GRID_BITS = 7
 GRID = 1 << GRID_BITS

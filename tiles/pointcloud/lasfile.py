@@ -1,10 +1,12 @@
 """Just enough of LAS 1.0-1.4 to stream the points a build needs, decoded by lazrs.
 
 laspy (which ingest uses) imports pyproj and requests to read a header: over half a second of
-CPU in every build worker that only needs coordinates, intensity, class and colour. This
-reads the public header block and the LASzip VLR (ASPRS LAS 1.4 R15, sections 2.4-2.6) and
-hands the point data to lazrs (LAZ) or numpy (LAS), as one structured record per point with
-the fields at their offsets in the format (X, Y, Z, intensity, class byte, RGB).
+CPU in every build worker that only needs coordinates, intensity, returns, class and
+colour. This reads the public header block and the LASzip VLR (ASPRS LAS 1.4 R15, sections
+2.4-2.6) and hands the point data to lazrs (LAZ) or numpy (LAS), as one structured record per
+point with the fields at their offsets in the format (X, Y, Z, intensity, return byte, class
+byte, RGB). The return byte (offset 14 in every format) holds the return number and the
+number of returns: 3 bits each in formats 0-5, 4 bits each in the layered formats 6-10.
 """
 
 from __future__ import annotations
@@ -24,6 +26,14 @@ from tiles.errors import LasFormatError
 HEADER = struct.Struct("<4s20xBB64x4xHIIBHI20x3d3d6d")  # signature .. min/max z (227 bytes)
 VLR_HEADER = struct.Struct("<2x16sHH32x")
 LASZIP = (b"laszip encoded", 22204)
+#: Offset of the byte holding the return number and the number of returns (all formats).
+RETURN_OFFSET = 14
+#: Number of points by return in the header: five uint32 (legacy) and, in LAS 1.4, fifteen
+#: uint64 after the extended point count.
+LEGACY_BY_RETURN = struct.Struct("<5I")
+LEGACY_BY_RETURN_OFFSET = 111
+BY_RETURN = struct.Struct("<15Q")
+BY_RETURN_OFFSET = 255
 #: Offset of the colour (red) in each point format that has one.
 RGB_OFFSET = {2: 20, 3: 28, 5: 28, 7: 30, 8: 30, 10: 30}
 #: Only what a tile keeps: layered formats (6-10) then skip GPS time, angles, ids, NIR, ...
@@ -45,13 +55,15 @@ class LasLayout:
     mins: tuple[float, float, float]
     maxs: tuple[float, float, float]
     laszip: bytes | None  # the LASzip VLR's record data when the points are compressed
+    has_returns: bool = True  # the header counts points of return number 1 or more
 
     @property
     def dtype(self) -> np.dtype[np.void]:
-        """X, Y, Z, intensity, ``class_byte`` (and red, green, blue) at their offsets."""
-        names: list[str] = ["X", "Y", "Z", "intensity", "class_byte"]
-        formats: list[str] = ["<i4", "<i4", "<i4", "<u2", "u1"]
-        offsets = [0, 4, 8, 12, 16 if self.point_format >= 6 else 15]
+        """X, Y, Z, intensity, ``return_byte``, ``class_byte`` (and red, green, blue) at
+        their offsets."""
+        names: list[str] = ["X", "Y", "Z", "intensity", "return_byte", "class_byte"]
+        formats: list[str] = ["<i4", "<i4", "<i4", "<u2", "u1", "u1"]
+        offsets = [0, 4, 8, 12, RETURN_OFFSET, 16 if self.point_format >= 6 else 15]
         if self.point_format in RGB_OFFSET:
             start = RGB_OFFSET[self.point_format]
             names += ["red", "green", "blue"]
@@ -73,6 +85,20 @@ class LasLayout:
         values: NDArray[np.uint8] = points["class_byte"]
         return values & np.uint8(0x1F) if self.point_format < 6 else values
 
+    def return_number(self, points: NDArray[np.void]) -> NDArray[np.uint8]:
+        """Return number of each point: bits 0-2 of the return byte in formats 0-5, bits 0-3
+        in formats 6-10 (whole-array bit operations: no per-point Python)."""
+        values: NDArray[np.uint8] = points["return_byte"]
+        return values & np.uint8(0x07 if self.point_format < 6 else 0x0F)
+
+    def number_of_returns(self, points: NDArray[np.void]) -> NDArray[np.uint8]:
+        """Number of returns of each point's pulse: bits 3-5 of the return byte in formats
+        0-5, bits 4-7 in formats 6-10 (a point is its pulse's last return when equal)."""
+        values: NDArray[np.uint8] = points["return_byte"]
+        if self.point_format < 6:
+            return (values >> np.uint8(3)) & np.uint8(0x07)
+        return values >> np.uint8(4)
+
 
 def read_layout(path: str | Path) -> LasLayout:
     """The layout of a LAS/LAZ file from its header and VLRs."""
@@ -83,8 +109,11 @@ def read_layout(path: str | Path) -> LasLayout:
         (_, major, minor, header_size, offset, vlr_count, point_format, record_length,
          legacy_count, *numbers) = HEADER.unpack_from(head)
         count = legacy_count
+        by_return = LEGACY_BY_RETURN.unpack_from(head, LEGACY_BY_RETURN_OFFSET)
         if (major, minor) >= (1, 4) and header_size >= 255 and len(head) >= 255:
             count = struct.unpack_from("<Q", head, 247)[0] or legacy_count
+            if header_size >= BY_RETURN_OFFSET + BY_RETURN.size:
+                by_return += BY_RETURN.unpack_from(head, BY_RETURN_OFFSET)
         maxs_mins = numbers[6:]
         laszip = _laszip_vlr(stream, header_size, vlr_count) if point_format & 0x80 else None
         if point_format & 0x80 and laszip is None:
@@ -92,7 +121,7 @@ def read_layout(path: str | Path) -> LasLayout:
     return LasLayout(point_format & 0x3F, record_length, count, offset,
                      (numbers[0], numbers[1], numbers[2]), (numbers[3], numbers[4], numbers[5]),
                      (maxs_mins[1], maxs_mins[3], maxs_mins[5]),
-                     (maxs_mins[0], maxs_mins[2], maxs_mins[4]), laszip)
+                     (maxs_mins[0], maxs_mins[2], maxs_mins[4]), laszip, any(by_return))
 
 
 def _laszip_vlr(stream: BinaryIO, header_size: int, vlr_count: int) -> bytes | None:

@@ -2,9 +2,10 @@
 
 The build reads only the index rows (paths, CRS, bounds, colour depth) and the files. A build
 manifest (``build.json``) records the layer version and file checksums it was made from: when
-they have not changed, the build is skipped, so re-running the pipeline after a no-op ingest
-costs nothing; when some files changed, were added or removed, only the subtrees their
-points touch are rebuilt (see `tiles.pointcloud.build`); ``force`` rebuilds everything.
+they have not changed (and the tiles are of this release's `STATE_FORMAT`), the build is
+skipped, so re-running the pipeline after a no-op ingest costs nothing; when some files
+changed, were added or removed, only the subtrees their points touch are rebuilt (see
+`tiles.pointcloud.build`); ``force`` rebuilds everything.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from gis.lidar.index import IndexedFile, indexed_files
 from tiles.errors import BuildInputError
 from tiles.pointcloud.build import BuildResult, Progress, build_pointcloud
 from tiles.pointcloud.partition import PointSource
+from tiles.pointcloud.state import STATE_FORMAT
 
 MANIFEST = "build.json"
 
@@ -51,8 +53,14 @@ def sources_of(rows: list[IndexedFile]) -> list[PointSource]:
         sources.append(PointSource(
             row["path"], row["crs"], int(row["point_count"]),
             (row["min_x"], row["min_y"], row["min_z"], row["max_x"], row["max_y"],
-             row["max_z"]), divisor, row["checksum"]))
+             row["max_z"]), divisor, row["checksum"], has_returns(row)))
     return sources
+
+
+def has_returns(row: IndexedFile) -> bool:
+    """Whether the ingest counted points of return number 1 or more in the file (a writer
+    that leaves every return number at 0 recorded none)."""
+    return any(int(number) > 0 and count for number, count in row["returns"].items())
 
 
 def _fingerprint(layer_version: int | None, rows: list[IndexedFile]) -> str:
@@ -78,12 +86,12 @@ def build_layer_tileset(engine: Engine, layer_id: str, tiles_dir: Path, *,
     manifest = out / MANIFEST
     if not force and manifest.is_file() and (out / "tileset.json").is_file():
         previous = json.loads(manifest.read_text(encoding="utf-8"))
-        if previous.get("version") == version:
+        if previous.get("version") == version and previous.get("format") == STATE_FORMAT:
             return LayerBuild(layer_id, out, True, None, version)
     result = build_pointcloud(sources_of(rows), out, executor=executor, workers=workers,
                               progress=progress, version=version, incremental=not force)
     manifest.write_text(json.dumps({
-        "layer_id": layer_id, "kind": "pointcloud", "version": version,
+        "layer_id": layer_id, "kind": "pointcloud", "version": version, "format": STATE_FORMAT,
         "layer_version": layer.current_version, "points": result.points, "tiles": result.tiles,
         "files": {row["path"]: row["checksum"] for row in rows},
     }, indent=2), encoding="utf-8")

@@ -50,6 +50,7 @@ class SubtreeJob:
     colour: bool
     fragment_dir: str  # kept after the build (see `tiles.pointcloud.state`)
     leaf_points: int = LEAF_POINTS
+    returns: bool = False  # the tiles carry return numbers (`tiles.pointcloud.glb`)
 
 
 @dataclass
@@ -68,6 +69,7 @@ class AncestorJob:
     cube: Cube
     content_dir: str
     colour: bool
+    returns: bool = False
 
 
 def warm_up() -> bool:
@@ -83,7 +85,7 @@ def fragment_file(fragment_dir: str, level: int, code: int, owner: str) -> Path:
 
 
 def write_node(cube: Cube, level: int, code: int, records: NDArray[np.void], content_dir: str,
-               colour: bool) -> NodeInfo:
+               colour: bool, returns: bool = False) -> NodeInfo:
     """Write one tile's glb; positions float32 about the node centre, in glTF's y-up axes."""
     centre = cube.node_centre_mm(level, code)
     y_up = np.empty((len(records), 3), dtype=np.float32)
@@ -99,7 +101,7 @@ def write_node(cube: Cube, level: int, code: int, records: NDArray[np.void], con
     # rounded to the micrometre: the same node gets the same bytes whichever process built it
     translation = tuple(round(o + c / 1000.0, 6) for o, c in zip(cube.origin, centre, strict=True))
     write_glb(Path(content_dir) / f"{node_name(level, code)}.glb", y_up, records,
-              (translation[0], translation[1], translation[2]), colour)
+              (translation[0], translation[1], translation[2]), colour, returns)
     return NodeInfo(level, code, len(records), (low[0], low[1], low[2]),
                     (high[0], high[1], high[2]))
 
@@ -153,11 +155,11 @@ def _build_node(job: SubtreeJob, level: int, code: int, raw: NDArray[np.void], c
     cube = job.cube
     if len(raw) <= job.leaf_points or cube.exponent - level - 1 < 0:
         result.nodes.append(write_node(cube, level, code, raw.view(RECORD), job.content_dir,
-                                       job.colour))
+                                       job.colour, job.returns))
         return
     chosen = one_per_cell(cube, clipped, level)
     result.nodes.append(write_node(cube, level, code, raw.take(chosen).view(RECORD),
-                                   job.content_dir, job.colour))
+                                   job.content_dir, job.colour, job.returns))
     raw, clipped = _without(raw, clipped, chosen)
     bit = cube.exponent - level - 1
     octant = ((clipped[0] >> bit) & 1).astype(np.uint8)
@@ -176,4 +178,5 @@ def _build_node(job: SubtreeJob, level: int, code: int, raw: NDArray[np.void], c
 def build_ancestor(job: AncestorJob) -> NodeInfo:
     """Gather an upper node's fragments from every subtree task and write its tile."""
     records = np.concatenate([np.fromfile(path, dtype=RECORD) for path in job.fragments])
-    return write_node(job.cube, job.level, job.code, records, job.content_dir, job.colour)
+    return write_node(job.cube, job.level, job.code, records, job.content_dir, job.colour,
+                      job.returns)

@@ -36,6 +36,7 @@ class PointSource:
     bounds: tuple[float, float, float, float, float, float]
     rgb_divisor: int | None  # None: no colour; 1: 8-bit values; 256: 16-bit values
     checksum: str | None = None  # SHA-256 of the file: lets a rebuild keep what it did not touch
+    returns: bool = True  # its points carry return numbers (every LAS format can; some are 0)
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,8 @@ def partition(job: PartitionJob) -> PartitionResult:
                 if len(chunk) == 0:
                     raise BuildInputError(f"{source.path}: fewer points than announced")
                 left -= len(chunk)
-                records = to_records(chunk, reader.layout, job.placement, source.rgb_divisor)
+                records = to_records(chunk, reader.layout, job.placement, source.rgb_divisor,
+                                     source.returns)
                 _append(records, job, out, runs)
     except BuildInputError:
         raise
@@ -91,13 +93,18 @@ def partition(job: PartitionJob) -> PartitionResult:
 
 
 def to_records(raw: NDArray[np.void], layout: LasLayout, placement: Placement,
-               rgb_divisor: int | None) -> NDArray[np.void]:
+               rgb_divisor: int | None, returns: bool = True) -> NDArray[np.void]:
     """Raw point records of a file as cell records (local millimetres, attributes)."""
     records = np.empty(len(raw), dtype=RECORD)
     placement.place_scaled(raw["X"], raw["Y"], raw["Z"], (layout.scales, layout.offsets),
                            (records["x"], records["y"], records["z"]))
     records["intensity"] = raw["intensity"]
     records["classification"] = layout.classification(raw)
+    if returns:
+        records["return_number"] = layout.return_number(raw)
+        records["number_of_returns"] = layout.number_of_returns(raw)
+    else:
+        records["return_number"] = records["number_of_returns"] = 0
     if rgb_divisor is None or "red" not in (raw.dtype.names or ()):
         records["red"] = records["green"] = records["blue"] = 0
     else:

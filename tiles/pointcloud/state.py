@@ -2,13 +2,14 @@
 subtrees it touches (see `tiles.pointcloud.build`).
 
 Kept beside the tileset in ``.<name>.state/``, never served: the frame and cube; per file,
-where its points are in the partition's cell files (``cells/``, 18 bytes a point: a rebuild
+where its points are in the partition's cell files (``cells/``, 20 bytes a point: a rebuild
 takes the unchanged files' points there instead of decoding their LAZ again); per subtree
 task, its fine cells, its tiles and its fragments of the upper levels (``fragments/``: the
 upper levels are rebuilt from every task's fragments, kept and new). The state records the
 SHA-256 of the ``tileset.json`` it describes; a state that does not match the tileset on disk
 (a build stopped between the two swaps, a tileset replaced by hand) is ignored and the build
-is full.
+is full. So is one of another `STATE_FORMAT`: its cell files hold records of another
+layout (format 1: 18 bytes, before return numbers), which must never be read as this one's.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ from tiles.pointcloud.partition import Run, cell_file
 
 log = logging.getLogger(__name__)
 
-STATE_FORMAT = 1
+#: The layout of the state and of its cell records (`tiles.pointcloud.cells.RECORD`); also
+#: recorded in a layer's build manifest, so tiles of an older layout are rebuilt.
+STATE_FORMAT = 2
 STATE_FILE = "state.json"
 CELLS = "cells"  # the partition's cell files, in the state folder
 FRAGMENTS = "fragments"
@@ -70,6 +73,7 @@ class BuildState:
     files: dict[str, FileState]
     tasks: tuple[TaskState, ...]
     next_job: int  # the first partition job id a rebuild may use
+    returns: bool = False  # the tiles carry return numbers
 
 
 def state_dir(out_dir: Path) -> Path:
@@ -113,7 +117,7 @@ def read_state(out_dir: Path) -> BuildState | None:
 def _to_json(state: BuildState) -> dict[str, Any]:
     return {
         "format": STATE_FORMAT, "tileset_sha256": state.tileset_sha256, "crs": state.crs,
-        "colour": state.colour,
+        "colour": state.colour, "returns": state.returns,
         "frame": {"origin": state.frame.origin, "rotation": state.frame.rotation},
         "cube": {"origin": state.cube.origin, "exponent": state.cube.exponent},
         "fine_level": state.fine_level,
@@ -151,4 +155,5 @@ def _from_json(data: dict[str, Any]) -> BuildState:
                   tuple((int(f[0]), int(f[1]), str(f[2])) for f in t["fragments"]))
         for t in data["tasks"])
     return BuildState(str(data["tileset_sha256"]), str(data["crs"]), bool(data["colour"]),
-                      frame, cube, int(data["fine_level"]), files, tasks, int(data["next_job"]))
+                      frame, cube, int(data["fine_level"]), files, tasks, int(data["next_job"]),
+                      bool(data["returns"]))

@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -139,9 +140,18 @@ def _read_manifest(out: Path) -> dict[str, Any]:
 
 def build_terrain(inputs: Sequence[DemInput], out: Path, *, max_zoom: int | None = None,
                   finest_error: float = 0.15, force: bool = False,
-                  progress: Callable[[int, int], None] | None = None) -> TerrainBuild:
+                  progress: Callable[[int, int], None] | None = None,
+                  executor: Executor | None = None, lanes: int | None = None
+                  ) -> TerrainBuild:
     """Build or update the terrain folder ``out`` from DTMs (first one wins where they
-    overlap)."""
+    overlap).
+
+    Without ``executor`` the tiles are made here, one after the other. With one (a
+    `tiles.engine` Dask executor, ``lanes`` its threads) the changed tiles go out in batches
+    of neighbours (`make_tiles`), each task opening the DTMs itself and writing its own
+    files: any worker runs any batch, and a retried batch rewrites only its tiles. Here stay
+    the digests (which tiles changed), the removals and the entry documents, written last.
+    """
     if not inputs:
         raise BuildInputError("no DTM to build terrain from")
     if not 0.01 <= finest_error <= 100:
@@ -152,36 +162,113 @@ def build_terrain(inputs: Sequence[DemInput], out: Path, *, max_zoom: int | None
             min(s.resolution for s in sources))
         if not 0 <= zoom <= 22:
             raise BuildInputError(f"max zoom {zoom} is outside 0..22")
-        return _build(inputs, sources, out, zoom, finest_error, force, progress)
+        plan = TilePlan(inputs, out, zoom, finest_error)
+        return _build(plan, sources, force, progress, executor, lanes)
     finally:
         for source in sources:
             source.close()
 
 
-def _build(inputs: Sequence[DemInput], sources: Sequence[DemSource], out: Path, zoom: int,
-           finest_error: float, force: bool,
-           progress: Callable[[int, int], None] | None) -> TerrainBuild:
+@dataclass(frozen=True)
+class TilePlan:
+    """What every tile task shares: the DTMs, the folder, the levels and the error."""
+
+    inputs: Sequence[DemInput]
+    out: Path
+    zoom: int
+    finest_error: float
+
+    def path(self, tile: TileId) -> Path:
+        return self.out / f"{tile.z}" / f"{tile.x}" / f"{tile.y}.terrain"
+
+
+#: a changed tile to make, with the availability metadata it carries
+TileJob = tuple[TileId, dict[str, Any] | None]
+#: batches per cluster thread: small enough to balance, big enough to open DTMs rarely
+BATCHES_PER_LANE = 4
+MAX_BATCH = 256
+
+
+def _make_and_write(sources: Sequence[DemSource], plan: TilePlan, job: TileJob) -> int:
+    """Make one tile and write its file; its vertex count."""
+    tile, metadata = job
+    mesh = make_tile(sources, tile, plan.zoom, plan.finest_error)
+    _write(plan.path(tile), gzip.compress(encode(mesh, metadata), compresslevel=GZIP_LEVEL,
+                                          mtime=0))
+    return len(np.unique(mesh.triangles))
+
+
+def make_tiles(plan: TilePlan, jobs: Sequence[TileJob]) -> list[int]:
+    """A task of any worker: make and write a batch of tiles (the DTMs opened here, at the
+    same paths on every worker); their vertex counts."""
+    sources = [DemSource.open(dem.path, dem.crs) for dem in plan.inputs]
+    try:
+        return [_make_and_write(sources, plan, job) for job in jobs]
+    finally:
+        for source in sources:
+            source.close()
+
+
+def _build(plan: TilePlan, sources: Sequence[DemSource], force: bool,
+           progress: Callable[[int, int], None] | None, executor: Executor | None,
+           lanes: int | None) -> TerrainBuild:
+    out, zoom = plan.out, plan.zoom
     tiles = tile_set(sources, zoom)
     existing = _read_manifest(out).get("tiles", {})
     previous = {} if force else existing
     result = TerrainBuild(out, zoom)
     digests: dict[str, str] = {}
+    jobs: list[TileJob] = []
     for done, tile in enumerate(tiles, 1):
         metadata = metadata_of(tile, tiles, zoom)  # the subtree's availability it carries
-        params = json.dumps([ENCODER_VERSION, zoom, finest_error,
-                             [str(d.path) for d in inputs], tile.key, metadata])
+        params = json.dumps([ENCODER_VERSION, zoom, plan.finest_error,
+                             [str(d.path) for d in plan.inputs], tile.key, metadata])
         digests[tile.key] = _digest(sources, tile, params)
-        path = out / f"{tile.z}" / f"{tile.x}" / f"{tile.y}.terrain"
-        if previous.get(tile.key) == digests[tile.key] and path.is_file():
+        if previous.get(tile.key) == digests[tile.key] and plan.path(tile).is_file():
             result.kept.append(tile)
-        else:
-            mesh = make_tile(sources, tile, zoom, finest_error)
-            data = encode(mesh, metadata)
-            _write(path, gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0))
+        elif executor is None:  # in-process: made as met, the DTMs already open
+            result.vertices.append(_make_and_write(sources, plan, (tile, metadata)))
             result.written.append(tile)
-            result.vertices.append(len(np.unique(mesh.triangles)))
-        if progress:
+        else:
+            jobs.append((tile, metadata))
+        if progress and executor is None:
             progress(done, len(tiles))
+    if executor is not None:
+        result.vertices = _make_on(executor, lanes, plan, jobs, len(result.kept), len(tiles),
+                                   progress)
+        result.written = [tile for tile, _ in jobs]
+    _finish(plan, sources, tiles, existing, digests, result)
+    return result
+
+
+def _make_on(executor: Executor, lanes: int | None, plan: TilePlan, jobs: Sequence[TileJob],
+             kept: int, total: int, progress: Callable[[int, int], None] | None) -> list[int]:
+    """The jobs in batches of neighbouring tiles on ``executor``; vertex counts in job order,
+    progress advancing as each batch completes."""
+    size = max(1, min(MAX_BATCH, -(-len(jobs) // ((lanes or 1) * BATCHES_PER_LANE))))
+    batches = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    futures = {executor.submit(make_tiles, plan, batch): index
+               for index, batch in enumerate(batches)}
+    counts: dict[int, list[int]] = {}
+    done = kept
+    if progress:
+        progress(done, total)
+    try:
+        for future in as_completed(futures):
+            counts[futures[future]] = future.result()
+            done += len(counts[futures[future]])
+            if progress:
+                progress(done, total)
+    finally:
+        for future in futures:
+            future.cancel()
+    return [count for index in range(len(batches)) for count in counts[index]]
+
+
+def _finish(plan: TilePlan, sources: Sequence[DemSource], tiles: Sequence[TileId],
+            existing: dict[str, Any], digests: dict[str, str], result: TerrainBuild) -> None:
+    """Remove the tiles no longer covered, then write the entry documents, manifest last."""
+    out, zoom = plan.out, plan.zoom
     current = {t.key for t in tiles}
     for key in sorted(set(existing) - current):
         z, x, y = map(int, key.split("/"))
@@ -192,7 +279,6 @@ def _build(inputs: Sequence[DemInput], sources: Sequence[DemSource], out: Path, 
               max(b[3] for b in boxes)]
     version = hashlib.blake2b(json.dumps(digests, sort_keys=True).encode(),
                               digest_size=8).hexdigest()
-    _write(out / SOURCE, json.dumps({"layers": [d.layer_id for d in inputs]}).encode())
+    _write(out / SOURCE, json.dumps({"layers": [d.layer_id for d in plan.inputs]}).encode())
     _write(out / LAYER, json.dumps(layer_json(out.name, tiles, zoom, bounds, version)).encode())
     _write(out / MANIFEST, json.dumps({"max_zoom": zoom, "tiles": digests}).encode())
-    return result

@@ -4,6 +4,10 @@ Formats by extension (``/catalog.ttl``) or by the Accept header (``/catalog``). 
 layers the caller may see are listed; an invisible dataset answers exactly like an unknown
 one (404 without its id). Whether a caller may see a dataset (``read``) or download its
 files (``download``) is `gis.access.decide`'s answer.
+
+The pages read the app's lag-tolerant engine (``app.state.replica_engine``: the streaming
+replica of ``TWIN_DATABASE_READ_URL`` when configured): a catalogue may trail the primary
+by the replay delay. `visible_layer` as used by downloads keeps reading the primary.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from gis import registry
@@ -46,9 +51,14 @@ def _links(page: service.CatalogPage) -> str:
     return ", ".join(links)
 
 
+def _replica(request: Request) -> Engine:
+    engine: Engine = request.app.state.replica_engine
+    return engine
+
+
 def _catalog(request: Request, caller: Caller, page: int, extension: str) -> Response:
     settings = _settings(request)
-    engine = request.app.state.engine
+    engine = _replica(request)
     if extension == "html":
         layers = service.visible_layers(engine, caller)
         with engine.connect() as conn:
@@ -75,9 +85,10 @@ async def catalog_file(request: Request, caller: CallerDep, extension: str,
 
 
 def visible_layer(request: Request, caller: Caller, layer_id: str,
-                  action: Action = "read") -> Layer:
-    """The layer when it exists AND the caller may ``action`` it; the same 404 otherwise."""
-    with request.app.state.engine.connect() as conn:
+                  action: Action = "read", engine: Engine | None = None) -> Layer:
+    """The layer when it exists AND the caller may ``action`` it; the same 404 otherwise
+    (read on the primary unless ``engine`` is given)."""
+    with (engine or request.app.state.engine).connect() as conn:
         try:
             layer = registry.get_layer(conn, layer_id)
         except LayerNotFound:
@@ -89,8 +100,8 @@ def visible_layer(request: Request, caller: Caller, layer_id: str,
 
 def _dataset(request: Request, caller: Caller, layer_id: str, extension: str) -> Response:
     settings = _settings(request)
-    engine = request.app.state.engine
-    layer = visible_layer(request, caller, layer_id)
+    engine = _replica(request)
+    layer = visible_layer(request, caller, layer_id, engine=engine)
     record = service.dataset_record(engine, settings, layer)
     if extension == "html":
         with engine.connect() as conn:

@@ -1,4 +1,4 @@
-"""Downloads of files the store holds besides vector exports: LiDAR tiles, DTM/DSM COGs and
+"""Downloads of files the store holds besides vector exports: LiDAR tiles, raster COGs and
 CityJSON models, each the distribution the catalogue publishes (`twin.catalog.distributions`).
 
 A URL never carries a path: a LiDAR file is named by its index id and looked up in the
@@ -83,7 +83,8 @@ async def lidar_file(request: Request, caller: CallerDep, layer_id: str, name: s
 @router.api_route("/downloads/rasters/{name}", methods=["GET", "HEAD"],
                   include_in_schema=False)
 async def raster(request: Request, caller: CallerDep, name: str) -> Response:
-    """A DTM/DSM layer's Cloud Optimized GeoTIFF (``<layer>.tif``), with Range support."""
+    """A DTM/DSM or orthophoto layer's Cloud Optimized GeoTIFF (``<layer>.tif``), with Range
+    support."""
     layer_id, _ = _split(name, (".tif",))
     layer, stored = await run_in_threadpool(_find, request, caller, layer_id, "raster",
                                             layer_id)

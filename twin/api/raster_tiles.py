@@ -19,6 +19,7 @@ are ``public``; a shared or closed one's ``private``.
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Final
@@ -32,7 +33,7 @@ from gis.access import decide
 from gis.errors import LayerNotFound
 from gis.model import Layer
 from gis.raster.index import raster_file
-from gis.raster.ortho import ortho_path
+from gis.raster.ortho import ORTHO, ortho_path
 from tiles.raster import render
 from tiles.raster.render import Style, TileIndex
 from twin.access import Caller, get_caller
@@ -73,25 +74,31 @@ def _rasters_dir(settings: Settings) -> Path:
     return settings.data_dir.resolve() / "rasters"
 
 
-def _readable(conn: Any, caller: Caller, layer_id: str) -> Layer | None:
-    try:
-        layer = registry.get_layer(conn, layer_id)
-    except LayerNotFound:
-        return None
-    return layer if decide(caller, layer, "read").allowed else None
+def _readable(conn: Any, caller: Caller, layer_id: str,
+              registered: Mapping[str, Layer] | None = None) -> Layer | None:
+    if registered is not None:
+        layer = registered.get(layer_id)
+    else:
+        try:
+            layer = registry.get_layer(conn, layer_id)
+        except LayerNotFound:
+            layer = None
+    return layer if layer is not None and decide(caller, layer, "read").allowed else None
 
 
-def map_source(conn: Any, settings: Settings, caller: Caller, layer_id: str) -> MapSource | None:
+def map_source(conn: Any, settings: Settings, caller: Caller, layer_id: str,
+               registered: Mapping[str, Layer] | None = None) -> MapSource | None:
     """The map source of a raster layer the caller may read, or None (unknown, invisible,
-    not a raster, or nothing built yet)."""
-    layer = _readable(conn, caller, layer_id)
+    not a raster, or nothing built yet). ``registered``: the layers as the OGC catalogue
+    polled them (`Catalog.registered`), so a tile costs no registry read; else read here."""
+    layer = _readable(conn, caller, layer_id, registered)
     if layer is None or layer.spec.kind != "raster":
         return None
     row = raster_file(conn, layer_id)
-    if row is not None and Path(row["path"]).is_file():
+    if row is not None and row["product"] != ORTHO and Path(row["path"]).is_file():
         path = Path(row["path"])
         product = row["product"]
-        pair = _height_pair(conn, caller, layer, path, product)
+        pair = _height_pair(conn, caller, layer, path, product, registered)
         styles: tuple[Style, ...] = ("hillshade", "colour-relief") + (
             ("height",) if pair else ())
         return MapSource(layer, path, styles, pair, _scope(layer))
@@ -101,13 +108,13 @@ def map_source(conn: Any, settings: Settings, caller: Caller, layer_id: str) -> 
     return None
 
 
-def _height_pair(conn: Any, caller: Caller, layer: Layer, path: Path, product: str
-                 ) -> tuple[Path, Path] | None:
+def _height_pair(conn: Any, caller: Caller, layer: Layer, path: Path, product: str,
+                 registered: Mapping[str, Layer] | None) -> tuple[Path, Path] | None:
     other = SIBLING.get(product)
     if other is None or not layer.id.endswith(f"_{product}"):
         return None
     sibling_id = layer.id.removesuffix(f"_{product}") + f"_{other}"
-    sibling = _readable(conn, caller, sibling_id)
+    sibling = _readable(conn, caller, sibling_id, registered)
     row = raster_file(conn, sibling_id) if sibling is not None else None
     if row is None or not Path(row["path"]).is_file():
         return None
@@ -122,8 +129,9 @@ def _scope(layer: Layer) -> Scope:
 
 
 def _source(request: Request, caller: Caller, layer_id: str) -> MapSource:
+    registered = request.app.state.ogc.catalog.registered()
     with request.app.state.engine.connect() as conn:
-        source = map_source(conn, request.app.state.settings, caller, layer_id)
+        source = map_source(conn, request.app.state.settings, caller, layer_id, registered)
     if source is None:
         raise DatasetNotFound()
     return source

@@ -25,9 +25,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from gis import registry
 from gis.access import decide
-from gis.errors import LayerNotFound
 from gis.model import Layer
 from twin.access import Caller, get_caller, resolve_caller
 from twin.errors import NotAcceptable, TileNotFound
@@ -64,13 +62,15 @@ def source_layers(root: Path, terrain: str) -> list[str] | None:
 
 def _visible_sources(request: Request, caller: Caller, layer_ids: list[str]
                      ) -> list[Layer] | None:
-    """The source layers when the caller may read all of them, else None."""
-    try:
-        with request.app.state.engine.connect() as conn:
-            layers = [registry.get_layer(conn, layer_id) for layer_id in layer_ids]
-    except LayerNotFound:
+    """The source layers when the caller may read all of them, else None. The layers come
+    from the OGC catalogue's TTL-refreshed registry (`Catalog.registered`), not from a
+    registry read per tile: a closed, re-shared or new layer is seen within the TTL."""
+    registered = request.app.state.ogc.catalog.registered()
+    layers = [registered.get(layer_id) for layer_id in layer_ids]
+    found = [layer for layer in layers if layer is not None]
+    if len(found) < len(layers):
         return None
-    return layers if all(decide(caller, layer, "read").allowed for layer in layers) else None
+    return found if all(decide(caller, layer, "read").allowed for layer in found) else None
 
 
 def visible_terrains(request: Request) -> list[str]:

@@ -20,7 +20,7 @@ import html
 import importlib
 import json
 import mimetypes
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -31,10 +31,12 @@ from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 
 from gis import registry
+from gis.bim.buildings import replaced_buildings
 from gis.lidar.index import indexed_files
 from gis.model import Layer
 from twin.access import Caller, can_see, get_caller
 from twin.api.raster_tiles import map_source
+from twin.api.viewer_sensors import sensors_entry
 from twin.errors import NotFound
 from twin.http_cache import VARY_CREDENTIALS
 from twin.settings import Settings
@@ -81,21 +83,42 @@ def _tileset_kind(settings: Settings, layer: Layer) -> str | None:
 
 
 def _pointcloud_fields(conn: Connection | None, layer: Layer) -> tuple[tuple[str, Any], ...]:
-    """What the point styles need: the classes present, colour, the height range."""
+    """What the point styles need: the classes present, colour, returns (as
+    `tiles.pointcloud.layer.has_returns` decides for the build), the height range."""
     files = indexed_files(conn, layer.id) if conn is not None else []
     classes = sorted({int(code) for f in files for code, count in f["classification"].items()
                       if count}, key=int)
     heights = [f["min_z"] for f in files] + [f["max_z"] for f in files]
+    returns = any(int(number) > 0 and count for f in files
+                  for number, count in f["returns"].items())
     return (("classes", classes), ("hasColour", any(f["has_rgb"] for f in files)),
+            ("hasReturns", returns),
             ("heightRange", [min(heights), max(heights)] if heights else None))
 
 
-def _tileset_entry(settings: Settings, conn: Connection | None, layer: Layer
-                   ) -> ViewerLayer | None:
+def _bim_fields(settings: Settings, conn: Connection | None, layer: Layer,
+                visible: Mapping[str, Layer]) -> tuple[tuple[str, Any], ...]:
+    """The city buildings the model replaces (`gis.bim.buildings`), per building tileset of
+    the scene (``visible``: those the caller may see): the page hides them in that tileset
+    while the BIM is shown, by the ``id`` property every building tile feature carries
+    (`tiles.buildings.metadata`)."""
+    links = replaced_buildings(conn, layer.id) if conn is not None else []
+    replaces: dict[str, list[str]] = {}
+    for link in links:
+        buildings = visible.get(link.city_layer)
+        if buildings is not None and _tileset_kind(settings, buildings) == "buildings":
+            replaces.setdefault(link.city_layer, []).append(link.feature_id)
+    return (("replaces", [{"layer": city, "property": "id", "ids": ids}
+                          for city, ids in replaces.items()]),)
+
+
+def _tileset_entry(settings: Settings, conn: Connection | None, layer: Layer,
+                   visible: Mapping[str, Layer] | None = None) -> ViewerLayer | None:
     kind = _tileset_kind(settings, layer)
     if kind is None:
         return None
-    extra = _pointcloud_fields(conn, layer) if kind == "pointcloud" else ()
+    extra = (_pointcloud_fields(conn, layer) if kind == "pointcloud"
+             else _bim_fields(settings, conn, layer, visible or {}) if kind == "bim" else ())
     return ViewerLayer(layer.id, layer.spec.label(), kind,
                        f"{settings.base_url}/3dtiles/{layer.id}/tileset.json",
                        layer.extent_4326, extra)
@@ -140,7 +163,8 @@ def viewer_config(settings: Settings, layers: list[Layer], caller: Caller,
     URLs start with the public URL (TWIN_PUBLIC_URL), which may have a path (a proxy's prefix)."""
     visible = [layer for layer in layers if can_see(caller, layer)]
     by_id = {layer.id: layer for layer in visible}
-    tilesets = [e for e in (_tileset_entry(settings, conn, layer) for layer in visible) if e]
+    tilesets = [e for e in (_tileset_entry(settings, conn, layer, by_id) for layer in visible)
+                if e]
     terrain_entries = [  # a terrain is named after its first DTM unless built with --id
         ViewerLayer(t, by_id[t].spec.label() if t in by_id else f"Terrain {t}", "terrain",
                     f"{settings.base_url}/terrain/{t}/",
@@ -181,7 +205,10 @@ def _visible_config(request: Request, caller: Caller) -> dict[str, Any]:
     terrains = visible_terrains(request)
     with request.app.state.engine.connect() as conn:
         layers = registry.list_layers(conn)
-        return viewer_config(request.app.state.settings, layers, caller, conn, terrains)
+        config = viewer_config(request.app.state.settings, layers, caller, conn, terrains)
+    config["sensors"] = sensors_entry(request.app.state.settings, request.app.state.engine,
+                                      caller)
+    return config
 
 
 @router.get("/viewer/scene.json", include_in_schema=False)

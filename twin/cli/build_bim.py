@@ -16,9 +16,11 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from gis.bim.store import stored_model
 from gis.builds import recorded_build
-from tiles.bim.build import build_layer_bim
+from tiles.bim.build import TASK_MODULES, build_layer_bim
 from tiles.bim.cityjson import bim_building
+from tiles.engine.cluster import build_engine
 from twin.cli.common import console, domain_errors, engine_for, err_console, settings
+from twin.cli.options import ClusterWorkersOption, SchedulerOption
 
 
 @domain_errors
@@ -29,18 +31,24 @@ def bim(
     cityjson: Annotated[Path | None, typer.Option(
         help="also write the building as CityJSON 2.0 (LoD 3 surfaces) to this file")
     ] = None,
+    workers: ClusterWorkersOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
-    """3D Tiles 1.1 of BIM layer LAYER under TWIN_DATA_DIR/tiles/LAYER."""
+    """3D Tiles 1.1 of BIM layer LAYER under TWIN_DATA_DIR/tiles/LAYER (its tiles on a Dask
+    cluster with --workers or --scheduler)."""
     config = settings()
+    scheduler = scheduler or (None if workers else config.dask_scheduler)
     columns = (SpinnerColumn(), TextColumn("[bold]{task.description}"),
                TextColumn("{task.completed} elements"), TimeElapsedColumn())
     with engine_for(config) as engine, \
+            build_engine(scheduler, workers, warm_up=TASK_MODULES) as cluster, \
             Progress(*columns, console=err_console, transient=True) as bar:
         task = bar.add_task(f"tiling {layer}", total=None)
         with recorded_build(engine, layer, "bim"):
             report = build_layer_bim(engine, layer, config.tiles_dir,
                                      threads=threads or os.cpu_count() or 1,
-                                     progress=lambda done: bar.update(task, completed=done))
+                                     progress=lambda done: bar.update(task, completed=done),
+                                     executor=cluster.executor)
         if cityjson is not None:
             stored = stored_model(engine, layer)
             document = bim_building(stored.model, stored.placement, layer,
@@ -50,6 +58,6 @@ def bim(
             cityjson.write_text(json.dumps(document, separators=(",", ":")), encoding="utf-8")
     console.print(f"{layer}: {report.elements} elements, {report.triangles:,} triangles in "
                   f"{report.tiles} tiles at {report.path}/tileset.json "
-                  f"({report.seconds:.1f} s)")
+                  f"({report.seconds:.1f} s, {cluster.where})")
     if cityjson is not None:
         console.print(f"  building as CityJSON: {cityjson}")

@@ -4,11 +4,15 @@
 ``set-status`` moves one along the workflow (new -> acknowledged -> in_progress -> solved /
 rejected; anything else is refused, naming what is allowed) and e-mails the reporter when
 they left an address. The same changes can be made over the API and in QGIS (Part 4).
+``purge`` clears the reporters' e-mail addresses past the retention period
+(``TWIN_PORTAL_EMAIL_RETENTION_DAYS``), in the reports and in the Part 4 change log; run it
+from the same timer as ``twin feedback purge``.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import typer
@@ -71,3 +75,23 @@ def set_status(
         sent = deliver_notices(state)
     console.print(f"report {number}: {before} -> {target}"
                   + (f" ({sent} notice(s) e-mailed)" if sent else ""))
+
+
+@app.command()
+@domain_errors
+def purge(
+    days: Annotated[int | None, typer.Option(
+        min=0, help="forget addresses of reports older than this many days (default: "
+        "TWIN_PORTAL_EMAIL_RETENTION_DAYS)")] = None,
+) -> None:
+    """Clear reporters' e-mail addresses past the retention period (GDPR), also in the
+    change log of staff edits, in one transaction."""
+    config = settings()
+    kept = config.portal_email_retention_days if days is None else days
+    before = datetime.now(UTC) - timedelta(days=kept)
+    with engine_for(config) as engine:
+        layer = ReportsState(config, engine, RateLimiter(1)).layer()
+        with engine.begin() as conn:
+            forgotten = store.forget_emails(conn, layer, before)
+    console.print(f"{forgotten.emails} e-mail address(es) of reports older than {kept} days "
+                  f"deleted; {forgotten.logged} change-log entries cleaned")

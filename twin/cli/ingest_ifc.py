@@ -121,7 +121,8 @@ def ifc(
             "placement": result.placement.as_json(), "schema": result.schema,
             "triangles": result.triangles, "failed": result.failed,
             "change": result.change.__dict__ if result.change else None,
-            "parcels": [link.__dict__ for link in links]}
+            "parcels": [link.__dict__ for link in links],
+            "buildings": [link.__dict__ for link in result.buildings]}
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
         return
     console.print(quality_table(result.load))
@@ -134,3 +135,7 @@ def ifc(
     for link in links:
         console.print(f"  on parcel {link.parcel} of {parcels}: {link.overlap_m2:.1f} m2 "
                       f"({link.share:.0%} of the footprint)")
+    for building in result.buildings:
+        console.print(f"  replaces building {building.feature_id} of the city model: "
+                      f"{building.overlap_m2:.1f} m2 ({building.share:.0%} of the smaller "
+                      "footprint)")

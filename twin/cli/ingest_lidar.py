@@ -1,5 +1,8 @@
 """``twin ingest lidar PATH... --layer ID [--crs EPSG:h+v]``: index LAS/LAZ files in a layer.
 
+A PATH may be an fsspec URL (``s3://bucket/tiles/x.laz``), read with ``TWIN_STORAGE_OPTIONS``
+(endpoint, credentials): the object is streamed, never copied, and its URL is recorded.
+
 The layer is declared by the same resolver as every ingest (`gis.ingest.declaration`:
 manifest > flags > defaults), with the same flags as ``twin ingest vector``; a new layer
 is titled "LiDAR point cloud ID" unless ``--title`` or the manifest says otherwise.
@@ -17,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from gis.ingest.declaration import GivenOptions
 from gis.lidar.crs import parse_given_crs
 from gis.lidar.ingest import LidarLoadResult, ingest_lidar
+from gis.lidar.source import is_url
 from twin.cli.common import console, domain_errors, engine_for, err_console, settings
 from twin.cli.declare import access_or_alias, declare, defaults_for, manifest_for
 from twin.cli.options import (
@@ -45,7 +49,9 @@ def _as_json(result: LidarLoadResult) -> str:
 
 @domain_errors
 def lidar(
-    paths: Annotated[list[Path], typer.Argument(help="LAS/LAZ files")],
+    paths: Annotated[list[str], typer.Argument(
+        help="LAS/LAZ files: paths, or fsspec URLs (s3://bucket/x.laz; options from "
+             "TWIN_STORAGE_OPTIONS)")],
     layer: LayerOption,
     crs: Annotated[Optional[str], typer.Option(  # noqa: UP045
         help="CRS when the files declare none or only the horizontal one: EPSG:28992+5709")
@@ -80,10 +86,12 @@ def lidar(
         with Progress(*columns, console=err_console if as_json else console) as progress:
             task = progress.add_task("reading LAS/LAZ files", total=len(paths))
             result = ingest_lidar(
-                engine, resolution.spec, paths,
+                engine, resolution.spec,
+                [p if is_url(p) else Path(p.removeprefix("file://")) for p in paths],
                 crs=parse_given_crs(source_crs) if source_crs else None,
                 progress=lambda path, done, total: progress.update(
-                    task, completed=done, description=f"read {path.name}"),
+                    task, completed=done, description=f"read {path.rsplit('/', 1)[-1]}"),
+                storage_options=config.storage_options,
             )
     if as_json:
         typer.echo(_as_json(result))

@@ -10,6 +10,10 @@ GeoJSON items pages and items carry strong ETags (`twin.http_cache`) made of the
 view of the layer (`twin.ogc.context.View`: stamp and the relation the caller reads) and the
 query string, so a page revalidation is answered 304 before its query runs. An item's tag
 also holds its row version, which Part 4 editors send back in If-Match (`twin.api.edit`).
+
+Pages and items are read on the hot-read engine (`twin.ogc.reads`: the replica of
+``TWIN_DATABASE_READ_URL`` when configured, one round trip); everything pygeoapi renders
+reads through the catalogue's engine (the same server, pinged): docs/scaling.md.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from starlette.concurrency import run_in_threadpool
 
 from twin.access import Caller, can_write, get_caller
 from twin.http_cache import VARY_CREDENTIALS, Validators, cache_control, item_etag, make_etag
-from twin.ogc import features, sql
+from twin.ogc import bim_links, features, reads, sql
 from twin.ogc.catalog import Attribute, Collection
 from twin.ogc.context import CONFORMANCE, OgcContext, View, ogc_context
 from twin.ogc.delegate import call_pygeoapi as _pygeoapi
@@ -240,8 +244,8 @@ def _items_json(context: OgcContext, caller: Caller, collection_id: str,
         return unchanged
     rel = _relation(collection.schema, collection.table, tuple(collection.attributes.values()))
     links = _links(context, collection, request)
-    with context.engine.connect() as conn:
-        page = features.items_page(conn, rel, collection, query, links, context.counting)
+    page = reads.run(context.reads, lambda conn: features.items_page(
+        conn, rel, collection, query, links, context.counting))
     response = _geojson_response(page, links.page_links(query, more=False))
     response.headers.update(validators.headers())
     return response
@@ -254,10 +258,13 @@ def _item_json(context: OgcContext, caller: Caller, collection_id: str, item_id:
     view = context.view(collection)
     rel = _relation(collection.schema, collection.table, tuple(collection.attributes.values()))
     links = _links(context, collection, request)
-    page, tag = features.item(context.reads, rel, collection, item_id, query, links)
+    related = bim_links.item_links(context.settings, context.catalog, caller, collection.id,
+                                   item_id)
+    page, tag = features.item(context.reads, rel, collection, item_id, query, links, related)
     response = _geojson_response(page, links.item_links(item_id))
     if tag is not None:  # validation, and Part 4 optimistic locking
-        validators = item_validators(context, view, tag, representation(request))
+        validators = item_validators(context, view, tag,
+                                     representation(request) + bim_links.tag_part(related))
         unchanged = validators.not_modified(request.headers.get("if-none-match"))
         if unchanged is not None:
             return unchanged

@@ -4,6 +4,15 @@ A layer ingested while the server runs appears within ``ogc_registry_ttl`` secon
 catalogue re-reads the registry only when its stamp changed, and reflects the attribute
 columns of each current table once per version. Feature edits (Part 4) are noticed within the
 same delay through ``twin.layer.edit_seq``; they only invalidate the counted totals.
+
+Where it reads. ``engine`` is the app's lag-tolerant read engine: the streaming replica of
+``TWIN_DATABASE_READ_URL`` when one is configured (else the primary). The registry poll reads
+the same server as the pages, records and tiles served under its stamp, so a stamp is never
+newer than the data it labels: an ETag can lag the data it is sent with (the next poll fixes
+it), never the reverse (an old page cached under a new tag). Nothing here must see a load
+at once: loads run in other processes and were only ever seen within the TTL; a Part 4 edit
+in this process checks If-Match inside its write transaction on the primary, and its own
+re-reads may lag by the replay delay like anyone's (docs/scaling.md).
 """
 
 from __future__ import annotations
@@ -12,12 +21,12 @@ import math
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
 from sqlalchemy import Connection, Engine
 
 from gis import registry
-from gis.model import Layer
+from gis.model import Layer, LayerKind
 from gis.schema import Relation
 from gis.server_transforms import ServerTransforms
 from twin.access import Caller, can_see, relation_for
@@ -32,6 +41,11 @@ _JSON_TYPES: dict[str, tuple[str, str | None]] = {
     "timestamp without time zone": ("string", "date-time"),
     "json": ("object", None), "jsonb": ("object", None),
 }
+
+
+#: kinds the OGC collections serve; the others (rasters, point clouds) are only access-checked
+_SERVED_KINDS = ("vector", "bim", "table")
+_UNSERVED_KINDS = tuple(k for k in get_args(LayerKind) if k not in _SERVED_KINDS)
 
 
 @dataclass(frozen=True)
@@ -99,6 +113,10 @@ class Catalog:
         self._stamp: tuple[Any, ...] | None = None
         self._generation = 0
         self._layers: dict[str, Layer] = {}
+        #: every registered layer, any kind, loaded or not (access checks of map and terrain
+        #: tiles), re-read when any layer's stamp changed
+        self._registered: dict[str, Layer] = {}
+        self._registry_stamp: tuple[Any, ...] | None = None
         self._columns: dict[Relation, dict[str, Attribute]] = {}
         #: edit_seq of every layer (bumped by each Part 4 edit in the edit's transaction)
         self._edits: dict[str, int] = {}
@@ -124,7 +142,8 @@ class Catalog:
         """Re-poll the registry at the next read. A Part 4 edit in this process calls it after
         its commit, so this process's ETags and cached tiles follow its own edits at once
         (other processes' loads and edits are seen within ``ttl``). Taking the lock waits for
-        a poll in progress, which may have read the registry before the commit."""
+        a poll in progress, which may have read the registry before the commit. With a
+        replica, the re-poll sees the edit once the replica has replayed it."""
         with self._lock:
             self._checked = -math.inf
 
@@ -136,9 +155,17 @@ class Catalog:
                     self._refresh()
         return self._layers
 
+    def registered(self) -> dict[str, Layer]:
+        """Every registered layer of any kind, by id, as of the last poll (the same TTL and
+        stamp as `layers`): what the map-tile and terrain routes check access with, instead
+        of a registry read per tile. A closed or re-shared layer is seen within the TTL."""
+        self.layers()
+        return self._registered
+
     @staticmethod
-    def _poll(conn: Connection) -> tuple[tuple[Any, ...], dict[str, int]]:
-        """(registry stamp, edit counter per layer) from one read of the registry's layers.
+    def _poll(conn: Connection) -> tuple[tuple[Any, ...], tuple[Any, ...], dict[str, int]]:
+        """(served layers' stamp, every layer's stamp, edit counter per layer) from one read
+        of the registry's layers.
 
         Why this signal: ``twin.layer`` holds one row per layer, and everything the served
         collections depend on moves a column of that row in the changing transaction itself:
@@ -151,18 +178,24 @@ class Catalog:
         ``twin.feature_change`` read the whole change log every poll, growing with each edit
         ever made; this read is as small as the registry (primary-key order, no join).
         """
-        rows = [*registry.layer_stamps(conn), *registry.layer_stamps(conn, "bim"),
-                *registry.layer_stamps(conn, "table")]
+        rows = [row for kind in _SERVED_KINDS for row in registry.layer_stamps(conn, kind)]
+        others = [row for kind in _UNSERVED_KINDS for row in registry.layer_stamps(conn, kind)]
         stamp = tuple((row.layer_id, row.current_version, row.updated_at) for row in rows)
-        return stamp, {row.layer_id: row.edit_seq for row in rows}
+        every = stamp + tuple((row.layer_id, row.current_version, row.updated_at)
+                              for row in others)
+        return stamp, every, {row.layer_id: row.edit_seq for row in rows}
 
     def _refresh(self) -> None:
         """Re-read layers and columns when the registry changed; an edit only moves counts."""
         with self.engine.connect() as conn:
-            stamp, edits = self._poll(conn)
+            stamp, every, edits = self._poll(conn)
+            if every != self._registry_stamp:
+                self._registered = {la.id: la for la in registry.list_layers(conn)}
+                self._registry_stamp = every
             if stamp != self._stamp:
-                layers = [la for la in registry.list_layers(conn, kinds=["vector", "bim", "table"])
-                          if la.current_version is not None]
+                # the served ones changed only if some layer did: `_registered` is fresh
+                layers = [la for la in self._registered.values()
+                          if la.spec.kind in _SERVED_KINDS and la.current_version is not None]
                 self._columns = _reflect(conn, layers)
                 self._layers = {la.id: la for la in layers}
                 self._stamp = stamp

@@ -236,8 +236,10 @@ def _planned_cost(conn: Connection, statement: Any) -> float:
 
 
 def item(engine: Engine, rel: Any, collection: Collection, item_id: str,
-         query: ItemsQuery, links: LinkBuilder) -> tuple[Page, str | None]:
-    """One GeoJSON Feature with its links and its Part 4 ETag, or 404 (ids are integers:
+         query: ItemsQuery, links: LinkBuilder,
+         related: Sequence[dict[str, str]] = ()) -> tuple[Page, str | None]:
+    """One GeoJSON Feature with its links (``related``: more of them, e.g. the BIM models of
+    a building, `twin.ogc.bim_links`) and its Part 4 ETag, or 404 (ids are integers:
     anything else is unknown). One round trip (`twin.ogc.reads`)."""
     try:
         fid = int(item_id)
@@ -254,7 +256,8 @@ def item(engine: Engine, rel: Any, collection: Collection, item_id: str,
     if row is None:
         raise ItemNotFound(collection.id, item_id)
     text = shape.fill(row[0], [row[2]] if shape.slotted else None)
-    body = text[:-1].encode() + b',"links":' + orjson.dumps(links.item_links(item_id)) + b"}"
+    every_link = [*links.item_links(item_id), *related]
+    body = text[:-1].encode() + b',"links":' + orjson.dumps(every_link) + b"}"
     return Page(body, query.crs), row[1]
 
 

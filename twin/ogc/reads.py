@@ -1,4 +1,5 @@
-"""The hot reads of the OGC service (single items, vector tiles): one round trip each.
+"""The hot reads of the OGC service (single items, items pages, vector tiles): one round
+trip each.
 
 They run on their own engine (``OgcContext.reads``): autocommit, so no BEGIN and ROLLBACK
 wrap a lone SELECT, and no pre-ping, so checking out a pooled connection costs no round trip.
@@ -10,11 +11,14 @@ here once; the connection is discarded and the read runs again on a fresh one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import psycopg
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+
+T = TypeVar("T")
 
 
 def fetch_one(engine: Engine, statement: str, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
@@ -30,4 +34,18 @@ def fetch_one(engine: Engine, statement: str, values: Mapping[str, Any]) -> tupl
                 conn.invalidate()  # dropped by the server: discard it, read again
                 continue
             return row
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def run(engine: Engine, read: Callable[[Connection], T]) -> T:
+    """``read`` on a connection of ``engine`` (an items page: its statement, and the count
+    when one is needed). ``read`` only reads, so when the server had dropped the pooled
+    connection (SQLAlchemy invalidates it) it runs once more on a fresh one."""
+    for attempt in range(2):
+        with engine.connect() as conn:
+            try:
+                return read(conn)
+            except DBAPIError as exc:
+                if attempt or not exc.connection_invalidated:
+                    raise
     raise AssertionError("unreachable")  # pragma: no cover

@@ -48,7 +48,7 @@ async def _pygeoapi_as(caller: Caller, context: OgcContext, request: Request,
 
 
 def _source(context: OgcContext) -> records.RecordSource:
-    return records.RecordSource(context.engine, context.settings)
+    return records.RecordSource(context.catalog.engine, context.settings)  # lag-tolerant
 
 
 def _json(document: dict[str, Any], media_type: str = records.GEOJSON) -> Response:

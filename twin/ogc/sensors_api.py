@@ -42,9 +42,11 @@ def _json(body: bytes, media_type: str) -> Response:
 
 
 def extent_for(context: OgcContext, caller: Caller) -> Box | None:
-    """The bbox of the Things this caller sees (None: none has a location)."""
-    with context.engine.connect() as conn:
-        return latest.extent(conn, scope_for(context.engine, caller))
+    """The bbox of the Things this caller sees (None: none has a location). Part of the
+    ``/collections`` list, so read where the catalogue reads (a replica, when configured)."""
+    engine = context.catalog.engine
+    with engine.connect() as conn:
+        return latest.extent(conn, scope_for(engine, caller))
 
 
 @router.get(BASE, include_in_schema=False)

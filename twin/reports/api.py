@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -34,7 +35,10 @@ from twin.errors import (
     ProducerKeyRequired,
     SubmissionRefused,
     TooManySubmissions,
+    http_error,
 )
+from twin.reports.pages import form_page
+from twin.reports.refusals import refusal
 from twin.reports.service import ReportsState, deliver_notices, reports_state
 
 router = APIRouter(tags=["citizens' reports"])
@@ -44,6 +48,10 @@ MAX_FIELDS = 64 * 1024
 EMAIL = re.compile(r"^[^@\s<>]{1,64}@[^@\s<>]{1,255}\.[^@\s<>]{2,63}$")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 YES = (True, "true", "on", "yes", "1")
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+#: what the form shows again after a refusal (never the honeypot; a photo cannot be)
+REFILLED = frozenset({"category", "description", "lon", "lat", "parcel", "email", "consent",
+                      "use_photo_location"})
 
 
 def _state(request: Request) -> ReportsState:
@@ -61,7 +69,7 @@ async def _fields(request: Request, state: ReportsState) -> tuple[dict[str, Any]
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise SubmissionRefused(f"at most {limit} bytes")
     media = request.headers.get("content-type", "").split(";")[0].strip()
-    if media in ("multipart/form-data", "application/x-www-form-urlencoded"):
+    if media in FORM_TYPES:
         form = await request.form(max_files=1, max_fields=20, max_part_size=MAX_FIELDS)
         fields: dict[str, Any] = {k: v for k, v in form.multi_items()
                                   if isinstance(v, str)}
@@ -182,9 +190,41 @@ def _submit(state: ReportsState, fields: dict[str, Any], photo_bytes: bytes | No
         return store.submit(conn, layer, state.config, report)
 
 
+def _from_form(request: Request) -> bool:
+    """Sent by the portal's form in a browser (no JavaScript): it wants pages, not JSON."""
+    media = request.headers.get("content-type", "").split(";")[0].strip()
+    return media in FORM_TYPES and "text/html" in request.headers.get("accept", "")
+
+
 @router.post("/api/reports", include_in_schema=False)
-async def post_report(request: Request, state: StateDep) -> Response:
+async def post_report(request: Request, state: StateDep, caller: CallerDep) -> Response:
+    """A new report; a refused one sent by the portal's form gets the form back, filled
+    again, with the reason in the visitor's language (API clients keep the OGC document)."""
+    typed = Typed()
+    try:
+        return await _receive(request, state, typed)
+    except (SubmissionRefused, TooManySubmissions) as exc:
+        if not _from_form(request):
+            raise
+        status, body = http_error(exc)
+        filled = {k: str(v) for k, v in typed.fields.items()
+                  if k in REFILLED and isinstance(v, str | int | float)}
+        return await form_page(request, caller, state, filled,
+                               refusal(str(body["description"]), status),
+                               photo_dropped=typed.photo)
+
+
+@dataclass
+class Typed:
+    """What the citizen sent, kept to fill the form again if the report is refused."""
+
+    fields: dict[str, Any] = field(default_factory=dict)
+    photo: bool = False
+
+
+async def _receive(request: Request, state: ReportsState, typed: Typed) -> Response:
     fields, photo, form = await _fields(request, state)
+    typed.fields, typed.photo = fields, photo is not None
     if fields.get(HONEYPOT):
         raise SubmissionRefused("refused")
     client = request.client.host if request.client else "unknown"

@@ -16,6 +16,7 @@ from gis.reports import store
 from twin.access import Caller, can_see, get_caller
 from twin.portal.pages import PRIVATE, not_found_page
 from twin.portal.render import render, translator
+from twin.reports.refusals import PHOTO_AGAIN, TITLE, Refusal
 from twin.reports.service import ReportsState, reports_state
 
 router = APIRouter(tags=["citizens' reports"])
@@ -47,18 +48,34 @@ def _background(state: ReportsState, caller: Caller) -> tuple[list[str], list[fl
     return shown, bounds
 
 
-@router.get("/portal/reports", include_in_schema=False)
-async def report_page(request: Request, caller: CallerDep, state: StateDep) -> Response:
+async def form_page(request: Request, caller: Caller, state: ReportsState,
+                    filled: dict[str, str] | None = None, refused: Refusal | None = None,
+                    photo_dropped: bool = False) -> Response:
+    """The report form; after a refusal, filled again with what was typed, the reason on
+    top and the concerned field marked, with the refusal's status code."""
     t = translator(request)
     layer = await run_in_threadpool(state.layer)
     background, bounds = await run_in_threadpool(_background, state, caller)
     config = state.config
     categories = [(code, config.category_label(code, t.lang)) for code in config.categories]
-    response = render(request, "report.html", t=t, layer_id=layer.id, background=background,
-                      bounds=bounds, categories=categories, locate=config.locate,
-                      max_description=config.limits.description_chars)
+    refusal_values: dict[str, object] = {}
+    if refused is not None:
+        refusal_values = {"refusal": refused, "refusal_title": TITLE[t.lang],
+                          "refusal_text": refused.text(t.lang),
+                          "invalid": refused.input_id,
+                          "photo_again": PHOTO_AGAIN[t.lang] if photo_dropped else None}
+    response = render(request, "report.html", status=refused.status if refused else 200, t=t,
+                      layer_id=layer.id, background=background, bounds=bounds,
+                      categories=categories, locate=config.locate,
+                      max_description=config.limits.description_chars, filled=filled or {},
+                      **refusal_values)
     response.headers.update(PRIVATE)
     return response
+
+
+@router.get("/portal/reports", include_in_schema=False)
+async def report_page(request: Request, caller: CallerDep, state: StateDep) -> Response:
+    return await form_page(request, caller, state)
 
 
 @router.get("/portal/reports/report-map.js", include_in_schema=False)

@@ -1,11 +1,27 @@
 "use strict";
 // Point-cloud styles: ASPRS classification palette, height ramp, intensity, true colour,
-// and classes to hide. One CustomShader per point-cloud tileset reads the per-point
+// returns (single / first / intermediate / last of a pulse), classes to hide and a filter
+// to first or last returns only. One CustomShader per point-cloud tileset reads the per-point
 // classification and intensity (EXT_structural_metadata property attributes of our glb
-// tiles) and COLOR_0 when the source has colour; the palette, with the hidden classes made
-// transparent, is a 256 x 1 texture, so hiding a class is one texture update, no rebuild.
+// tiles), the return number and number of returns when the source has them, and COLOR_0
+// when it has colour; the palette, with the hidden classes made transparent, is a 256 x 1
+// texture, so hiding a class is one texture update, no rebuild; the returns filter is a
+// uniform.
 window.TwinPoints = (function () {
-  const MODES = { classification: 0, height: 1, intensity: 2, rgb: 3 };
+  const MODES = { classification: 0, height: 1, intensity: 2, rgb: 3, returns: 4 };
+  // Which returns are drawn: all, only the first of each pulse, only the last.
+  const RETURN_FILTERS = { all: 0, first: 1, last: 2 };
+  // The returns style: the point's place in its pulse (0: not recorded by the source).
+  const RETURN_COLOURS = {
+    unknown: ["Not recorded", "#b0b0b0"], single: ["Single return", "#4daf4a"],
+    first: ["First of several", "#377eb8"], intermediate: ["Intermediate", "#ffbf00"],
+    last: ["Last of several", "#e41a1c"],
+  };
+
+  function glslColour(key) {
+    const c = Cesium.Color.fromCssColorString(RETURN_COLOURS[key][1]);
+    return `vec3(${c.red.toFixed(3)}, ${c.green.toFixed(3)}, ${c.blue.toFixed(3)})`;
+  }
   // ASPRS LAS 1.4 standard classes (R4), colours after the usual LiDAR viewers.
   const CLASSES = {
     0: ["Never classified", "#b0b0b0"], 1: ["Unclassified", "#c8c8c8"],
@@ -41,8 +57,11 @@ window.TwinPoints = (function () {
 
   // The colour is chosen per point in the vertex shader (a varying), not per fragment: a
   // point covers about ten fragments, and software renderers pay for every one.
-  function vertexText(hasColour) {
+  function vertexText(hasColour, hasReturns) {
     const colour = hasColour ? "vsInput.attributes.color_0.rgb" : "vec3(0.8)";
+    // without returns in the tiles the metadata has no such properties: constants instead
+    const number = hasReturns ? "float(vsInput.metadata.return_number)" : "0.0";
+    const count = hasReturns ? "float(vsInput.metadata.number_of_returns)" : "0.0";
     return `
       vec3 ramp(float t) {
         t = clamp(t, 0.0, 1.0);
@@ -52,10 +71,21 @@ window.TwinPoints = (function () {
         if (t < 0.66) return mix(b, c, (t - 0.33) / 0.33);
         return mix(c, d, (t - 0.66) / 0.34);
       }
+      vec3 returnColour(float number, float count) {
+        if (number < 0.5) return ${glslColour("unknown")};
+        if (count < 1.5) return ${glslColour("single")};
+        if (number < 1.5) return ${glslColour("first")};
+        if (number >= count - 0.5) return ${glslColour("last")};
+        return ${glslColour("intermediate")};
+      }
       void vertexMain(VertexInput vsInput, inout czm_modelVertexOutput vsOutput) {
         float code = float(vsInput.metadata.classification);
         vec4 entry = texture(u_palette, vec2((code + 0.5) / 256.0, 0.5));
         vec3 rgb = entry.rgb;
+        float number = ${number};
+        float count = ${count};
+        bool kept = u_returns == 0 || (number > 0.5 && (u_returns == 1 ? number < 1.5
+                                                                        : number >= count - 0.5));
         if (u_mode == 1) {
           vec3 world = (czm_model * vec4(vsInput.attributes.positionMC, 1.0)).xyz;
           float h = dot(world - u_origin, u_up);
@@ -65,9 +95,12 @@ window.TwinPoints = (function () {
           rgb = vec3(clamp(sqrt(i / u_intensityMax), 0.0, 1.0));
         } else if (u_mode == 3) {
           rgb = ${colour};
+        } else if (u_mode == 4) {
+          rgb = returnColour(number, count);
         }
-        v_colour = vec4(rgb, entry.a);
-        vsOutput.pointSize = entry.a < 0.5 ? 0.0 : u_pointSize;
+        float alpha = kept ? entry.a : 0.0;
+        v_colour = vec4(rgb, alpha);
+        vsOutput.pointSize = alpha < 0.5 ? 0.0 : u_pointSize;
       }`;
   }
 
@@ -86,6 +119,7 @@ window.TwinPoints = (function () {
       uniforms: {
         u_palette: { type: Cesium.UniformType.SAMPLER_2D, value: paletteTexture(new Set()) },
         u_mode: { type: Cesium.UniformType.INT, value: 0 },
+        u_returns: { type: Cesium.UniformType.INT, value: 0 },
         u_origin: { type: Cesium.UniformType.VEC3, value: centre },
         u_up: { type: Cesium.UniformType.VEC3, value: up },
         // heights relative to the tileset's centre, which sits about mid-range
@@ -96,7 +130,7 @@ window.TwinPoints = (function () {
       },
       varyings: { v_colour: Cesium.VaryingType.VEC4 },
       lightingModel: Cesium.LightingModel.UNLIT,
-      vertexShaderText: vertexText(layer.hasColour),
+      vertexShaderText: vertexText(layer.hasColour, layer.hasReturns),
       fragmentShaderText: FRAGMENT,
     });
   }
@@ -105,13 +139,23 @@ window.TwinPoints = (function () {
   function attach(tileset, layer, onChange) {
     const shader = shaderFor(tileset, layer);
     tileset.customShader = shader;
-    const style = { mode: "classification", hidden: new Set(), shader: shader, layer: layer };
+    const style = { mode: "classification", hidden: new Set(), returns: "all", shader: shader,
+                    layer: layer };
     style.setMode = (mode) => {
-      if (!(mode in MODES) || (mode === "rgb" && !layer.hasColour)) return;
+      if (!(mode in MODES) || (mode === "rgb" && !layer.hasColour)
+          || (mode === "returns" && !layer.hasReturns)) return;
       style.mode = mode;
       shader.setUniform("u_mode", MODES[mode]);
       const select = document.getElementById("point-style-" + layer.id);
       if (select) select.value = mode;
+      onChange();
+    };
+    style.setReturns = (which) => {
+      if (!(which in RETURN_FILTERS) || !layer.hasReturns) return;
+      style.returns = which;
+      shader.setUniform("u_returns", RETURN_FILTERS[which]);
+      const select = document.getElementById("point-returns-" + layer.id);
+      if (select) select.value = which;
       onChange();
     };
     style.setHidden = (codes) => {
@@ -132,9 +176,10 @@ window.TwinPoints = (function () {
     select.id = "point-style-" + layer.id;
     select.title = "Colour the points by";
     const labels = { classification: "Classification (ASPRS)", height: "Height",
-                     intensity: "Intensity", rgb: "True colour" };
+                     intensity: "Intensity", rgb: "True colour", returns: "Returns" };
     for (const mode of Object.keys(MODES)) {
       if (mode === "rgb" && !layer.hasColour) continue;
+      if (mode === "returns" && !layer.hasReturns) continue;
       select.add(new Option(labels[mode], mode));
     }
     select.addEventListener("change", () => style.setMode(select.value));
@@ -164,8 +209,35 @@ window.TwinPoints = (function () {
       list.append(item);
     }
     section.append(list);
+    if (layer.hasReturns) section.append(returnsControls(layer, style));
     return section;
   }
 
-  return { attach: attach, controls: controls, CLASSES: CLASSES, MODES: MODES };
+  // The returns filter and the legend of the returns style.
+  function returnsControls(layer, style) {
+    const part = document.createElement("div");
+    part.className = "point-returns";
+    const select = document.createElement("select");
+    select.id = "point-returns-" + layer.id;
+    select.title = "Show the returns";
+    const labels = { all: "All returns", first: "First returns only",
+                     last: "Last returns only" };
+    for (const which of Object.keys(RETURN_FILTERS)) select.add(new Option(labels[which], which));
+    select.addEventListener("change", () => style.setReturns(select.value));
+    const legend = document.createElement("ul");
+    legend.className = "classes returns-legend";  // the class list's layout
+    for (const [label, css] of Object.values(RETURN_COLOURS)) {
+      const item = document.createElement("li");
+      const swatch = document.createElement("span");
+      swatch.className = "swatch";
+      swatch.style.background = css;
+      item.append(swatch, " " + label);
+      legend.append(item);
+    }
+    part.append(select, legend);
+    return part;
+  }
+
+  return { attach: attach, controls: controls, CLASSES: CLASSES, MODES: MODES,
+           RETURN_FILTERS: RETURN_FILTERS, RETURN_COLOURS: RETURN_COLOURS };
 })();

@@ -340,6 +340,8 @@
     addImagery(viewer, config.imagery || []);
     const flat = config.layers.filter((l) => l.kind === "geojson");
     await Promise.all(flat.map((layer, index) => addGeoJsonToggle(viewer, layer, index)));
+    window.TwinBim.attach(state, config.layers);  // BIM shown: its city block hidden
+    if (config.sensors) await window.TwinSensors.start(state, config.sensors).catch((e) => report(String(e)));
     const centre = Object.values(state.tilesets)[0]
       ? Object.values(state.tilesets)[0].boundingSphere.center
       : Cesium.Cartesian3.fromDegrees(...(config.extent ? config.extent.slice(0, 2) : [0, 0]));
