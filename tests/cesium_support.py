@@ -18,6 +18,8 @@ import uvicorn
 from db_support import free_port
 from fastapi import FastAPI
 
+from twin.app import create_app
+
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = Path(os.environ.get("TWIN_CHROMIUM", "/usr/bin/chromium"))
 CESIUM = REPO / "node_modules" / "cesium" / "Build" / "Cesium"
@@ -93,3 +95,14 @@ def page_and_app(page: str, make_app: Any) -> Iterator[tuple[str, str]]:
         functools.partial(_page_handler(page), directory=str(CESIUM)))
     with _running(api, lambda: api.started), _running(static, None):
         yield f"http://127.0.0.1:{page_port}", f"http://127.0.0.1:{app_port}"
+
+
+@contextmanager
+def app_server(settings: Any) -> Iterator[str]:
+    """The app alone on a loopback port (its public URL is that origin), e.g. for /viewer."""
+    port = free_port()
+    app = create_app(settings.model_copy(update={"public_url": f"http://127.0.0.1:{port}"}))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    with _running(server, lambda: server.started):
+        yield f"http://127.0.0.1:{port}"

@@ -5,19 +5,15 @@ style while the BIM layer is on and shown again when it is switched off."""
 from __future__ import annotations
 
 import sys
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import shapely
-import uvicorn
 from sqlalchemy import Engine
 
 from gis.bim.georef import user_placement
@@ -25,13 +21,12 @@ from gis.bim.synthetic import write_model
 from tiles.bim.build import build_layer_bim
 from tiles.buildings.build import build_tileset
 from tiles.buildings.source import building_set
-from twin.app import create_app
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bim_city_support import small_city
 from bim_support import load_ifc
-from cesium_support import CHROMIUM, CHROMIUM_ARGS, require_chromium
-from ogc_support import app_settings, free_port
+from cesium_support import CHROMIUM, CHROMIUM_ARGS, app_server, require_chromium
+from ogc_support import app_settings
 
 pytestmark = pytest.mark.clients
 
@@ -61,25 +56,6 @@ class Site:
     neighbour: str
 
 
-@contextmanager
-def _server(settings: Any) -> Iterator[str]:
-    port = free_port()
-    app = create_app(settings.model_copy(update={"public_url": f"http://127.0.0.1:{port}"}))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def site(engine: Engine, database_url: str, tmp_path_factory: pytest.TempPathFactory
          ) -> Iterator[Site]:
@@ -98,7 +74,7 @@ def site(engine: Engine, database_url: str, tmp_path_factory: pytest.TempPathFac
              placement=user_placement(f"{point.x - 3.0},{point.y},0", "EPSG:28992+5709", 0.0))
     build_layer_bim(engine, bim, settings.tiles_dir, threads=1)
     neighbour = next(f for f in sorted(city.footprints) if f != fid)
-    with _server(settings) as base:
+    with app_server(settings) as base:
         yield Site(base, city.layer, bim, f"{city.layer}/{fid}", f"{city.layer}/{neighbour}")
 
 

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +21,6 @@ from typing import Any
 import numpy as np
 import pytest
 import shapely
-import uvicorn
 from sqlalchemy import Engine
 
 from gis import registry
@@ -34,12 +31,12 @@ from gis.raster.build import build_dem
 from tiles.buildings.build import build_tileset
 from tiles.buildings.source import building_set
 from tiles.pointcloud.layer import build_layer_tileset
-from twin.app import create_app
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from buildings_checks import require_tool
 from buildings_support import DELFT_ROADS, delft_buildings, ingest_vector, spec
-from ogc_support import app_settings, free_port
+from cesium_support import app_server
+from ogc_support import app_settings
 
 pytestmark = pytest.mark.clients
 CHROMIUM = Path(os.environ.get("TWIN_CHROMIUM", "/usr/bin/chromium"))
@@ -57,26 +54,6 @@ class Target:
     lon: float
     lat: float
     height: float
-
-
-@contextmanager
-def _server(settings: Any) -> Iterator[str]:
-    port = free_port()
-    app = create_app(settings.model_copy(update={"public_url": f"http://127.0.0.1:{port}"}))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        assert thread.is_alive(), "server died"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def _largest_building(engine: Engine, layer: str) -> Target:
@@ -121,7 +98,7 @@ def delft_site(engine: Engine, database_url: str, tmp_path_factory: pytest.TempP
     _build_terrain(engine, f"{prefix}_ahn3_dtm", data_dir.resolve() / "terrain")
     target = _largest_building(engine, f"{prefix}_pand")
     settings = app_settings(database_url).model_copy(update={"data_dir": data_dir})
-    with _server(settings) as base:
+    with app_server(settings) as base:
         yield base, target, f"{prefix}_pand"
 
 

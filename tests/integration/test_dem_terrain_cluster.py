@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 import rasterio
+from engine_support import dask_client
 from lidar_support import DELFT, REPO, lidar_spec
 from sqlalchemy import Engine
 from typer.testing import CliRunner
@@ -22,7 +23,7 @@ from typer.testing import CliRunner
 from gis.lidar.crs import parse_given_crs
 from gis.lidar.ingest import ingest_lidar
 from gis.raster.build import build_dem
-from tiles.engine.cluster import DaskExecutor, local_cluster_client
+from tiles.engine.cluster import DaskExecutor
 from tiles.terrain.build import DemInput, build_terrain
 from twin.cli import build_app
 
@@ -32,11 +33,8 @@ RESOLUTION = 2.0
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[Any]:
-    client = local_cluster_client(LANES)
-    yield client
-    cluster = client.cluster
-    client.close()
-    cluster.close()
+    with dask_client(LANES) as client:
+        yield client
 
 
 @pytest.fixture(scope="module")

@@ -17,9 +17,8 @@ import numpy as np
 import pytest
 import rasterio
 import s3fs
-from db_support import free_port
+from engine_support import moto_s3
 from lidar_support import DELFT, REPO, lidar_spec
-from moto.server import ThreadedMotoServer
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
@@ -37,14 +36,8 @@ NAP = "EPSG:28992+5709"
 @pytest.fixture(scope="module")
 def s3() -> Iterator[dict[str, Any]]:
     """A moto S3 server on a free port and the fsspec options that reach it."""
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    options = {"endpoint_url": f"http://127.0.0.1:{port}", "key": "testing",
-               "secret": "testing", "client_kwargs": {"region_name": "eu-west-1"}}
-    s3fs.S3FileSystem(**options).mkdir(BUCKET)
-    yield options
-    server.stop()
+    with moto_s3(BUCKET) as options:
+        yield options
 
 
 def _upload(options: dict[str, Any], source: Path, key: str) -> str:

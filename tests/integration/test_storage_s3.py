@@ -14,9 +14,8 @@ from typing import Any
 
 import pytest
 import s3fs
-from db_support import free_port
+from engine_support import moto_s3
 from lidar_support import DELFT, REPO
-from moto.server import ThreadedMotoServer
 from tileset_checks import tiles
 from typer.testing import CliRunner
 
@@ -28,20 +27,14 @@ BUCKET = "twin-tiles"
 @pytest.fixture(scope="module")
 def s3() -> Iterator[dict[str, Any]]:
     """A moto S3 server on a free port and the fsspec options that reach it."""
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    options = {"endpoint_url": f"http://127.0.0.1:{port}", "key": "testing",
-               "secret": "testing", "client_kwargs": {"region_name": "eu-west-1"}}
-    fs = s3fs.S3FileSystem(**options)
-    fs.mkdir(BUCKET)
     # what a static website / CDN origin bucket has: anyone may GET the objects
-    fs.call_s3("put_bucket_policy", Bucket=BUCKET, Policy=json.dumps({
-        "Version": "2012-10-17", "Statement": [{
-            "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
-            "Resource": f"arn:aws:s3:::{BUCKET}/*"}]}))
-    yield options
-    server.stop()
+    public_read = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+        "Resource": f"arn:aws:s3:::{BUCKET}/*"}]})
+    with moto_s3(BUCKET) as options:
+        s3fs.S3FileSystem(**options).call_s3("put_bucket_policy", Bucket=BUCKET,
+                                             Policy=public_read)
+        yield options
 
 
 def _uris(document: dict[str, Any]) -> list[str]:

@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from engine_support import dask_client
 from lidar_support import DELFT
 from tile_digests import NAP, building_set, digests
 from tileset_checks import schema_errors, semantic_errors
 
 from tiles.buildings.build import build_tileset
-from tiles.engine.cluster import DaskExecutor, build_engine, local_cluster_client
+from tiles.engine.cluster import DaskExecutor, build_engine
 from tiles.errors import EngineUnavailable
 from tiles.pointcloud.build import build_pointcloud, sources_from_headers
 
@@ -28,11 +29,8 @@ LANES = 2
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[Any]:
-    client = local_cluster_client(LANES)
-    yield client
-    cluster = client.cluster
-    client.close()
-    cluster.close()
+    with dask_client(LANES) as client:
+        yield client
 
 
 @pytest.fixture(scope="module")

@@ -128,11 +128,18 @@ def _connect(scheduler: str, timeout: float) -> Any:
 
 def local_cluster_client(workers: int, **options: Any) -> Any:
     """A client of a new LocalCluster: ``workers`` spawned processes, one thread each
-    (the tasks are CPU-bound numpy and LAZ decoding; threads would share one GIL's gaps)."""
+    (the tasks are CPU-bound numpy and LAZ decoding; threads would share one GIL's gaps).
+
+    Its workers run without Dask's statistical profiler: it samples the task thread's stack
+    every 10 ms under the GIL, for a dashboard this cluster does not have (the nannies hand
+    the setting to the worker processes they spawn)."""
     distributed = _distributed()
-    cluster = distributed.LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-        silence_logs=logging.WARNING, **options)
+    import dask
+
+    with dask.config.set({"distributed.worker.profile.enabled": False}):
+        cluster = distributed.LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+            silence_logs=logging.WARNING, **options)
     return distributed.Client(cluster)
 
 
