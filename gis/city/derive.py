@@ -2,15 +2,16 @@
 
 LiDAR: the footprints are processed file by file (each footprint with the file holding its
 centre, reading points from every file within the window of those footprints plus a margin),
-so memory follows one LiDAR tile at a time. The run records the LiDAR layer's version and
-the checksums of its files, the method and its parameters; a new run replaces the old one
-in one transaction.
+so memory follows one LiDAR tile at a time. Files ingested from object storage are read at
+their URL with the storage options each task carries (a plain dict, like the DEM tasks). The
+run records the LiDAR layer's version and the checksums of its files, the method and its
+parameters; a new run replaces the old one in one transaction.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from gis.city.points import LidarFile, read_window
 from gis.errors import HeightsError, InvalidLayerSpec
 from gis.geodesy import transformer
 from gis.lidar import sql as lidar_sql
+from gis.lidar.source import is_url
 from gis.workers import process_pool
 
 Progress = Callable[[int], None]
@@ -64,10 +66,15 @@ def lidar_source(conn: Connection, lidar_layer_id: str) -> LidarSource:
     rows = lidar_sql.files_of(conn, lidar_layer_id)
     if not rows:
         raise HeightsError(f"LiDAR layer {lidar_layer_id!r} has no files")
-    files = [LidarFile(Path(r["path"]), (r["min_x"], r["min_y"], r["max_x"], r["max_y"]),
+    files = [LidarFile(_file_path(r["path"]), (r["min_x"], r["min_y"], r["max_x"], r["max_y"]),
                        r["checksum"]) for r in rows]
     return LidarSource(lidar_layer_id, layer.current_version, int(rows[0]["horizontal_epsg"]),
                        rows[0]["vertical_epsg"], files)
+
+
+def _file_path(indexed: str) -> str | Path:
+    """A local index path as a `Path`; a URL stays a string (`Path` would fold its ``//``)."""
+    return indexed if is_url(indexed) else Path(indexed)
 
 
 def _in_lidar_crs(wkb: list[bytes], srid: int, lidar: LidarSource) -> NDArray[np.object_]:
@@ -91,10 +98,11 @@ def _owner_file(centres: NDArray[np.float64], files: list[LidarFile]) -> NDArray
 
 def _measure_block(wkb: list[bytes], files: list[LidarFile],
                    window: tuple[float, float, float, float],
-                   params: HeightParameters) -> Heights:
+                   params: HeightParameters,
+                   storage_options: dict[str, Any] | None = None) -> Heights:
     """One block of footprints with the points of its window (runs in a worker process)."""
     geometries = np.asarray(shapely.from_wkb(wkb), dtype=object)
-    return derive_heights(geometries, read_window(files, window), params)
+    return derive_heights(geometries, read_window(files, window, storage_options), params)
 
 
 def _blocks(geometries: NDArray[np.object_], lidar: LidarSource, margin: float
@@ -119,12 +127,15 @@ def _blocks(geometries: NDArray[np.object_], lidar: LidarSource, margin: float
 def measure(
     geometries: NDArray[np.object_], lidar: LidarSource, params: HeightParameters,
     progress: Progress | None = None, executor: Executor | None = None,
+    storage_options: Mapping[str, Any] | None = None,
 ) -> Heights:
     """Heights of footprints (in the LiDAR's horizontal CRS), one LiDAR file per task.
 
     Tasks run on ``executor`` (local processes by default; any `concurrent.futures`
-    executor, e.g. a Dask client's, works the same).
+    executor, e.g. a Dask client's, works the same); LiDAR files that are URLs are read
+    with ``storage_options`` (fsspec), handed to each task as a plain dict.
     """
+    options = dict(storage_options or {})
     result = Heights.empty(len(geometries))
     result.flag = ["no_lidar"] * len(geometries)
     result.method = ["lidar"] * len(geometries)
@@ -132,7 +143,8 @@ def measure(
     pool = executor or process_pool(len(blocks))
     try:
         futures = [pool.submit(_measure_block, list(shapely.to_wkb(geometries[members])),
-                               lidar.files, window, params) for members, window in blocks]
+                               lidar.files, window, params, options)
+                   for members, window in blocks]
         for (members, _), future in zip(blocks, futures, strict=True):
             part = future.result()
             for name in ("roof", "ground", "point_count", "ground_point_count", "coverage"):
@@ -179,9 +191,10 @@ def _store(engine: Engine, run: dict[str, Any], fids: list[int], heights: Height
 def heights_from_lidar(
     engine: Engine, layer_id: str, lidar_layer_id: str,
     params: HeightParameters | None = None, progress: Progress | None = None,
-    executor: Executor | None = None,
+    executor: Executor | None = None, storage_options: Mapping[str, Any] | None = None,
 ) -> HeightRun:
-    """Measure every footprint of ``layer_id`` in the LiDAR layer and store the run."""
+    """Measure every footprint of ``layer_id`` in the LiDAR layer and store the run
+    (LiDAR files that are URLs are read with ``storage_options``)."""
     params = params or HeightParameters()
     with engine.connect() as conn:
         layer = registry.get_layer(conn, layer_id)
@@ -189,7 +202,7 @@ def heights_from_lidar(
         rows = sql.footprints(conn, layer_id)
     fids = [int(r.fid) for r in rows]
     geometries = _in_lidar_crs([bytes(r.wkb) for r in rows], layer.storage_srid, lidar)
-    heights = measure(geometries, lidar, params, progress, executor)
+    heights = measure(geometries, lidar, params, progress, executor, storage_options)
     run = {
         "layer_id": layer_id, "layer_version": layer.current_version, "source": "lidar",
         "method": f"lidar:{params.label}/ground-ring-median", "parameters": params.as_dict(),

@@ -1,20 +1,24 @@
 """LiDAR points around building footprints, read chunk by chunk from LAS/LAZ files.
 
 Only the points inside a window (the footprints' bounding box plus a margin for the ground
-ring) are kept, so memory follows the buildings processed, not the size of the files.
+ring) are kept, so memory follows the buildings processed, not the size of the files. A file
+ingested from object storage is read at its URL (`gis.lidar.source.open_source`: fsspec range
+reads through a read-ahead buffer, with the storage options the task carries).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import laspy
 import numpy as np
 from numpy.typing import NDArray
 
 from gis.errors import IngestError
+from gis.lidar.source import open_source
 
 CHUNK_POINTS = 2_000_000
 GROUND = 2
@@ -24,9 +28,9 @@ WATER = 9
 
 @dataclass(frozen=True)
 class LidarFile:
-    """One indexed LAS/LAZ file: path, bounds (in its horizontal CRS) and checksum."""
+    """One indexed LAS/LAZ file: path or URL, bounds (in its horizontal CRS) and checksum."""
 
-    path: Path
+    path: str | Path
     bounds: tuple[float, float, float, float]
     checksum: str | None = None
 
@@ -71,14 +75,17 @@ def _chunk_points(chunk: laspy.ScaleAwarePointRecord, window: tuple[float, ...])
     return Points(np.column_stack([x[keep], y[keep], z]), classification, first)
 
 
-def read_window(files: Sequence[LidarFile], window: tuple[float, float, float, float]) -> Points:
-    """Every point of ``files`` inside ``window`` (minx, miny, maxx, maxy)."""
+def read_window(files: Sequence[LidarFile], window: tuple[float, float, float, float],
+                storage_options: Mapping[str, Any] | None = None) -> Points:
+    """Every point of ``files`` inside ``window`` (minx, miny, maxx, maxy); files that are
+    URLs are reached with ``storage_options``."""
     parts: list[Points] = []
     for item in files:
         if not item.intersects(window):
             continue
         try:
-            with laspy.open(item.path) as reader:
+            with open_source(item.path, storage_options) as source, \
+                    laspy.open(source) as reader:
                 for chunk in reader.chunk_iterator(CHUNK_POINTS):
                     part = _chunk_points(chunk, window)
                     if len(part):

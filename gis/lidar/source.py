@@ -73,15 +73,24 @@ def open_source(source: str | Path, options: Mapping[str, Any] | None = None
     if not is_url(source):
         yield str(source).removeprefix("file://")
         return
+    with open_stream(source, options) as stream:
+        yield stream
+
+
+def open_stream(source: str | Path, options: Mapping[str, Any] | None = None) -> BinaryIO:
+    """A seekable binary file of a path or URL, for readers that need a file object (the
+    point-cloud build's own LAS reader). A URL streams through a read-ahead buffer of
+    `READ_BLOCK` bytes, so LAZ chunk reads cost one range request per block, not one each."""
+    if not is_url(source):
+        return open(str(source).removeprefix("file://"), "rb")
     fs, path = _filesystem(str(source), options)
     try:
-        stream = fs.open(path, "rb", block_size=READ_BLOCK, cache_type="readahead")
+        stream: BinaryIO = fs.open(path, "rb", block_size=READ_BLOCK, cache_type="readahead")
     except FileNotFoundError as exc:
         raise IngestError(str(source), "no such object") from exc
     except OSError as exc:
         raise IngestError(str(source), f"cannot open the object: {exc}") from exc
-    with stream:
-        yield stream
+    return stream
 
 
 class HashingReader(io.RawIOBase):

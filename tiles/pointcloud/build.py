@@ -24,12 +24,12 @@ import math
 import os
 import shutil
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, as_completed, wait
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -216,9 +216,11 @@ def ancestors_of(nodes: Iterable[tuple[int, int]]) -> frozenset[tuple[int, int]]
 def build_pointcloud(sources: Sequence[PointSource], out_dir: Path, *,
                      executor: Executor | None = None, workers: int | None = None,
                      progress: Progress | None = None, version: str = "1",
-                     incremental: bool = True) -> BuildResult:
+                     incremental: bool = True,
+                     storage_options: Mapping[str, Any] | None = None) -> BuildResult:
     """Build the tileset of ``sources`` into ``out_dir`` (replaced atomically); with
-    ``incremental``, rebuild only what changed since the previous build when it can."""
+    ``incremental``, rebuild only what changed since the previous build when it can.
+    ``storage_options`` (fsspec) reach sources that are URLs; partition jobs carry them."""
     if not sources:
         raise BuildInputError("no LiDAR files to build from")
     if len({s.crs for s in sources}) != 1:
@@ -230,7 +232,8 @@ def build_pointcloud(sources: Sequence[PointSource], out_dir: Path, *,
     pool = executor or local_executor(workers)
     try:
         previous = read_state(out_dir) if incremental else None
-        build = _Build(sources, out_dir, staging, state_staging, pool, progress, workers)
+        build = _Build(sources, out_dir, staging, state_staging, pool, progress, workers,
+                       storage_options)
         result, state = build.run(previous, version)
         swap_in(staging, out_dir)
         write_state(replace(state, tileset_sha256=tileset_sha256(out_dir)), state_staging)
@@ -277,8 +280,9 @@ class _Build:
 
     def __init__(self, sources: Sequence[PointSource], out_dir: Path, staging: Path,
                  state_staging: Path, pool: Executor, progress: Progress | None,
-                 workers: int) -> None:
+                 workers: int, storage_options: Mapping[str, Any] | None = None) -> None:
         self.sources = list(sources)
+        self.storage_options = dict(storage_options or {})
         self.out_dir = out_dir
         self.staging = staging
         self.state_staging = state_staging
@@ -399,12 +403,14 @@ class _Build:
             return found
         points = sum(s.point_count for s in sources)
         sizes = job_sizes(sources, _share(points, self.workers, MIN_PARTITION_JOB_POINTS,
-                                          PARTITION_JOB_POINTS, PARTITION_JOBS_PER_WORKER))
+                                          PARTITION_JOB_POINTS, PARTITION_JOBS_PER_WORKER),
+                          self.storage_options)
         owner: dict[int, str] = {}
 
         def jobs() -> Iterator[PartitionJob]:
             for job in split_jobs(sources, sizes, partial(_placement, state.frame, state.cube),
-                                  state.cube, state.fine_level, str(self.cells), found.next_id):
+                                  state.cube, state.fine_level, str(self.cells), found.next_id,
+                                  self.storage_options):
                 owner[job.job_id] = job.source.path
                 yield job
 

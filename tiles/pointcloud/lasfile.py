@@ -7,15 +7,20 @@ colour. This reads the public header block and the LASzip VLR (ASPRS LAS 1.4 R15
 point with the fields at their offsets in the format (X, Y, Z, intensity, return byte, class
 byte, RGB). The return byte (offset 14 in every format) holds the return number and the
 number of returns: 3 bits each in formats 0-5, 4 bits each in the layered formats 6-10.
+
+A file may be an fsspec URL (``s3://...``, a layer ingested from object storage): it is then
+opened by `gis.lidar.source.open_stream` with the storage options the job carries, imported
+only for a URL, so a local build imports neither it nor fsspec.
 """
 
 from __future__ import annotations
 
 import struct
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import lazrs
 import numpy as np
@@ -100,24 +105,42 @@ class LasLayout:
         return values >> np.uint8(4)
 
 
-def read_layout(path: str | Path) -> LasLayout:
-    """The layout of a LAS/LAZ file from its header and VLRs."""
-    with open(path, "rb") as stream:
-        head = stream.read(375)
-        if len(head) < HEADER.size or head[:4] != b"LASF":
-            raise LasFormatError("not a LAS/LAZ file (no LASF signature)")
-        (_, major, minor, header_size, offset, vlr_count, point_format, record_length,
-         legacy_count, *numbers) = HEADER.unpack_from(head)
-        count = legacy_count
-        by_return = LEGACY_BY_RETURN.unpack_from(head, LEGACY_BY_RETURN_OFFSET)
-        if (major, minor) >= (1, 4) and header_size >= 255 and len(head) >= 255:
-            count = struct.unpack_from("<Q", head, 247)[0] or legacy_count
-            if header_size >= BY_RETURN_OFFSET + BY_RETURN.size:
-                by_return += BY_RETURN.unpack_from(head, BY_RETURN_OFFSET)
-        maxs_mins = numbers[6:]
-        laszip = _laszip_vlr(stream, header_size, vlr_count) if point_format & 0x80 else None
-        if point_format & 0x80 and laszip is None:
-            raise LasFormatError("compressed points without a LASzip VLR")
+def open_points(path: str | Path, storage_options: Mapping[str, Any] | None = None
+                ) -> BinaryIO:
+    """A seekable binary file of a local path, or of a URL through fsspec."""
+    text = str(path)
+    if "://" not in text:
+        return open(text, "rb")
+    from gis.lidar.source import open_stream  # fsspec and its helpers only for a URL
+
+    return open_stream(text, storage_options)
+
+
+def read_layout(path: str | Path, storage_options: Mapping[str, Any] | None = None
+                ) -> LasLayout:
+    """The layout of a LAS/LAZ file (path or URL) from its header and VLRs."""
+    with open_points(path, storage_options) as stream:
+        return layout_of(stream)
+
+
+def layout_of(stream: BinaryIO) -> LasLayout:
+    """The layout of the LAS/LAZ file open as ``stream``, read from its start."""
+    stream.seek(0)
+    head = stream.read(375)
+    if len(head) < HEADER.size or head[:4] != b"LASF":
+        raise LasFormatError("not a LAS/LAZ file (no LASF signature)")
+    (_, major, minor, header_size, offset, vlr_count, point_format, record_length,
+     legacy_count, *numbers) = HEADER.unpack_from(head)
+    count = legacy_count
+    by_return = LEGACY_BY_RETURN.unpack_from(head, LEGACY_BY_RETURN_OFFSET)
+    if (major, minor) >= (1, 4) and header_size >= 255 and len(head) >= 255:
+        count = struct.unpack_from("<Q", head, 247)[0] or legacy_count
+        if header_size >= BY_RETURN_OFFSET + BY_RETURN.size:
+            by_return += BY_RETURN.unpack_from(head, BY_RETURN_OFFSET)
+    maxs_mins = numbers[6:]
+    laszip = _laszip_vlr(stream, header_size, vlr_count) if point_format & 0x80 else None
+    if point_format & 0x80 and laszip is None:
+        raise LasFormatError("compressed points without a LASzip VLR")
     return LasLayout(point_format & 0x3F, record_length, count, offset,
                      (numbers[0], numbers[1], numbers[2]), (numbers[3], numbers[4], numbers[5]),
                      (maxs_mins[1], maxs_mins[3], maxs_mins[5]),
@@ -138,20 +161,23 @@ def _laszip_vlr(stream: BinaryIO, header_size: int, vlr_count: int) -> bytes | N
 
 
 class PointReader:
-    """Sequential reads of raw point records from any point index (LAZ seeks by chunk)."""
+    """Sequential reads of raw point records from any point index (LAZ seeks by chunk);
+    the file (path or URL) is opened once, for its header and its points."""
 
-    def __init__(self, path: str | Path) -> None:
-        self.layout = read_layout(path)
-        self._stream: BinaryIO = open(path, "rb")  # noqa: SIM115 (closed by close())
-        self._stream.seek(self.layout.offset_to_points)
+    def __init__(self, path: str | Path,
+                 storage_options: Mapping[str, Any] | None = None) -> None:
+        self._stream: BinaryIO = open_points(path, storage_options)
         self._decompressor = None
-        if self.layout.laszip is not None:
-            try:  # reads the chunk table (at the end of the file) at once
+        try:
+            self.layout = layout_of(self._stream)
+            self._stream.seek(self.layout.offset_to_points)
+            if self.layout.laszip is not None:
+                # reads the chunk table (at the end of the file) at once
                 self._decompressor = lazrs.LasZipDecompressor(
                     self._stream, self.layout.laszip, lazrs.DecompressionSelection(SELECTION))
-            except BaseException:
-                self._stream.close()
-                raise
+        except BaseException:
+            self._stream.close()
+            raise
 
     def seek(self, index: int) -> None:
         if self._decompressor is not None:

@@ -5,16 +5,20 @@ manifest (``build.json``) records the layer version and file checksums it was ma
 they have not changed (and the tiles are of this release's `STATE_FORMAT`), the build is
 skipped, so re-running the pipeline after a no-op ingest costs nothing; when some files
 changed, were added or removed, only the subtrees their points touch are rebuilt (see
-`tiles.pointcloud.build`); ``force`` rebuilds everything.
+`tiles.pointcloud.build`); ``force`` rebuilds everything. Files ingested from object storage
+are indexed by URL and read there with ``storage_options`` (``TWIN_STORAGE_OPTIONS``); the
+manifest and the rebuild state key them by that URL as they key local files by path.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -72,8 +76,10 @@ def _fingerprint(layer_version: int | None, rows: list[IndexedFile]) -> str:
 
 def build_layer_tileset(engine: Engine, layer_id: str, tiles_dir: Path, *,
                         executor: Executor | None = None, workers: int | None = None,
-                        progress: Progress | None = None, force: bool = False) -> LayerBuild:
-    """Build (or skip, when unchanged) ``tiles_dir / layer_id`` from the layer's files."""
+                        progress: Progress | None = None, force: bool = False,
+                        storage_options: Mapping[str, Any] | None = None) -> LayerBuild:
+    """Build (or skip, when unchanged) ``tiles_dir / layer_id`` from the layer's files
+    (paths, or URLs reached with ``storage_options``)."""
     with engine.connect() as conn:
         layer = registry.get_layer(conn, layer_id)
         rows = indexed_files(conn, layer_id)
@@ -89,7 +95,8 @@ def build_layer_tileset(engine: Engine, layer_id: str, tiles_dir: Path, *,
         if previous.get("version") == version and previous.get("format") == STATE_FORMAT:
             return LayerBuild(layer_id, out, True, None, version)
     result = build_pointcloud(sources_of(rows), out, executor=executor, workers=workers,
-                              progress=progress, version=version, incremental=not force)
+                              progress=progress, version=version, incremental=not force,
+                              storage_options=storage_options)
     manifest.write_text(json.dumps({
         "layer_id": layer_id, "kind": "pointcloud", "version": version, "format": STATE_FORMAT,
         "layer_version": layer.current_version, "points": result.points, "tiles": result.tiles,

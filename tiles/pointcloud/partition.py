@@ -4,19 +4,21 @@ A task reads its range chunk by chunk (laspy + lazrs), places the points in the 
 (geoid applied, through the source's `Placement` table made by the planner), quantises them to
 millimetres from the cube corner, sorts each chunk by fine cell and appends it to the task's
 one cell file; the result says where each cell's runs of records are in it. Peak memory
-is one chunk, whatever the file size. Workers import numpy and lazrs only.
+is one chunk, whatever the file size. Workers import numpy and lazrs only (and fsspec when
+a file is a URL: the job then carries the storage options, a plain picklable dict).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
 from numpy.typing import NDArray
 
+from gis.errors import GisError
 from tiles.errors import BuildInputError
 from tiles.pointcloud.cells import RECORD, Cube
 from tiles.pointcloud.lasfile import LasLayout, PointReader, read_layout
@@ -49,6 +51,7 @@ class PartitionJob:
     fine_level: int
     cells_dir: str  # where the job writes its cell file
     job_id: int
+    storage_options: dict[str, Any] | None = None  # how to reach a URL source (fsspec)
 
 
 #: A run of one fine cell's records in a task's file: (job id, first record, record count).
@@ -72,8 +75,8 @@ def partition(job: PartitionJob) -> PartitionResult:
     Path(job.cells_dir).mkdir(parents=True, exist_ok=True)
     try:
         # single-threaded LAZ decoding: tasks run in parallel already, one per lane
-        with PointReader(source.path) as reader, cell_file(job.cells_dir, job.job_id).open(
-                "wb") as out:
+        with PointReader(source.path, job.storage_options) as reader, \
+                cell_file(job.cells_dir, job.job_id).open("wb") as out:
             if job.start:
                 reader.seek(job.start)
             left = job.count
@@ -88,8 +91,14 @@ def partition(job: PartitionJob) -> PartitionResult:
     except BuildInputError:
         raise
     except Exception as exc:  # lazrs/format errors on a file changed or damaged since ingest
-        raise BuildInputError(f"{source.path}: cannot read points: {exc}") from exc
+        raise BuildInputError(f"{source.path}: cannot read points: {_detail(exc, source)}"
+                              ) from exc
     return PartitionResult(job_id=job.job_id, runs=runs)
+
+
+def _detail(error: Exception, source: PointSource) -> str:
+    """The error's message without the file name it may start with (`gis` errors name it)."""
+    return str(error).removeprefix(f"{source.path}: ")
 
 
 def to_records(raw: NDArray[np.void], layout: LasLayout, placement: Placement,
@@ -132,24 +141,27 @@ def _append(records: NDArray[np.void], job: PartitionJob, out: BinaryIO,
         runs.setdefault(code, []).append((job.job_id, first + end - size, size))
 
 
-def job_sizes(sources: Sequence[PointSource], points_per_job: int) -> list[int]:
+def job_sizes(sources: Sequence[PointSource], points_per_job: int,
+              storage_options: Mapping[str, Any] | None = None) -> list[int]:
     """Points per job of each file: ``points_per_job`` to the nearest whole LAZ chunks, so that
     the seek at the start of a job lands on a chunk and decodes no point in vain."""
     sizes = []
     for source in sources:
         try:
-            chunk = read_layout(source.path).chunk_points or 1
-        except (OSError, ValueError) as exc:
-            raise BuildInputError(f"{source.path}: cannot read the header: {exc}") from exc
+            chunk = read_layout(source.path, storage_options).chunk_points or 1
+        except (OSError, ValueError, GisError) as exc:  # GisError: an unreachable URL
+            raise BuildInputError(f"{source.path}: cannot read the header: "
+                                  f"{_detail(exc, source)}") from exc
         sizes.append(max(1, round(points_per_job / chunk)) * chunk)
     return sizes
 
 
 def split_jobs(sources: Sequence[PointSource], sizes: Sequence[int],
                placement_of: Callable[[PointSource], Placement], cube: Cube, fine_level: int,
-               cells_dir: str, first_id: int = 0) -> Iterator[PartitionJob]:
+               cells_dir: str, first_id: int = 0,
+               storage_options: Mapping[str, Any] | None = None) -> Iterator[PartitionJob]:
     """Partition jobs: one per file, big files cut into point ranges of ``sizes`` points,
-    numbered from ``first_id``.
+    numbered from ``first_id``; URL sources get ``storage_options`` (a copy per job).
 
     Lazy: a file's placement table (megabytes for a large tile) is made when its first job
     is, so only the files in flight hold one.
@@ -157,10 +169,11 @@ def split_jobs(sources: Sequence[PointSource], sizes: Sequence[int],
     job_id = first_id
     for source, size in zip(sources, sizes, strict=True):
         placement = placement_of(source)
+        options = dict(storage_options or {}) if "://" in source.path else None
         for start in range(0, source.point_count, size):
             count = min(size, source.point_count - start)
             yield PartitionJob(source, start, count, placement, cube, fine_level, cells_dir,
-                               job_id)
+                               job_id, options)
             job_id += 1
 
 

@@ -78,7 +78,8 @@ def heights(
                                      total=total)
             run = heights_from_lidar(engine, layer, lidar, params,
                                      progress=lambda n: progress.advance(task, n),
-                                     executor=cluster.executor)
+                                     executor=cluster.executor,
+                                     storage_options=config.storage_options)
     _report(run)
 
 

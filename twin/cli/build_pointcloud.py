@@ -44,7 +44,8 @@ def pointcloud(
         with recorded_build(engine, layer, "pointcloud") as run:
             result = build_layer_tileset(engine, layer, config.tiles_dir,
                                          executor=cluster.executor, workers=cluster.lanes,
-                                         progress=advance, force=force)
+                                         progress=advance, force=force,
+                                         storage_options=config.storage_options)
             if result.skipped:
                 run.skip()
     if result.skipped:
