@@ -4,6 +4,7 @@ style while the BIM layer is on and shown again when it is switched off."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import uuid
 from collections.abc import Iterator
@@ -84,6 +85,25 @@ def _frames(page: Any) -> None:
     page.wait_for_timeout(300)
 
 
+def _drawn(page: Any, city: str, feature_id: str, shown: bool) -> list[bool]:
+    """The feature's ``show`` states once every loaded copy of it is drawn as ``shown``.
+
+    A style reaches the loaded features in the tileset's next update, and a frame of software
+    GL on a busy machine can take seconds: wait for it (redrawing) rather than for a fixed
+    time; on time-out the states seen are returned, and the caller's assertion fails."""
+    waiting = f"""() => {{
+        window.twin.redraw();
+        const states = ({FEATURE_SHOWN})([{city!r}, {feature_id!r}]);
+        return states.length > 0 && states.every((s) => s === {str(shown).lower()});
+    }}"""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    with contextlib.suppress(PlaywrightTimeout):  # the caller's assertion says what was seen
+        page.wait_for_function(waiting, timeout=60_000, polling=250)
+    states: list[bool] = page.evaluate(FEATURE_SHOWN, [city, feature_id])
+    return states
+
+
 def test_the_city_block_is_hidden_while_its_bim_is_shown(site: Site, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -106,17 +126,17 @@ def test_the_city_block_is_hidden_while_its_bim_is_shown(site: Site, tmp_path: P
             _frames(page)
             assert page.evaluate("(c) => window.twin.bim.hidden(c)", site.city) == [
                 site.replaced]
-            shown_with_bim = page.evaluate(FEATURE_SHOWN, [site.city, site.replaced])
+            shown_with_bim = _drawn(page, site.city, site.replaced, shown=False)
             neighbour = page.evaluate(FEATURE_SHOWN, [site.city, site.neighbour])
             style_says = page.evaluate("([c, i]) => window.twin.bim.shows(c, i)",
                                        [site.city, site.replaced])
             page.click(f"#layer-{site.bim}")  # the BIM switched off in the layer panel
             _frames(page)
             assert page.evaluate("(c) => window.twin.bim.hidden(c)", site.city) == []
-            shown_without_bim = page.evaluate(FEATURE_SHOWN, [site.city, site.replaced])
+            shown_without_bim = _drawn(page, site.city, site.replaced, shown=True)
             page.click(f"#layer-{site.bim}")  # and on again
             _frames(page)
-            shown_again = page.evaluate(FEATURE_SHOWN, [site.city, site.replaced])
+            shown_again = _drawn(page, site.city, site.replaced, shown=False)
         finally:
             context.close()
     assert shown_with_bim
