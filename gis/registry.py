@@ -285,18 +285,19 @@ class LayerStamp:
     a (re-)registration sets ``updated_at``, a load ``current_version``, an edit ``edit_seq``."""
 
     layer_id: str
+    kind: str
     current_version: int | None
     updated_at: datetime
     edit_seq: int
 
 
-def layer_stamps(conn: Connection, kind: str = "vector") -> list[LayerStamp]:
-    """Every layer's stamp, by id: one primary-key read, as small as the registry."""
+def layer_stamps(conn: Connection) -> list[LayerStamp]:
+    """Every layer's stamp (any kind), by id: one primary-key read, as small as the
+    registry."""
     rows = conn.execute(
-        select(layer_table.c.id, layer_table.c.current_version, layer_table.c.updated_at,
-               layer_table.c.edit_seq)
-        .where(layer_table.c.kind == kind).order_by(layer_table.c.id))
-    return [LayerStamp(row[0], row[1], row[2], int(row[3])) for row in rows]
+        select(layer_table.c.id, layer_table.c.kind, layer_table.c.current_version,
+               layer_table.c.updated_at, layer_table.c.edit_seq).order_by(layer_table.c.id))
+    return [LayerStamp(row[0], row[1], row[2], row[3], int(row[4])) for row in rows]
 
 
 def stamped(layer_id: ColumnElement[str], *leading: ColumnElement[Any]) -> Select[Any]:

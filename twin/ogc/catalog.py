@@ -21,12 +21,12 @@ import math
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, get_args
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 
 from gis import registry
-from gis.model import Layer, LayerKind
+from gis.model import Layer
 from gis.schema import Relation
 from gis.server_transforms import ServerTransforms
 from twin.access import Caller, can_see, relation_for
@@ -45,7 +45,6 @@ _JSON_TYPES: dict[str, tuple[str, str | None]] = {
 
 #: kinds the OGC collections serve; the others (rasters, point clouds) are only access-checked
 _SERVED_KINDS = ("vector", "bim", "table")
-_UNSERVED_KINDS = tuple(k for k in get_args(LayerKind) if k not in _SERVED_KINDS)
 
 
 @dataclass(frozen=True)
@@ -178,11 +177,11 @@ class Catalog:
         ``twin.feature_change`` read the whole change log every poll, growing with each edit
         ever made; this read is as small as the registry (primary-key order, no join).
         """
-        rows = [row for kind in _SERVED_KINDS for row in registry.layer_stamps(conn, kind)]
-        others = [row for kind in _UNSERVED_KINDS for row in registry.layer_stamps(conn, kind)]
+        every_row = registry.layer_stamps(conn)
+        rows = [row for row in every_row if row.kind in _SERVED_KINDS]
         stamp = tuple((row.layer_id, row.current_version, row.updated_at) for row in rows)
-        every = stamp + tuple((row.layer_id, row.current_version, row.updated_at)
-                              for row in others)
+        every = tuple((row.layer_id, row.kind, row.current_version, row.updated_at)
+                      for row in every_row)
         return stamp, every, {row.layer_id: row.edit_seq for row in rows}
 
     def _refresh(self) -> None:
