@@ -6,10 +6,15 @@ written 2 M points at a time (`pointcloud.generate`): never whole in memory. Eac
 in its own subprocess; peak memory is sampled every 50 ms per process of its tree (PSS), so
 the coordinator and each worker are told apart. Prints points/s, peak memory per worker, the
 2-vs-1-worker speed-up and the cluster's overhead against in-process at the same cores, and
-writes the per-task costs `scale_plan.py` plans from to benchmarks/out/scale.json. Run by
-hand, never as a timed test:
+writes the per-task costs `scale_plan.py` plans from to benchmarks/out/scale.json.
 
-    .venv/bin/python benchmarks/scale.py [--points 100000000] [--tile-points 5000000]
+A shared or virtual machine drifts by ±10 % between two equal builds, as much as the overhead
+being measured, so ``--repeat N`` runs the four engines N times *interleaved* (one round of
+each engine, then the next round: slow periods hit every engine alike) and compares the
+median builds; the spread (lowest-highest) of each engine is printed beside it. Run by hand,
+never as a timed test:
+
+    .venv/bin/python benchmarks/scale.py [--points 100000000] [--tile-points 5000000] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import json
 import math
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -81,9 +87,9 @@ def child(mode: str, out: Path, files: list[Path]) -> None:
                       "worker_pids": pids, "tileset_bytes": tileset, "state_bytes": state}))
 
 
-def sample(command: list[str]) -> tuple[float, dict[int, float], float, str]:
-    """Wall seconds, peak PSS (MB) of each process of the tree, CPU seconds (user + system)
-    of the tree -- robust to other load on the machine, unlike wall time --, standard
+def sample(command: list[str]) -> tuple[float, dict[int, float], dict[int, float], str]:
+    """Wall seconds, peak PSS (MB) and CPU seconds (user + system) of each process of the
+    tree -- CPU is robust to other load on the machine, unlike wall time --, standard
     output."""
     peaks: dict[int, float] = {}
     cpu: dict[int, float] = {}
@@ -103,7 +109,7 @@ def sample(command: list[str]) -> tuple[float, dict[int, float], float, str]:
         if process.returncode != 0:
             raise RuntimeError(f"{command[3]} failed: {process.stderr.read().decode()[-3000:]}")
         output.seek(0)
-        return elapsed, peaks, sum(cpu.values()), output.read().decode()
+        return elapsed, peaks, cpu, output.read().decode()
 
 
 @dataclass
@@ -114,6 +120,8 @@ class Run:
     wall_s: float
     startup_s: float
     cpu_s: float  # user + system of every process, start-up included
+    worker_cpu_s: float  # user + system of the build's lanes: the cluster's workers, or the
+    # in-process coordinator (lane 0) and its spawned lanes -- the rest is the engine's
     points_per_s: float
     coordinator_mb: float
     worker_mb: float  # the largest peak of one worker process (0: none apart)
@@ -126,34 +134,45 @@ def run(mode: str, files: list[Path]) -> Run:
     out = OUT / "scale_tiles" / mode
     shutil.rmtree(out.parent, ignore_errors=True)
     out.parent.mkdir(parents=True)
-    wall, peaks, cpu, text = sample([sys.executable, __file__, "--child", mode, "--out", str(out),
+    wall, peaks, cpus, text = sample([sys.executable, __file__, "--child", mode, "--out", str(out),
                                 *map(str, files)])
     report = json.loads(text.strip().splitlines()[-1])
-    own = psutil.Process().pid
-    coordinator = max((mb for pid, mb in peaks.items() if pid != own), default=0.0)
+    cpu = sum(cpus.values())
     workers = report["worker_pids"]
     if workers:
         worker_mb = max(peaks.get(pid, 0.0) for pid in workers)
         coordinator = max(mb for pid, mb in peaks.items() if pid not in workers)
+        lanes_cpu = sum(cpus.get(pid, 0.0) for pid in workers)
     else:  # in-process: the spawned lanes are the children other than the first
         children = sorted(peaks.items())
         coordinator = children[0][1]
         worker_mb = max((mb for _, mb in children[1:]), default=0.0)
+        lanes_cpu = cpu
     shutil.rmtree(out.parent, ignore_errors=True)
     result = Run(mode, report["points"], report["build_s"], wall, report["startup_s"], cpu,
+                 lanes_cpu,
                  report["points"] / report["build_s"], coordinator, worker_mb,
                  report["stages"], report["tileset_bytes"], report["state_bytes"])
     print(f"{mode:12} {result.points:>12,} pts  build {result.build_s:7.1f} s "
           f"({result.points_per_s:>11,.0f} pts/s)  start {result.startup_s:4.1f} s  "
-          f"CPU {cpu:6.1f} s  "
+          f"CPU {cpu:6.1f} s (lanes {lanes_cpu:6.1f} s)  "
           f"coordinator {coordinator:6.0f} MB  worker peak {worker_mb:6.0f} MB", flush=True)
     return result
+
+
+def median_run(runs: list[Run]) -> Run:
+    """The run of median build time (the lower middle one of an even count): a real run,
+    so its memory, CPU and stages belong together."""
+    middle = statistics.median_low([r.build_s for r in runs])
+    return next(r for r in runs if r.build_s == middle)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--points", type=int, default=100_000_000)
     parser.add_argument("--tile-points", type=int, default=5_000_000)
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="interleaved rounds of the four engines; medians compared")
     parser.add_argument("--child", choices=MODES)
     parser.add_argument("--out", type=Path)
     parser.add_argument("files", nargs="*", type=Path)
@@ -167,7 +186,14 @@ def main() -> None:
     print(f"cloud: {points:,} points in {len(files)} LAZ files "
           f"({sum(f.stat().st_size for f in files) / 2**20:,.0f} MB), ready in "
           f"{time.perf_counter() - started:.0f} s; {os.cpu_count()} cores", flush=True)
-    runs = {mode: run(mode, files) for mode in MODES}
+    rounds = [{mode: run(mode, files) for mode in MODES} for _ in range(args.repeat)]
+    runs = {mode: median_run([r[mode] for r in rounds]) for mode in MODES}
+    if args.repeat > 1:
+        print(f"\nmedians of {args.repeat} interleaved rounds (lowest-highest):")
+        for mode in MODES:
+            builds = [r[mode].build_s for r in rounds]
+            print(f"{mode:12} build {runs[mode].build_s:7.1f} s "
+                  f"({min(builds):.1f}-{max(builds):.1f})  CPU {runs[mode].cpu_s:6.1f} s")
     one, two = runs["cluster-1"], runs["cluster-2"]
     print(f"\n2 vs 1 worker: {one.build_s / two.build_s:.2f}x the points/s "
           f"(in-process 2 vs 1 lane: "
@@ -182,7 +208,9 @@ def main() -> None:
               f"{local.cpu_s:.1f} s, start-up included)")
     (OUT / "scale.json").write_text(json.dumps(
         {"points": points, "files": len(files), "cores": os.cpu_count(),
-         "runs": {mode: asdict(r) for mode, r in runs.items()}}, indent=2))
+         "runs": {mode: asdict(r) for mode, r in runs.items()},
+         "rounds": [{mode: asdict(r) for mode, r in each.items()} for each in rounds]},
+        indent=2))
     print(f"per-task costs written to {OUT / 'scale.json'} (benchmarks/scale_plan.py)")
 
 

@@ -179,7 +179,12 @@ class SensorEntityNotFound(SensorError):
 # --- citizens' reports (gis.reports) ---------------------------------------------------------
 class ReportError(GisError):
     """A citizen's report the store refuses (unknown category, bad point, photo not a JPEG
-    or PNG, too large); the message names the field."""
+    or PNG, too large); the message names the field for API clients, and ``field`` says it
+    to the portal's form (which marks that input) without parsing the English sentence."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class ReportNotFound(ReportError):

@@ -21,7 +21,7 @@ postgis_package() {  # postgresql-15-postgis-3 on Debian 12; the newest availabl
   fi
 }
 
-wanted=(gdal-bin ca-certificates mosquitto)
+wanted=(gdal-bin ca-certificates mosquitto iproute2 util-linux)
 command -v npm >/dev/null || wanted+=(nodejs npm)
 python3 -c "import venv, ensurepip" 2>/dev/null || wanted+=(python3-venv python3-dev)
 if [ "${1:-}" = "--clients" ]; then

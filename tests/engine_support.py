@@ -27,13 +27,14 @@ def dask_client(lanes: int) -> Iterator[Any]:
 
 
 @contextmanager
-def moto_s3(bucket: str) -> Iterator[dict[str, Any]]:
-    """A moto S3 server on a free port with ``bucket`` made; yields the fsspec options."""
+def moto_s3(bucket: str, host: str = "127.0.0.1") -> Iterator[dict[str, Any]]:
+    """A moto S3 server on a free port of ``host`` (an address of this machine) with
+    ``bucket`` made; yields the fsspec options."""
     port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
     server.start()
     try:
-        options = {"endpoint_url": f"http://127.0.0.1:{port}", "key": "testing",
+        options = {"endpoint_url": f"http://{host}:{port}", "key": "testing",
                    "secret": "testing", "client_kwargs": {"region_name": "eu-west-1"}}
         s3fs.S3FileSystem(**options).mkdir(bucket)
         yield options

@@ -192,7 +192,12 @@ class ServiceUnavailable(TwinError):
 
 
 class SubmissionRefused(BadRequest):
-    """A portal feedback or reuse that breaks a rule (size, missing consent, honeypot)."""
+    """A portal feedback or reuse that breaks a rule (size, missing consent, honeypot);
+    ``field`` names the form field it concerns (``twin.reports.refusals``), if any."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class TooManySubmissions(TwinError):

@@ -6,10 +6,10 @@ covers and not its neighbours, which it only touches along a party wall or overh
 few centimetres of eaves; a model smaller than the building it renovates (an extension
 covering part of a large hall) still replaces that hall. The city's building layers are those
 of the LOD1 city model (a height run exists: `gis.city`); the model's footprint (the union of
-its elements', `gis.bim.parcels`) is reprojected by us with the official grids into each
-layer's storage CRS. The links are rows of ``twin.bim_building`` per BIM version (the
-viewer, the OGC API and the CityJSON export read them by building); the feature id is the
-one the building tiles carry (``<layer>/<fid>``, `tiles.buildings.metadata`).
+its elements', kept by the ingest: `gis.bim.footprint`) is reprojected by us with the
+official grids into each layer's storage CRS. The links are rows of ``twin.bim_building``
+per BIM version (the viewer, the OGC API and the CityJSON export read them by building);
+the feature id is the one the building tiles carry (``<layer>/<fid>``, `tiles.buildings.metadata`).
 """
 
 from __future__ import annotations
@@ -22,8 +22,7 @@ from sqlalchemy import Connection, Engine
 
 from gis import registry
 from gis.bim import buildings_sql as sql
-from gis.bim.parcels import fetch_rows, moved_xy
-from gis.bim.parcels_sql import model_footprint
+from gis.bim.footprint import fetch_rows, model_footprint, moved_xy
 from gis.errors import IngestError
 from gis.geodesy import transformer
 from gis.schema import current_relation
@@ -56,11 +55,8 @@ def link_buildings(engine: Engine, bim_layer: str, city_layers: list[str] | None
             raise IngestError(bim_layer, "not a loaded BIM layer")
         candidates = _city_layers(conn, city_layers)
         links: list[BuildingLink] = []
-        # the model's footprint is a union over every element: only worth it with a city
-        footprint = (fetch_rows(conn, model_footprint(current_relation(bim_layer)), {})[0][0]
-                     if candidates else None)
-        if footprint is not None:
-            shape = shapely.from_wkb(bytes(footprint))
+        if candidates:  # the footprint is read only when a city can be linked
+            shape = model_footprint(conn, bim_layer, bim.current_version)
             for city, srid in candidates:
                 links += _under(conn, bim_layer, bim.current_version, city,
                                 _in_srid(shape, bim.storage_srid, srid), srid)

@@ -56,6 +56,11 @@ class Placement:
         return math.degrees(math.atan2(self.x_axis_ordinate, self.x_axis_abscissa))
 
     @property
+    def srid(self) -> int:
+        """The EPSG code of the horizontal CRS (``crs`` is always "EPSG:x")."""
+        return int(self.crs.split(":")[1])
+
+    @property
     def compound_crs(self) -> str:
         """The 3D CRS of placed coordinates ("EPSG:x+y"), or the horizontal one."""
         if self.vertical_crs is None:

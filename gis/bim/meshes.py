@@ -9,6 +9,7 @@ geometries decoded, and apply each element's matrix (20,000 walls of one type: 1
 of 20 s with world coordinates, where every wall is triangulated again). Coordinates come
 in the model's frame (metres); the caller places them. A product the iterator yields
 nothing for is a failed element: the caller lists it by GlobalId and the others still load.
+The ingest runs the iterator in worker processes (`gis.bim.workers`: its threads contend).
 """
 
 from __future__ import annotations
@@ -57,63 +58,100 @@ class ElementMesh:
 
 def iterate_meshes(model: Any, products: list[Any], threads: int) -> Iterator[ElementMesh]:
     """The mesh of every product whose geometry IfcOpenShell can build."""
-
-    cache: OrderedDict[str, _Geometry | None] = OrderedDict()
-    chunks = max(1, math.ceil(len(products) / ITERATOR_CHUNK))
-    size = math.ceil(len(products) / chunks)
-    for start in range(0, len(products), size):
-        yield from _chunk_meshes(model, products[start:start + size], threads, cache)
+    cache: OrderedDict[str, DecodedGeometry | None] = OrderedDict()
+    for chunk in chunks_of(products):
+        yield from _drain(started_iterator(model, chunk, threads), cache)
 
 
-def _chunk_meshes(model: Any, products: list[Any], threads: int,
-                  cache: OrderedDict[str, _Geometry | None]) -> Iterator[ElementMesh]:
+def started_meshes(model: Any, products: list[Any], threads: int) -> Iterator[ElementMesh]:
+    """`iterate_meshes` with the first chunk's iterator started now: IfcOpenShell builds
+    the shapes in its own threads while the caller reads the attributes and prepares the
+    load (the Duplex: its openings' booleans are most of the ingest)."""
+    chunks = chunks_of(products)
+    first = started_iterator(model, chunks[0], threads) if chunks else None
+    return continued_meshes(model, first, chunks[1:], threads)
+
+
+def continued_meshes(model: Any, first: Any, rest: list[list[Any]], threads: int
+               ) -> Iterator[ElementMesh]:
+    cache: OrderedDict[str, DecodedGeometry | None] = OrderedDict()
+    yield from _drain(first, cache)
+    for chunk in rest:
+        yield from _drain(started_iterator(model, chunk, threads), cache)
+
+
+def chunks_of(products: list[Any]) -> list[list[Any]]:
+    """`ITERATOR_CHUNK` products at most per chunk, in even chunks."""
+    if not products:
+        return []
+    count = max(1, math.ceil(len(products) / ITERATOR_CHUNK))
+    size = math.ceil(len(products) / count)
+    return [products[start:start + size] for start in range(0, len(products), size)]
+
+
+def started_iterator(model: Any, products: list[Any], threads: int) -> Any:
+    """IfcOpenShell's iterator over ``products``, initialised (its threads at work), or
+    None when it has nothing to build."""
     import ifcopenshell.geom
 
     geom: Any = ifcopenshell.geom  # partly typed: its settings and iterator are not
     settings = geom.settings()
     iterator = geom.iterator(settings, model, max(1, threads), include=products)
-    if not iterator.initialize():
+    return iterator if iterator.initialize() else None
+
+
+def _drain(iterator: Any, cache: OrderedDict[str, DecodedGeometry | None]
+           ) -> Iterator[ElementMesh]:
+    if iterator is None:
         return
     while True:
         shape = iterator.get()
         geometry = _cached(cache, shape.geometry)
         if geometry is not None:
-            matrix = _matrix(shape.transformation.matrix)
-            vertices = geometry.vertices @ matrix[:3, :3].T + matrix[:3, 3]
-            yield ElementMesh(global_id=str(shape.guid), vertices=vertices,
-                              faces=geometry.faces, colours=geometry.colours,
-                              geometry_key=str(shape.geometry.id), matrix=matrix,
-                              local_vertices=geometry.vertices)
+            yield mesh_of(str(shape.guid), str(shape.geometry.id),
+                          placement_matrix(shape.transformation.matrix), geometry)
         if not iterator.next():
             break
 
 
+def mesh_of(global_id: str, key: str, matrix: NDArray[np.float64],
+            geometry: DecodedGeometry) -> ElementMesh:
+    """An element's mesh: the shared geometry ``key`` placed by its matrix."""
+    vertices = geometry.vertices @ matrix[:3, :3].T + matrix[:3, 3]
+    return ElementMesh(global_id=global_id, vertices=vertices, faces=geometry.faces,
+                       colours=geometry.colours, geometry_key=key, matrix=matrix,
+                       local_vertices=geometry.vertices)
+
+
 @dataclass(frozen=True)
-class _Geometry:
+class DecodedGeometry:
+    """One representation as the iterator built it: triangles in its own frame."""
+
     vertices: NDArray[np.float64]
     faces: NDArray[np.uint32]
     colours: NDArray[np.float32]
 
 
-def _matrix(values: Any) -> NDArray[np.float64]:
+def placement_matrix(values: Any) -> NDArray[np.float64]:
     """IfcOpenShell's 4x4 placement matrix (16 values, column by column)."""
     return np.asarray(values, dtype=np.float64).reshape(4, 4).T
 
 
-def _cached(cache: OrderedDict[str, _Geometry | None], geometry: Any) -> _Geometry | None:
+def _cached(cache: OrderedDict[str, DecodedGeometry | None], geometry: Any
+            ) -> DecodedGeometry | None:
     """The decoded geometry, from the cache when an element of the same type had it."""
     key = str(geometry.id)
     if key in cache:
         cache.move_to_end(key)
         return cache[key]
-    decoded = _decode(geometry)
+    decoded = decode_geometry(geometry)
     cache[key] = decoded
     if len(cache) > GEOMETRY_CACHE:
         cache.popitem(last=False)
     return decoded
 
 
-def _decode(geometry: Any) -> _Geometry | None:
+def decode_geometry(geometry: Any) -> DecodedGeometry | None:
     vertices = np.asarray(geometry.verts, dtype=np.float64).reshape(-1, 3)
     faces = np.asarray(geometry.faces, dtype=np.uint32).reshape(-1, 3)
     if len(faces) == 0:
@@ -124,7 +162,7 @@ def _decode(geometry: Any) -> _Geometry | None:
     if len(ids) != len(faces):
         ids = np.zeros(len(faces), dtype=np.int64)
     ids = np.where((ids >= 0) & (ids < len(palette)), ids, 0)
-    return _Geometry(vertices=vertices, faces=faces, colours=palette[ids])
+    return DecodedGeometry(vertices=vertices, faces=faces, colours=palette[ids])
 
 
 def _colour(material: Any) -> tuple[float, float, float, float]:

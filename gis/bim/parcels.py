@@ -1,6 +1,7 @@
 """The link to the city: the cadastral parcels a model stands on, recorded with its version.
 
-The model's footprint is the union of its elements' footprints (`gis.bim.source`). It is
+The model's footprint is the union of its elements' footprints, kept by the ingest
+(`gis.bim.footprint`: computed once per version, shared with the building links). It is
 reprojected by us (`gis.geodesy`, the official grids) into the cadastral layer's storage CRS
 -- the database's own PROJ may lack the grids -- and joined there; each parcel it meets is
 kept with the overlap (m2) and the share of the footprint on it, largest first, in the BIM
@@ -10,13 +11,13 @@ version's record (``bim.parcels`` of its stored report).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
 
 import shapely
 from sqlalchemy import Connection, Engine, update
 
 from gis import registry
 from gis.bim import parcels_sql as sql
+from gis.bim.footprint import fetch_rows, model_footprint, moved_xy
 from gis.errors import IngestError
 from gis.geodesy import transformer
 from gis.schema import ID_COLUMN, current_relation
@@ -42,8 +43,7 @@ def link_parcels(engine: Engine, bim_layer: str, cadastre_layer: str,
         if cadastre.current_version is None:
             raise IngestError(cadastre_layer, "the cadastral layer holds no data")
         key = _key_column(conn, cadastre_layer, id_field or cadastre.spec.id_field)
-        footprint = fetch_rows(conn, sql.model_footprint(current_relation(bim_layer)), {})[0][0]
-        shape = shapely.from_wkb(bytes(footprint))
+        shape = model_footprint(conn, bim_layer, bim.current_version)
         if bim.storage_srid != cadastre.storage_srid:
             move = transformer(bim.storage_srid, cadastre.storage_srid)
             shape = shapely.transform(shape, lambda xy: moved_xy(move, xy))
@@ -52,23 +52,6 @@ def link_parcels(engine: Engine, bim_layer: str, cadastre_layer: str,
         links = [ParcelLink(str(r[0]), float(r[1]), float(r[2] or 0.0)) for r in rows]
         _record(conn, bim_layer, bim.current_version, cadastre_layer, links)
     return links
-
-
-def moved_xy(move: Any, xy: Any) -> Any:
-    """(n, 2) coordinates through a pyproj transformer (for `shapely.transform`)."""
-    import numpy as np
-
-    x, y = move.transform(xy[:, 0], xy[:, 1])
-    return np.column_stack([x, y])
-
-
-def fetch_rows(conn: Connection, statement: Any, params: dict[str, Any]) -> list[Any]:
-    """The rows of a psycopg ``sql.Composed`` statement, in the connection's transaction."""
-    driver = conn.connection.driver_connection
-    assert driver is not None
-    with driver.cursor() as cursor:
-        cursor.execute(statement, params)
-        return list(cursor.fetchall()) if cursor.description else []
 
 
 def _key_column(conn: Connection, layer_id: str, wanted: str | None) -> str:

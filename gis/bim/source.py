@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +20,8 @@ import numpy as np
 import pyarrow as pa
 import shapely
 
-from gis.bim.elements import BASE_COLUMNS, ElementInfo
+from gis.bim.elements import BASE_COLUMNS, ElementInfo, psets_json
+from gis.bim.footprint import FootprintUnion
 from gis.bim.georef import Placement
 from gis.bim.meshes import ElementMesh
 
@@ -66,11 +67,14 @@ class IfcSource:
 
     label: str
     placement: Placement
-    elements: dict[str, ElementInfo]
+    elements: Mapping[str, ElementInfo]  # by GlobalId
     properties: dict[str, str]  # "Pset.Prop" -> boolean / number / text
     meshes: Callable[[], Iterator[ElementMesh]]
     on_missing: Callable[[list[str]], None]  # GlobalIds whose geometry failed
+    #: the model's footprint, folded from the elements' as their rows are made
+    union: FootprintUnion | None = None
     triangle_count: int = 0
+    rows: int = 0
     _footprints: FootprintCache = field(default_factory=lambda: FootprintCache())
 
     @property
@@ -102,33 +106,42 @@ class IfcSource:
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         """Rows of `BATCH_ELEMENTS` elements; failed elements are reported at the end."""
-        schema, rows, seen = self.schema(), [], set()
+        schema, rows, shapes, seen = self.schema(), [], [], set()
         for mesh in self.meshes():
             info = self.elements.get(mesh.global_id)
             if info is None or mesh.global_id in seen:
                 continue
             seen.add(mesh.global_id)
             self.triangle_count += mesh.triangles
-            rows.append(self._row(info, mesh))
+            shapes.append(self._footprints.of(mesh, self.placement))
+            rows.append(self._row(info, mesh, shapes[-1]))
             if len(rows) >= BATCH_ELEMENTS:
-                yield pa.RecordBatch.from_pylist(rows, schema=schema)
-                rows = []
+                yield self._batch(schema, rows, shapes)
+                rows, shapes = [], []
         if rows:
-            yield pa.RecordBatch.from_pylist(rows, schema=schema)
+            yield self._batch(schema, rows, shapes)
         missing = [gid for gid in self.elements if gid not in seen]
         if missing:
             self.on_missing(missing)
 
-    def _row(self, info: ElementInfo, mesh: ElementMesh) -> dict[str, Any]:
+    def _batch(self, schema: pa.Schema, rows: list[dict[str, Any]],
+               shapes: list[shapely.Geometry]) -> pa.RecordBatch:
+        if self.union is not None:
+            self.union.add(shapes)
+        self.rows += len(rows)
+        return pa.RecordBatch.from_pylist(rows, schema=schema)
+
+    def _row(self, info: ElementInfo, mesh: ElementMesh, shape: shapely.Geometry
+             ) -> dict[str, Any]:
         heights = self.placement.height + mesh.vertices[:, 2]  # as `Placement.apply` does
         row: dict[str, Any] = {
             "GlobalId": info.global_id, "ifc_class": info.ifc_class, "name": info.name,
             "type": info.type_name, "site": info.site, "building": info.building,
             "storey": info.storey, "space": info.space, "material": info.material,
-            "psets": json.dumps(info.psets, ensure_ascii=False),
+            "psets": psets_json(info.psets),
             "zmin": float(heights.min()), "zmax": float(heights.max()),
             "triangles": mesh.triangles,
-            "wkb_geometry": shapely.to_wkb(self._footprints.of(mesh, self.placement)),
+            "wkb_geometry": shapely.to_wkb(shape),
         }
         flat = info.flat_properties()
         for key, family in self.properties.items():
@@ -140,7 +153,10 @@ class IfcSource:
 class FootprintCache:
     """Footprints of shared geometries, computed once in the geometry's own frame and moved
     by each element's matrix when it only turns about the vertical (walls, doors, windows
-    of one type); other elements are computed from their own triangles."""
+    of one type); other elements are computed from their own triangles. The own frame's
+    coordinates are the iterator's (``local_vertices``), not the first element's brought
+    back by its inverse matrix: an element's footprint then does not depend on which
+    element of its type came first, which varies with the iterator's threads or workers."""
 
     def __init__(self, size: int = 512) -> None:
         self.size = size
@@ -154,8 +170,10 @@ class FootprintCache:
             return footprint(placement.apply(mesh.vertices), mesh.faces)
         local = self._local.get(mesh.geometry_key)
         if local is None:
-            inverse = np.linalg.inv(matrix)
-            own = mesh.vertices @ inverse[:3, :3].T + inverse[:3, 3]
+            own = mesh.local_vertices
+            if len(own) != len(mesh.vertices):  # a mesh made without its own frame
+                inverse = np.linalg.inv(matrix)
+                own = mesh.vertices @ inverse[:3, :3].T + inverse[:3, 3]
             local = footprint(own, mesh.faces)
             if len(self._local) >= self.size:
                 self._local.pop(next(iter(self._local)))

@@ -17,10 +17,11 @@ distinct geometries, not the elements.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -28,7 +29,7 @@ from typing import Any, BinaryIO
 import numpy as np
 from numpy.typing import NDArray
 
-from gis.bim.elements import ElementInfo
+from gis.bim.elements import ElementInfo, psets_json
 from gis.bim.meshes import ElementMesh
 
 #: bumped when the layout changes: an older folder is then ignored and rebuilt
@@ -92,8 +93,7 @@ class SpillWriter:
                                        mesh.faces, mesh.colours)
             if shared:
                 self._geometry_of[key] = index
-        line = json.dumps(_attributes(info), ensure_ascii=False,
-                          separators=(",", ":")).encode() + b"\n"
+        line = _attribute_line(info)
         self.counts["attribute_bytes"] += len(line)
         rows = self._rows
         rows["element_geometry"].append(index)
@@ -158,21 +158,27 @@ class SpillWriter:
             handle.close()
 
 
+@functools.cache
 def _ifcopenshell_version() -> str:
     """The triangulator's version: a spill of another version is built again (its
-    meshes may differ), without importing IfcOpenShell to ask."""
+    meshes may differ), without importing IfcOpenShell to ask (read once per process:
+    every tile of a build opens the spill)."""
     from importlib.metadata import version
 
     return version("ifcopenshell")
 
 
-def _attributes(info: ElementInfo) -> dict[str, Any]:
-    return {"GlobalId": info.global_id, "ifc_class": info.ifc_class, "name": info.name,
+def _attribute_line(info: ElementInfo) -> bytes:
+    """The element's JSON line: its attributes, then its property sets (whose text is made
+    once per shared dict), as ``json.dumps`` of them all writes it."""
+    head = {"GlobalId": info.global_id, "ifc_class": info.ifc_class, "name": info.name,
             "storey": info.storey, "space": info.space, "type": info.type_name,
-            "material": info.material, "psets": info.psets}
+            "material": info.material}
+    text = json.dumps(head, ensure_ascii=False, separators=(",", ":"))
+    return f'{text[:-1]},"psets":{psets_json(info.psets, compact=True)}}}\n'.encode()
 
 
-def spill_meshes(meshes: Iterable[ElementMesh], elements: dict[str, ElementInfo],
+def spill_meshes(meshes: Iterable[ElementMesh], elements: Mapping[str, ElementInfo],
                  folder: Path) -> Iterator[ElementMesh]:
     """``meshes`` passed through, each known element also written to ``folder`` (complete
     when the iteration ends; abandoned if it does not). A complete spill of the same

@@ -6,7 +6,9 @@ like any other for access, versions, history, OGC API, MVT and downloads. What i
 own: the layer's id field is GlobalId, its storage CRS defaults to the model's map CRS,
 the version's report keeps the placement (`bim` in the stored quality JSON, with the
 user's placement marked as such) and where the model's copy lies for `twin build bim`,
-and each version's change set against the previous one is stored by GlobalId.
+and each version's change set against the previous one is stored by GlobalId. The
+geometry workers start as soon as the model is parsed (`gis.bim.workers`): the attributes,
+the copy and the load's setup happen while they build the shapes.
 """
 
 from __future__ import annotations
@@ -24,17 +26,14 @@ from sqlalchemy import Engine
 
 from gis import registry
 from gis.bim.buildings import BuildingLink, link_buildings
-from gis.bim.elements import (
-    ElementInfo,
-    element_products,
-    property_columns,
-    read_elements,
-)
+from gis.bim.elements import ElementAttributes, ElementInfo, element_products
+from gis.bim.footprint import FootprintUnion, keep_footprint
 from gis.bim.georef import Placement, read_placement, require_placement
 from gis.bim.ifcfile import open_model
 from gis.bim.meshes import ElementMesh, iterate_meshes
 from gis.bim.source import IfcSource
 from gis.bim.spill import geometry_folder, spill_meshes
+from gis.bim.workers import forked_meshes
 from gis.errors import GisError, IngestError
 from gis.ingest.loader import LoadResult, Progress, _Load
 from gis.ingest.quality import QualityTracker
@@ -101,22 +100,32 @@ def ingest_ifc(engine: Engine, spec: LayerSpec, path: Path | str, *, models_dir:
     model = open_model(path)
     chosen = require_placement(read_placement(model, label), placement, label)
     products = element_products(model)
-    elements = {info.global_id: info for info in read_elements(products)}
-    properties, left_out = property_columns(list(elements.values()))
+    # the workers build the shapes while this process reads the rest and prepares the load
+    meshes = forked_meshes(model, products, threads, label)
+    elements = ElementAttributes(products)
+    properties, left_out = elements.property_columns()
     spec = bim_spec(spec, chosen)
     failed: list[str] = []
     digest = checksum(path)
     kept = _keep_copy(path, digest, models_dir / spec.id)
+    union = FootprintUnion()
     source = IfcSource(label=label, placement=chosen, elements=elements, properties=properties,
-                       meshes=lambda: spill_meshes(iterate_meshes(model, products, threads),
-                                                   elements, geometry_folder(kept)),
-                       on_missing=failed.extend)
+                       meshes=lambda: spill_meshes(meshes, elements, geometry_folder(kept)),
+                       on_missing=failed.extend, union=union)
     extra = {"placement": chosen.as_json(), "model": str(kept), "schema": model.schema_identifier}
     with engine.connect() as conn:
         previous = registry.get_layer(conn, spec.id).current_version if _exists(
             conn, spec.id) else None
-    result = _load(engine, spec, source, digest, extra,
-                   _notes(chosen, left_out), strict, progress)
+    try:
+        result = _load(engine, spec, source, digest, extra,
+                       _notes(chosen, left_out), strict, progress)
+    except BaseException:
+        union.close()
+        raise
+    footprint = union.result()
+    keep_footprint(engine, spec.id, result.version,
+                   footprint if _rows_as_computed(result, source) else None,
+                   result.storage_srid, union.elements)
     change: ChangeSet | None
     if previous is None:
         change = first = _first_version(result, elements, failed)
@@ -127,6 +136,14 @@ def ingest_ifc(engine: Engine, spec: LayerSpec, path: Path | str, *, models_dir:
     return BimLoadResult(load=result, placement=chosen, schema=str(model.schema_identifier),
                          elements=result.feature_count, triangles=source.triangle_count,
                          failed=failed, change=change, buildings=link_buildings(engine, spec.id))
+
+
+def _rows_as_computed(result: LoadResult, source: IfcSource) -> bool:
+    """Whether the stored rows are the footprints the source computed: none repaired or
+    rejected by the loader, none reprojected (the union of reprojected rows differs from
+    the reprojected union by rounding)."""
+    return (result.feature_count == source.rows and result.quality.repaired == 0
+            and result.storage_srid == source.placement.srid)
 
 
 def _exists(conn: Any, layer_id: str) -> bool:
@@ -232,7 +249,7 @@ def _reporter(tracker: QualityTracker, label: str, also: Any) -> Any:
     return report
 
 
-def _first_version(result: LoadResult, elements: dict[str, ElementInfo], failed: list[str]
+def _first_version(result: LoadResult, elements: ElementAttributes, failed: list[str]
                    ) -> ChangeSet:
     """A layer's first version adds every loaded element: no comparison to run."""
     loaded = sorted(set(elements) - set(failed))
@@ -277,7 +294,7 @@ def model_meshes(path: Path, threads: int) -> Iterator[tuple[ElementMesh, Elemen
     """Each element's mesh and attributes from a model file (for tiles)."""
     model = open_model(path)
     products = element_products(model)
-    elements = {info.global_id: info for info in read_elements(products)}
+    elements = ElementAttributes(products)
     for mesh in iterate_meshes(model, products, threads):
         info = elements.get(mesh.global_id)
         if info is not None:

@@ -29,7 +29,7 @@ from gis.city.points import LidarFile, read_window
 from gis.errors import HeightsError, InvalidLayerSpec
 from gis.geodesy import transformer
 from gis.lidar import sql as lidar_sql
-from gis.lidar.source import is_url
+from gis.lidar.source import is_url, task_options
 from gis.workers import process_pool
 
 Progress = Callable[[int], None]
@@ -99,7 +99,7 @@ def _owner_file(centres: NDArray[np.float64], files: list[LidarFile]) -> NDArray
 def _measure_block(wkb: list[bytes], files: list[LidarFile],
                    window: tuple[float, float, float, float],
                    params: HeightParameters,
-                   storage_options: dict[str, Any] | None = None) -> Heights:
+                   storage_options: Mapping[str, Any] | None = None) -> Heights:
     """One block of footprints with the points of its window (runs in a worker process)."""
     geometries = np.asarray(shapely.from_wkb(wkb), dtype=object)
     return derive_heights(geometries, read_window(files, window, storage_options), params)
@@ -133,9 +133,10 @@ def measure(
 
     Tasks run on ``executor`` (local processes by default; any `concurrent.futures`
     executor, e.g. a Dask client's, works the same); LiDAR files that are URLs are read
-    with ``storage_options`` (fsspec), handed to each task as a plain dict.
+    with ``storage_options`` (fsspec), handed to each task as
+    `gis.lidar.source.task_options` makes them (on a cluster, a reference to them).
     """
-    options = dict(storage_options or {})
+    options = task_options(storage_options, executor)
     result = Heights.empty(len(geometries))
     result.flag = ["no_lidar"] * len(geometries)
     result.method = ["lidar"] * len(geometries)

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol, runtime_checkable
 
 from gis.errors import IngestError
 
@@ -30,6 +30,27 @@ def is_url(source: str | Path) -> bool:
     """True for a remote fsspec URL (``s3://...``), False for a local path or ``file://``."""
     text = str(source)
     return bool(URL.match(text)) and not text.lower().startswith("file://")
+
+
+@runtime_checkable
+class SharesOptions(Protocol):
+    """An executor that hands storage options to its workers apart from the tasks
+    (`tiles.engine.cluster.DaskExecutor`): tasks then carry a reference, not the secret."""
+
+    def share_options(self, options: Mapping[str, Any]) -> Mapping[str, Any]: ...
+
+
+def task_options(options: Mapping[str, Any] | None, executor: object | None
+                 ) -> Mapping[str, Any]:
+    """The storage options tasks submitted to ``executor`` carry.
+
+    A cluster's scheduler keeps every task's arguments (its logs and dashboard show them) and
+    sends them to any worker, so an executor that can share the options beforehand gets them
+    once and the tasks carry its token; the local process pools get a plain copy, as always.
+    """
+    if options and isinstance(executor, SharesOptions):
+        return executor.share_options(options)
+    return dict(options or {})
 
 
 @dataclass(frozen=True)

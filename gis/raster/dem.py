@@ -28,7 +28,7 @@ from scipy import ndimage, sparse
 from scipy.sparse.linalg import spsolve
 
 from gis.errors import IngestError
-from gis.lidar.source import open_source
+from gis.lidar.source import open_source, task_options
 
 Product = Literal["dtm", "dsm"]
 GROUND = 2
@@ -258,8 +258,9 @@ def grid_files(tasks: Sequence[FileTask], grid: GridSpec, product: Product, *,
 def _grid_on(executor: Executor, tasks: Sequence[FileTask], grid: GridSpec, product: Product,
              storage_options: Mapping[str, Any] | None, mosaic: Mosaic,
              progress: Callable[[int], None] | None) -> None:
-    futures = [executor.submit(file_sums_task, task, grid, product,
-                               dict(storage_options or {})) for task in tasks]
+    options = task_options(storage_options, executor)
+    futures = [executor.submit(file_sums_task, task, grid, product, options)
+               for task in tasks]
     order = {future: index for index, future in enumerate(futures)}
     ready: dict[int, PointSums] = {}
     merged = 0

@@ -33,7 +33,7 @@ def _format(data: bytes) -> tuple[str, str]:
     for magic, kind in MAGIC.items():
         if data.startswith(magic):
             return kind
-    raise ReportError("photo: only JPEG and PNG images are accepted")
+    raise ReportError("photo: only JPEG and PNG images are accepted", "photo")
 
 
 def _degrees(value: Any, ref: Any) -> float:
@@ -58,17 +58,17 @@ def exif_position(image: Image.Image) -> tuple[float, float] | None:
 def clean_photo(data: bytes, max_bytes: int, max_pixels: int, use_position: bool) -> CleanPhoto:
     """The photo re-encoded from its pixels (no metadata), with its position if consented."""
     if len(data) > max_bytes:
-        raise ReportError(f"photo: at most {max_bytes} bytes")
+        raise ReportError(f"photo: at most {max_bytes} bytes", "photo")
     kind, media_type = _format(data)
     try:
         with Image.open(io.BytesIO(data), formats=[kind]) as image:
             if image.width * image.height > max_pixels:
-                raise ReportError(f"photo: at most {max_pixels} pixels")
+                raise ReportError(f"photo: at most {max_pixels} pixels", "photo")
             position = exif_position(image) if use_position else None
             image.load()
             pixels = ImageOps.exif_transpose(image)  # keep it upright once EXIF is gone
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
-        raise ReportError(f"photo: not a readable {kind} image") from None
+        raise ReportError(f"photo: not a readable {kind} image", "photo") from None
     if kind == "JPEG" and pixels.mode not in ("RGB", "L"):
         pixels = pixels.convert("RGB")
     out = io.BytesIO()

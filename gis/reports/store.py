@@ -123,12 +123,13 @@ def submit(conn: Connection, layer: Layer, config: ReportsConfig, report: NewRep
     """Store a report (and its cleaned photo); returns its number."""
     if report.category not in config.categories:
         raise ReportError(f"category: {report.category!r} is not one of "
-                          f"{', '.join(config.categories)}")
+                          f"{', '.join(config.categories)}", "category")
     if not (-180 <= report.lon <= 180 and -90 <= report.lat <= 90):
-        raise ReportError("location: longitude and latitude in degrees (WGS 84) expected")
+        raise ReportError("location: longitude and latitude in degrees (WGS 84) expected",
+                          "location")
     if not config.covers(report.lon, report.lat):
         raise ReportError("location: outside the commune's area; a report must be on its "
-                          "territory")
+                          "territory", "area")
     feature = {"type": "Feature",
                "geometry": {"type": "Point", "coordinates": [report.lon, report.lat]},
                "properties": {"category": report.category, "status": "new",
@@ -219,10 +220,11 @@ def locate(conn: Connection, layer: Layer, field: str, value: str) -> tuple[floa
     """(lon, lat) of the place the citizen typed, read from what the public may see of the
     commune's layer (its published view): a report never reveals more than the portal."""
     if field not in published_columns(conn, layer.table):
-        raise ReportError(f"{field!r} is not a published field of layer {layer.id!r}")
+        raise ReportError(f"{field!r} is not a published field of layer {layer.id!r}",
+                          "parcel")
     rows = _rows(conn, q.locate(layer.table, field), {"value": value})
     if not rows:
-        raise ReportError(f"parcel: nothing called {value!r} in {layer.id}")
+        raise ReportError(f"parcel: nothing called {value!r} in {layer.id}", "parcel")
     return float(rows[0][0]), float(rows[0][1])
 
 

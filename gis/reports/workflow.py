@@ -28,7 +28,8 @@ def as_status(value: str) -> Status:
     for status in STATUSES:
         if status == normal:
             return status
-    raise ReportError(f"status: {value!r} is not one of {', '.join(STATUSES)}")
+    raise ReportError(f"status: {value!r} is not one of {', '.join(STATUSES)}",
+                      "status")
 
 
 def check_transition(current: Status, target: Status) -> None:

@@ -4,6 +4,7 @@ downloads QGIS opens by URL: built from the real Delft AHN3 block, served by the
 from __future__ import annotations
 
 import math
+import re
 import shutil
 import subprocess
 import threading
@@ -12,6 +13,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyogrio
@@ -22,7 +24,7 @@ from fastapi.testclient import TestClient
 from lidar_support import DELFT, lidar_spec
 from ogc_support import free_port
 from rasterio.io import MemoryFile
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 
 from gis import access
 from gis.geodesy import transformer
@@ -30,6 +32,7 @@ from gis.lidar.crs import parse_given_crs
 from gis.lidar.ingest import ingest_lidar
 from gis.raster.build import build_dem
 from tiles.raster.render import TileIndex, read_height_above_ground
+from twin.api.raster_tiles import RasterRows
 from twin.app import create_app
 from twin.settings import Settings
 
@@ -205,3 +208,31 @@ def test_gdal_opens_the_cog_by_url(site: Site, tmp_path: Path) -> None:
     assert answer.returncode == 0, answer.stderr
     assert '"LAYOUT":"COG"' in answer.stdout.replace(" ", "")
     assert "STATISTICS_MEAN" in answer.stdout
+
+
+def test_one_raster_row_read_per_layer_version(site: Site, engine: Engine) -> None:
+    """Map tiles read a layer's ``twin.raster`` row once per registry stamp: many tiles,
+    one read each for the DTM and its DSM sibling; a rebuild (a new version) is read again."""
+    app: Any = site.client.app
+    app.state.raster_rows = RasterRows()  # other tests of the module filled it
+    reads: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if re.search(r"FROM twin\.raster\b", statement):
+            reads.append(statement)
+
+    layer = f"{site.lidar}_dtm"
+    tiles = [TileIndex(site.tile.z, site.tile.x + dx, site.tile.y + dy)
+             for dx in (-1, 0, 1) for dy in (-1, 0, 1)]
+    event.listen(app.state.engine, "before_cursor_execute", count)
+    try:
+        first = [site.client.get(_url(layer, tile, "hillshade")) for tile in tiles]
+        assert [r.status_code for r in first] == [200] * len(tiles)
+        assert len(reads) == 2  # the DTM's row and its DSM sibling's (height style)
+        build_dem(engine, site.lidar, "dtm", 2.0, site.settings.data_dir.resolve() / "rasters")
+        again = [site.client.get(_url(layer, tile, "hillshade")) for tile in tiles[:3]]
+        assert [r.status_code for r in again] == [200] * 3
+        assert len(reads) == 3  # the rebuilt DTM's row, read once; the DSM's is unchanged
+    finally:
+        event.remove(app.state.engine, "before_cursor_execute", count)
+    assert again[0].headers["etag"] != first[0].headers["etag"]

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from ingest_support import spec
+from sensor_support import NO2, thing
 from sqlalchemy import Engine
 
 from gis import access, registry
@@ -37,26 +38,9 @@ class Site:
 
 def _thing(name: str, lon: float, lat: float, values: list[float], layer: str | None = None
            ) -> dict[str, Any]:
-    properties = {"layer": layer} if layer else {}
-    return {
-        "name": name, "description": "air quality", "properties": properties,
-        "Locations": [{"name": name, "description": "mast", "encodingType":
-                       "application/geo+json",
-                       "location": {"type": "Point", "coordinates": [lon, lat]}}],
-        "Datastreams": [{
-            "name": f"{name} NO2", "description": "hourly NO2",
-            "observationType": "http://www.opengis.net/def/observationType/OGC-OM/2.0/"
-                               "OM_Measurement",
-            "unitOfMeasurement": {"name": "microgram per cubic metre", "symbol": "µg/m³",
-                                  "definition": "http://unitsofmeasure.org/ucum.html"},
-            "Sensor": {"name": "NO2 cell", "description": "electrochemical",
-                       "encodingType": "application/pdf", "metadata": "https://x/no2.pdf"},
-            "ObservedProperty": {"name": "NO2", "description": "nitrogen dioxide",
-                                 "definition": "http://vocab.nerc.ac.uk/NO2/"},
-            "Observations": [{"phenomenonTime": f"2026-11-20T{h:02d}:00:00Z", "result": v}
-                             for h, v in enumerate(values)],
-        }],
-    }
+    return thing(name, "air quality", lon, lat, NO2,
+                 [(f"2026-11-20T{h:02d}:00:00Z", v) for h, v in enumerate(values)],
+                 layer=layer)
 
 
 @pytest.fixture(scope="module")

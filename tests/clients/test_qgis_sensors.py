@@ -15,6 +15,7 @@ import httpx
 import pytest
 from ingest_support import spec
 from ogc_support import running_server
+from sensor_support import TRAFFIC, thing
 from sqlalchemy import Engine
 from test_qgis_ogc import _probe, qgis_python  # noqa: F401  (the fixture)
 
@@ -25,26 +26,9 @@ pytestmark = pytest.mark.clients
 
 def _thing(name: str, lon: float, lat: float, value: float, layer: str | None = None
            ) -> dict[str, object]:
-    return {
-        "name": name, "description": "traffic counter",
-        "properties": {"layer": layer} if layer else {},
-        "Locations": [{"name": name, "description": "pole", "encodingType":
-                       "application/geo+json",
-                       "location": {"type": "Point", "coordinates": [lon, lat]}}],
-        "Datastreams": [{
-            "name": f"{name} vehicles", "description": "vehicles per hour",
-            "observationType": "http://www.opengis.net/def/observationType/OGC-OM/2.0/"
-                               "OM_CountObservation",
-            "unitOfMeasurement": {"name": "vehicles per hour", "symbol": "veh/h",
-                                  "definition": "http://unitsofmeasure.org/ucum.html"},
-            "Sensor": {"name": "loop", "description": "induction loop",
-                       "encodingType": "application/pdf", "metadata": "https://x/loop.pdf"},
-            "ObservedProperty": {"name": "traffic", "description": "vehicles",
-                                 "definition": "http://example.org/traffic"},
-            "Observations": [{"phenomenonTime": "2026-11-30T07:00:00Z", "result": value - 1},
-                             {"phenomenonTime": "2026-11-30T08:00:00Z", "result": value}],
-        }],
-    }
+    return thing(name, "traffic counter", lon, lat, TRAFFIC,
+                 [("2026-11-30T07:00:00Z", value - 1), ("2026-11-30T08:00:00Z", value)],
+                 location="pole", layer=layer)
 
 
 def test_qgis_loads_the_live_sensors_layer(qgis_python: str, engine: Engine,  # noqa: F811

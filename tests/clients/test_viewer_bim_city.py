@@ -1,6 +1,7 @@
 """The viewer hides the city's LOD1 block of a building while its BIM model is shown (issue
 17, item 4), in a real headless Chromium: the block's 3D Tiles feature is hidden by the
-style while the BIM layer is on and shown again when it is switched off."""
+style while the BIM layer is on and shown again when it is switched off; restyling the
+buildings then colours the others and keeps it hidden."""
 
 from __future__ import annotations
 
@@ -104,6 +105,28 @@ def _drawn(page: Any, city: str, feature_id: str, shown: bool) -> list[bool]:
     return states
 
 
+#: whether each loaded copy of the city feature ``id`` is drawn shown and red
+FEATURE_RED = FEATURE_SHOWN.replace(
+    "found.push(feature.show)",
+    "found.push(feature.show && feature.color.red === 1 && feature.color.green === 0)")
+
+
+def _red(page: Any, city: str, feature_id: str) -> list[bool]:
+    """Each loaded copy of the feature: shown in red, once the style reached it (waited
+    for, redrawing, as `_drawn`)."""
+    waiting = f"""() => {{
+        window.twin.redraw();
+        const states = ({FEATURE_RED})([{city!r}, {feature_id!r}]);
+        return states.length > 0 && states.every(Boolean);
+    }}"""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(waiting, timeout=60_000, polling=250)
+    states: list[bool] = page.evaluate(FEATURE_RED, [city, feature_id])
+    return states
+
+
 def test_the_city_block_is_hidden_while_its_bim_is_shown(site: Site, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -137,6 +160,12 @@ def test_the_city_block_is_hidden_while_its_bim_is_shown(site: Site, tmp_path: P
             page.click(f"#layer-{site.bim}")  # and on again
             _frames(page)
             shown_again = _drawn(page, site.city, site.replaced, shown=False)
+            # the buildings restyled while the BIM is on: the colour is taken, the hidden
+            # building stays hidden
+            page.evaluate("(c) => window.twin.bim.setStyle(c, {color: \"color('red')\"})",
+                          site.city)
+            neighbour_red = _red(page, site.city, site.neighbour)
+            restyled_hidden = _drawn(page, site.city, site.replaced, shown=False)
         finally:
             context.close()
     assert shown_with_bim
@@ -148,4 +177,8 @@ def test_the_city_block_is_hidden_while_its_bim_is_shown(site: Site, tmp_path: P
     assert all(shown_without_bim)
     assert shown_again
     assert not any(shown_again)
+    assert neighbour_red
+    assert all(neighbour_red)
+    assert restyled_hidden
+    assert not any(restyled_hidden)
     assert errors == []

@@ -20,6 +20,7 @@ import pytest
 from cesium_support import CHROMIUM, CHROMIUM_ARGS, page_and_app, require_chromium
 from db_support import migrated_database, running_cluster
 from fastapi import FastAPI
+from sensor_support import TEMPERATURE, thing
 
 from gis import access
 from gis.db import make_engine
@@ -45,24 +46,8 @@ def sensors_database() -> Iterator[tuple[str, str]]:
 
 
 def _thing(name: str) -> dict[str, Any]:
-    return {
-        "name": name, "description": "weather mast on the market square", "properties": {},
-        "Locations": [{"name": name, "description": "mast", "encodingType":
-                       "application/geo+json",
-                       "location": {"type": "Point", "coordinates": [LON, LAT]}}],
-        "Datastreams": [{
-            "name": f"{name} air temperature", "description": "every 10 minutes",
-            "observationType": "http://www.opengis.net/def/observationType/OGC-OM/2.0/"
-                               "OM_Measurement",
-            "unitOfMeasurement": {"name": "degree Celsius", "symbol": "°C",
-                                  "definition": "http://unitsofmeasure.org/ucum.html#para-30"},
-            "Sensor": {"name": "PT100", "description": "thermometer", "encodingType":
-                       "application/pdf", "metadata": "https://x/pt100.pdf"},
-            "ObservedProperty": {"name": "air temperature", "description": "2 m above ground",
-                                 "definition": "https://x/air-temperature"},
-            "Observations": [{"phenomenonTime": _now(), "result": 7.25}],
-        }],
-    }
+    return thing(name, "weather mast on the market square", LON, LAT, TEMPERATURE,
+                 [(_now(), 7.25)])
 
 
 def _now() -> str:

@@ -79,3 +79,16 @@ def test_cli_publishes_the_tileset_to_object_storage(
     for uri in uris:
         with urllib.request.urlopen(f"{base}/{uri}") as response:
             assert response.read() == (local / uri).read_bytes()
+
+    # a root over blocks (`twin build blocks`): published after the blocks, beside them,
+    # and removing none of their objects
+    rooted = runner.invoke(app, ["build", "blocks", "region", layer,
+                                 "--publish", f"s3://{BUCKET}/tiles"])
+    assert rooted.exit_code == 0, rooted.output
+    assert sorted(name.removeprefix(f"{BUCKET}/tiles/{layer}/")
+                  for name in fs.find(f"{BUCKET}/tiles/{layer}")) == files
+    with urllib.request.urlopen(f"{s3['endpoint_url']}/{BUCKET}/tiles/tileset.json") as response:
+        root = json.loads(response.read())
+    assert [child["content"]["uri"] for child in root["root"]["children"]] == [
+        f"{layer}/tileset.json"]
+    assert root["root"]["children"][0]["geometricError"] == document["geometricError"]

@@ -8,14 +8,13 @@ a valid tileset.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 import laspy
 import numpy as np
-import pyproj
 import pytest
+from lidar_support import CRS, sources, write_tile
 from scipy.spatial import cKDTree
 from tileset_checks import content_files, decode, schema_errors, semantic_errors
 
@@ -25,36 +24,6 @@ from tiles.pointcloud.build import BuildResult, build_pointcloud, sources_from_h
 from tiles.pointcloud.cells import node_name
 from tiles.pointcloud.partition import PointSource
 from tiles.pointcloud.state import read_state, state_dir
-
-CRS = "EPSG:28992+5709"
-SIDE = 200.0
-ORIGIN = (84000.0, 446000.0)
-
-
-def write_tile(path: Path, column: int, row: int, points: int = 40_000, seed: int = 0) -> Path:
-    """A LiDAR-like tile (ground, roofs) at grid place (column, row), in RD New + NAP."""
-    rng = np.random.default_rng(seed * 100 + column * 10 + row)
-    header = laspy.LasHeader(point_format=6, version="1.4")
-    header.scales = np.array([0.001, 0.001, 0.001])
-    header.offsets = np.array([ORIGIN[0], ORIGIN[1], 0.0])
-    header.add_crs(pyproj.CRS.from_user_input("EPSG:7415"))
-    las = laspy.LasData(header)
-    x = ORIGIN[0] + column * SIDE + rng.uniform(0, SIDE, points)
-    y = ORIGIN[1] + row * SIDE + rng.uniform(0, SIDE, points)
-    roof = ((x % 40) < 15) & ((y % 40) < 12)
-    las.x, las.y = x, y
-    las.z = np.where(roof, 9.0, 0.0) + rng.uniform(-0.2, 0.2, points)
-    las.classification = np.where(roof, 6, 2).astype(np.uint8)
-    las.intensity = rng.integers(0, 4000, points).astype(np.uint16)
-    las.write(path)
-    return path
-
-
-def sources(paths: list[Path]) -> list[PointSource]:
-    """Sources with their checksums, as the LiDAR index gives them."""
-    return [PointSource(s.path, s.crs, s.point_count, s.bounds, s.rgb_divisor,
-                        hashlib.sha256(Path(s.path).read_bytes()).hexdigest())
-            for s in sources_from_headers(paths, CRS)]
 
 
 @pytest.fixture(autouse=True)

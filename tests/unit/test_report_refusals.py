@@ -35,3 +35,28 @@ def test_every_reason_in_every_language() -> None:
         assert set(texts) == set(LANGUAGES), key
         assert all(text.strip() for text in texts.values()), key
     assert set(INPUTS) <= set(REASONS)
+
+
+@pytest.mark.parametrize(("message", "field", "reason"), [
+    # the prefix parser read these as "other": the message does not start with its field
+    ("'ref' is not a published field of layer 'parcels'", "parcel", "parcel"),
+    ("at most 65536 bytes of JSON (photos: multipart)", "size", "size"),
+    # the field wins over a misleading prefix
+    ("location: outside the commune's area; a report must be on its territory", "area",
+     "area"),
+    ("description: text expected", "description", "description"),
+])
+def test_refusal_uses_the_errors_field(message: str, field: str, reason: str) -> None:
+    assert refusal(message, 400, field).reason == reason
+    assert refusal(message, 429, field).reason == "rate"
+
+
+def test_fields_are_set_where_raised() -> None:
+    """The store's and the API's errors carry the field the form marks."""
+    from gis.errors import ReportError
+    from gis.reports.photos import clean_photo
+
+    with pytest.raises(ReportError) as caught:
+        clean_photo(b"not an image", 1000, 1000, use_position=False)
+    assert caught.value.field == "photo"
+    assert refusal(str(caught.value), 400, caught.value.field).input_id == "rp-photo"

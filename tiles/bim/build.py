@@ -29,7 +29,7 @@ from gis.bim.georef import PLACEMENT_FLAGS, Placement
 from gis.bim.spill import SpillReader
 from gis.bim.store import stored_model
 from gis.errors import GeodesyError
-from gis.geodesy import GEOID_GRIDS, transformer
+from gis.geodesy import GEOID_GRIDS, Box, transformer
 from tiles.bim.content import (
     ContentResult,
     ElementTriangles,
@@ -56,6 +56,9 @@ ROOT_MAX_ELEMENTS = 3000
 #: geometricError of a tile per metre of its side (as the building tiles)
 ERROR_PER_METRE = 0.1
 MAX_DEPTH = 12
+#: metres around the elements' centres that the transformation to ECEF is chosen for
+#: (`gis.geodesy.transformer`'s ``within``: PROJ's search for it then costs nothing)
+WITHIN_MARGIN = 500.0
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ class TileTask:
     instance_min: int
     path: Path
     members: list[int]
+    within: Box | None = None  # the model's plan box, in the placement's CRS
 
 
 def write_tile(task: TileTask) -> ContentResult:
@@ -109,11 +113,8 @@ def write_tile(task: TileTask) -> ContentResult:
     spill = SpillReader.open(task.spill)
     if spill is None:
         raise BuildInputError(f"{task.label}: its spilled geometry at {task.spill} is gone")
-    try:
-        to_ecef = transformer(task.placement.compound_crs, "EPSG:4978")
-    except GeodesyError as exc:
-        raise BuildInputError(str(exc)) from exc
-    placer = EcefPlacer(task.placement, to_ecef, task.label)
+    placer = EcefPlacer(task.placement, _to_ecef(task.placement.compound_crs, task.within),
+                        task.label)
     elements, geometries = placed_elements(spill, task.members)
     uses = Counter(e.key for e in elements)
     shared = {key for key, count in uses.items()
@@ -132,6 +133,20 @@ def write_tile(task: TileTask) -> ContentResult:
             vertices=geometry.vertices, faces=geometry.faces, colours=geometry.colours,
             linear=linear, translation=origin, attributes=[e.attributes for e in instances]))
     return write_content(task.path, triangles, groups)
+
+
+def _to_ecef(crs: str, within: Box | None) -> Any:
+    try:
+        return transformer(crs, "EPSG:4978", within=within)
+    except GeodesyError as exc:
+        raise BuildInputError(str(exc)) from exc
+
+
+def _plan_box(centres: np.ndarray) -> Box | None:
+    if not len(centres):
+        return None
+    low, high = centres.min(axis=0) - WITHIN_MARGIN, centres.max(axis=0) + WITHIN_MARGIN
+    return (float(low[0]), float(low[1]), float(high[0]), float(high[1]))
 
 
 def _partition(centres: np.ndarray, members: list[int], max_elements: int) -> _Node:
@@ -262,20 +277,19 @@ def build_bim_tileset(model: Path, placement: Placement, target: Path, *, thread
     (its tiles as ``executor``'s tasks when one is given: a Dask cluster)."""
     started = time.perf_counter()
     crs = geoid_checked(placement)
-    try:
-        transformer(crs, "EPSG:4978")
-    except GeodesyError as exc:
-        raise BuildInputError(str(exc)) from exc
     with model_geometry(model, threads) as spill:
         if not spill.elements:
             raise BuildInputError(f"{model.name}: no element has geometry")
         index = ModelIndex.of(spill, placement)
+        within = _plan_box(index.centres)
+        _to_ecef(crs, within)  # a CRS PROJ cannot take to ECEF fails before any tile
         shell = [i for i, c in enumerate(index.classes) if c in SHELL_CLASSES]
         rest = [i for i, c in enumerate(index.classes) if c not in SHELL_CLASSES]
         plan = _plan(shell, rest, index.centres, max_elements)
         with atomic_folder(target, "bim") as staging:
             tasks = [TileTask(spill.folder, placement, model.name, instance_min,
-                              staging / name, members) for name, members in plan.contents()]
+                              staging / name, members, within)
+                     for name, members in plan.contents()]
             results = _run(tasks, staging, executor, progress)
             root = _root_tile(plan, results, index.centres)
             geometric_error = float(root["geometricError"]) * 2 + 1.0

@@ -4,13 +4,16 @@ The building's outside as far as the model tells it without solid operations: th
 of its shell and opening elements (walls, slabs, roofs, curtain walls, doors, windows...)
 as an LoD 3 MultiSurface with semantics by IFC class (WallSurface, RoofSurface,
 FloorSurface, Door, Window), interior faces included -- extracting the exterior needs a
-boolean union of the elements, which is not done. Coordinates in the placement's
+boolean union of the elements, which is not done. The surfaces are read from the geometry
+the ingest spilled (`gis.bim.spill`), as the tile build does: the model is not parsed nor
+triangulated again. Coordinates in the placement's
 (compound) CRS, integers with a millimetre ``transform`` as the city's export
 (`tiles.buildings.cityjson`); the object's attributes name the model and its placement.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +23,8 @@ from sqlalchemy import Engine
 
 from gis.bim.buildings import bims_of_building
 from gis.bim.georef import Placement
-from gis.bim.store import model_meshes, stored_model
+from gis.bim.spill import SpilledGeometry, SpillReader, geometry_folder
+from gis.bim.store import stored_model
 from gis.geodesy import transformer
 from tiles.buildings.cityjson import SCALE, reference_system
 from tiles.errors import BuildInputError
@@ -37,26 +41,69 @@ SURFACES: dict[str, str | None] = {
 SEMANTIC_TYPES = ["WallSurface", "RoofSurface", "FloorSurface", "Door", "Window"]
 
 
+def spilled_surfaces(spill: SpillReader) -> Iterator[tuple[str, NDArray[np.float64],
+                                                           NDArray[np.uint32]]]:
+    """(IFC class, model-frame vertices, faces) of each exported element, read from the
+    ingest's spilled geometry: a shared geometry moved by the element's matrix exactly as
+    the iterator did (`gis.bim.meshes.mesh_of`), so the coordinates are the same."""
+    codes = spill.element_class()
+    wanted = [i for i in range(spill.elements) if spill.classes[int(codes[i])] in SURFACES]
+    geometry_of, shared = spill.element_geometry(), spill.element_shared()
+    geometries: dict[int, SpilledGeometry] = {}
+    for element, matrix in zip(wanted, spill.matrices(wanted), strict=True):
+        index = int(geometry_of[element])
+        geometry = geometries.get(index) or geometries.setdefault(index, spill.geometry(index))
+        vertices = geometry.vertices
+        if shared[element]:
+            vertices = vertices @ matrix[:3, :3].T + matrix[:3, 3]
+        yield spill.classes[int(codes[element])], vertices, geometry.faces
+
+
+def _spill_of(model: Path, building_id: str) -> SpillReader:
+    """The geometry the ingest kept beside ``model``; an old version ingested before the
+    spill existed (or by another IfcOpenShell) has none and must be loaded again."""
+    spill = SpillReader.open(geometry_folder(model))
+    if spill is None:
+        raise BuildInputError(
+            f"{building_id}: the model {model.name} has no spilled geometry at "
+            f"{geometry_folder(model)} (ingested before it was kept, or by another "
+            f"IfcOpenShell): load it again with `twin ingest ifc` and export again")
+    return spill
+
+
 def bim_building(model: Path, placement: Placement, building_id: str, threads: int = 2,
                  attributes: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The CityJSON 2.0 document of the model's building (one CityObject)."""
+    """The CityJSON 2.0 document of the model's building (one CityObject), from the
+    geometry its ingest spilled (`gis.bim.spill`): no IFC parsing nor triangulation.
+    ``threads`` is kept for callers; reading the spill needs none."""
+    del threads
+    return building_document(spilled_surfaces(_spill_of(model, building_id)), placement,
+                             building_id, model.name, attributes)
+
+
+def building_document(surfaces_of: Iterable[tuple[str, NDArray[np.float64],
+                                                   NDArray[np.uint32]]],
+                      placement: Placement, building_id: str, source: str,
+                      attributes: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The document of the elements ``surfaces_of`` yields ((IFC class, model-frame
+    vertices, faces), as `spilled_surfaces`), placed by ``placement``."""
     chunks: list[NDArray[np.float64]] = []
     surfaces: list[list[list[int]]] = []
     values: list[int | None] = []
     count = 0
-    for mesh, info in model_meshes(model, threads):
-        if info.ifc_class not in SURFACES:
+    for ifc_class, vertices, faces in surfaces_of:
+        if ifc_class not in SURFACES:
             continue
-        placed = placement.apply(mesh.vertices)
+        placed = placement.apply(vertices)
         chunks.append(placed)
-        semantic = SURFACES[info.ifc_class]
+        semantic = SURFACES[ifc_class]
         index = SEMANTIC_TYPES.index(semantic) if semantic else None
-        for face in mesh.faces.astype(np.int64) + count:
+        for face in faces.astype(np.int64) + count:
             surfaces.append([[int(v) for v in face]])
             values.append(index)
         count += len(placed)
     if not chunks:
-        raise BuildInputError(f"{model.name}: no wall, slab, roof, door or window to export")
+        raise BuildInputError(f"{source}: no wall, slab, roof, door or window to export")
     xyz = np.concatenate(chunks)
     origin = np.floor(xyz.min(axis=0))
     unique, mapping = np.unique(np.round((xyz - origin) / SCALE).astype(np.int64), axis=0,
@@ -74,7 +121,7 @@ def bim_building(model: Path, placement: Placement, building_id: str, threads: i
                                             *(float(v) for v in high)]},
         "CityObjects": {building_id: {
             "type": "Building",
-            "attributes": {"source": model.name, "placement": placement.method,
+            "attributes": {"source": source, "placement": placement.method,
                            **(attributes or {})},
             "geometry": [{
                 "type": "MultiSurface", "lod": "3",

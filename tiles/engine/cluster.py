@@ -17,22 +17,29 @@ builders take:
 The work folders (the tileset's staging folder and its state) must be at the same path on
 every worker: one machine, or a shared filesystem (NFS, Lustre) mounted alike. Object
 storage is for the finished product (`tiles.engine.storage`).
+
+No task carries a secret: the scheduler keeps every task's arguments (logs, dashboard) and
+sends them to any worker, so storage options reach the workers once, apart from the tasks
+(`DaskExecutor.share_options`, `tiles.engine.options`), and the tasks carry a token.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import importlib
 import logging
 import threading
-from collections.abc import Callable, Iterator, Sequence
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, ParamSpec, TypeVar
 
+from tiles.engine.options import SharedOptions, forget, register
 from tiles.errors import EngineUnavailable
 
 P = ParamSpec("P")
@@ -58,6 +65,7 @@ class DaskExecutor(Executor):
         self.retries = retries
         self._live: set[Any] = set()
         self._lock = threading.Lock()
+        self._shared: list[str] = []
 
     @property
     def lanes(self) -> int:
@@ -73,6 +81,28 @@ class DaskExecutor(Executor):
             self._live.add(task)
         task.add_done_callback(partial(self._finish, result))
         return result
+
+    def share_options(self, options: Mapping[str, Any]) -> Mapping[str, Any]:
+        """Register ``options`` on every worker (`tiles.engine.options`), present and
+        joining, and here; the tasks carry the returned token instead of the secret."""
+        from tiles.engine.options_plugin import StorageOptionsPlugin
+
+        token = f"storage-options-{uuid.uuid4().hex}"
+        register(token, options)
+        with self._lock:
+            self._shared.append(token)
+        self.client.register_plugin(StorageOptionsPlugin(token, options), name=token)
+        return SharedOptions(token)
+
+    def release_options(self) -> None:
+        """Unregister the shared options from the scheduler and the workers (their
+        plugin's teardown forgets them) and from here: the build is over."""
+        with self._lock:
+            tokens, self._shared = self._shared, []
+        for token in tokens:
+            forget(token)
+            with contextlib.suppress(OSError, ValueError):  # a cluster gone holds nothing
+                self.client.unregister_worker_plugin(token)
 
     def _finish(self, result: Future[Any], task: Any) -> None:
         try:
@@ -126,17 +156,33 @@ def _connect(scheduler: str, timeout: float) -> Any:
     return client
 
 
+#: Dask settings of the LocalCluster's workers (see `local_cluster_client`).
+QUIET_WORKERS: dict[str, object] = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "1s",
+    "distributed.admin.system-monitor.disk": False,
+    "distributed.admin.system-monitor.gil.enabled": False,  # gilknocker, when installed
+}
+
+
 def local_cluster_client(workers: int, **options: Any) -> Any:
     """A client of a new LocalCluster: ``workers`` spawned processes, one thread each
     (the tasks are CPU-bound numpy and LAZ decoding; threads would share one GIL's gaps).
 
-    Its workers run without Dask's statistical profiler: it samples the task thread's stack
-    every 10 ms under the GIL, for a dashboard this cluster does not have (the nannies hand
-    the setting to the worker processes they spawn)."""
+    Its workers' event loops stay quiet while the task thread computes (the nannies hand
+    these settings to the worker processes they spawn): no statistical profiler (it samples
+    the task thread's stack every 10 ms under the GIL, for a dashboard this cluster does not
+    have), no disk counters, no GIL-contention poller (every 1 ms when `gilknocker` is
+    installed), and the loop-blocked tick, the memory monitor and the system monitor every
+    second instead of every 20, 100 and 500 ms. Measured with a sampling profiler on a 30
+    M-point build, the worker's loop thread then holds the GIL half as often (29 samples
+    instead of 65 in 15 s)."""
     distributed = _distributed()
     import dask
 
-    with dask.config.set({"distributed.worker.profile.enabled": False}):
+    with dask.config.set(QUIET_WORKERS):
         cluster = distributed.LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
             silence_logs=logging.WARNING, **options)
@@ -201,6 +247,7 @@ def build_engine(scheduler: str | None = None, workers: int | None = None, *,
                      scheduler or f"local Dask cluster of {workers} workers")
     finally:
         executor.shutdown(cancel_futures=True)
+        executor.release_options()
         cluster = client.cluster if not scheduler else None
         client.close()
         if cluster is not None:

@@ -47,6 +47,7 @@ def publish_folder(folder: Path, url: str, options: Mapping[str, Any] | None = N
         files = _files(folder)
         names = {p.relative_to(folder).as_posix() for p in files}
         before = _existing(fs, root)
+        _make_folders(fs, root, {p.parent.relative_to(folder).as_posix() for p in files})
         for path in files:
             fs.put_file(str(path), f"{root}/{path.relative_to(folder).as_posix()}")
         stale = sorted(before - names)
@@ -57,9 +58,33 @@ def publish_folder(folder: Path, url: str, options: Mapping[str, Any] | None = N
     return Published(url, len(files), sum(p.stat().st_size for p in files), len(stale))
 
 
+def _make_folders(fs: Any, root: str, folders: set[str]) -> None:
+    """A folder target needs its folders made (object stores have none: keys are names)."""
+    protocols = (fs.protocol,) if isinstance(fs.protocol, str) else tuple(fs.protocol)
+    if "file" in protocols or "local" in protocols:
+        for name in sorted(folders):
+            fs.makedirs(f"{root}/{name}" if name != "." else root, exist_ok=True)
+
+
 def _existing(fs: Any, root: str) -> set[str]:
     """Names (relative to ``root``) of the objects already there."""
     if not fs.exists(root):
         return set()
     prefix = root.rstrip("/") + "/"
     return {str(name)[len(prefix):] for name in fs.find(root) if str(name).startswith(prefix)}
+
+
+def publish_entry(document: Path, url: str, options: Mapping[str, Any] | None = None) -> str:
+    """Copy one entry document to ``url``/tileset.json, and nothing else: a block index is
+    published after its blocks, and must not remove them as `publish_folder` removes what
+    its folder does not hold."""
+    import fsspec
+
+    target = f"{url.rstrip('/')}/{ENTRY}"
+    try:
+        fs, root = fsspec.core.url_to_fs(url.rstrip("/"), **dict(options or {}))
+        _make_folders(fs, root, {"."})
+        fs.put_file(str(document), f"{root}/{ENTRY}")
+    except (OSError, ValueError, ImportError) as exc:
+        raise StorageWriteError(f"cannot publish {document} to {target}: {exc}") from exc
+    return target

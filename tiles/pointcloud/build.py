@@ -35,6 +35,7 @@ import numpy as np
 
 from gis.errors import GisError
 from gis.lidar.crs import check_area, parse_given_crs
+from gis.lidar.source import task_options
 from tiles.core.ecef import LocalFrame, exact_ecef
 from tiles.core.swap import staging_dir, swap_in
 from tiles.core.tileset import write_tileset
@@ -282,7 +283,7 @@ class _Build:
                  state_staging: Path, pool: Executor, progress: Progress | None,
                  workers: int, storage_options: Mapping[str, Any] | None = None) -> None:
         self.sources = list(sources)
-        self.storage_options = dict(storage_options or {})
+        self.storage_options = task_options(storage_options, pool)
         self.out_dir = out_dir
         self.staging = staging
         self.state_staging = state_staging

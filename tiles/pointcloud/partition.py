@@ -51,7 +51,8 @@ class PartitionJob:
     fine_level: int
     cells_dir: str  # where the job writes its cell file
     job_id: int
-    storage_options: dict[str, Any] | None = None  # how to reach a URL source (fsspec)
+    #: how to reach a URL source (fsspec): on a cluster a reference, never the secret
+    storage_options: Mapping[str, Any] | None = None
 
 
 #: A run of one fine cell's records in a task's file: (job id, first record, record count).
@@ -161,7 +162,8 @@ def split_jobs(sources: Sequence[PointSource], sizes: Sequence[int],
                cells_dir: str, first_id: int = 0,
                storage_options: Mapping[str, Any] | None = None) -> Iterator[PartitionJob]:
     """Partition jobs: one per file, big files cut into point ranges of ``sizes`` points,
-    numbered from ``first_id``; URL sources get ``storage_options`` (a copy per job).
+    numbered from ``first_id``; URL sources get ``storage_options`` (as
+    `gis.lidar.source.task_options` made them for the build's executor).
 
     Lazy: a file's placement table (megabytes for a large tile) is made when its first job
     is, so only the files in flight hold one.
@@ -169,7 +171,7 @@ def split_jobs(sources: Sequence[PointSource], sizes: Sequence[int],
     job_id = first_id
     for source, size in zip(sources, sizes, strict=True):
         placement = placement_of(source)
-        options = dict(storage_options or {}) if "://" in source.path else None
+        options = storage_options if "://" in source.path else None
         for start in range(0, source.point_count, size):
             count = min(size, source.point_count - start)
             yield PartitionJob(source, start, count, placement, cube, fine_level, cells_dir,

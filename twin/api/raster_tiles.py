@@ -13,7 +13,8 @@ read answers 404 like an unknown one. Tiles are kept in a byte-bounded LRU (`Byt
 size of the vector-tile cache) keyed, like their strong ETag, by the files' identity (inode,
 size, modification time: a rebuild swaps a new file in), so a rebuilt model is never served
 from the cache and a revalidation is a 304 without reading the COG. An open layer's tiles
-are ``public``; a shared or closed one's ``private``.
+are ``public``; a shared or closed one's ``private``. The layer's ``twin.raster`` row is read
+once per registry stamp (`RasterRows`), not per tile.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from gis import registry
 from gis.access import decide
 from gis.errors import LayerNotFound
 from gis.model import Layer
-from gis.raster.index import raster_file
+from gis.raster.index import RasterFile, raster_file
 from gis.raster.ortho import ORTHO, ortho_path
 from tiles.raster import render
 from tiles.raster.render import Style, TileIndex
@@ -70,6 +71,46 @@ class MapSource:
         return tuple((s.st_ino, s.st_size, s.st_mtime_ns) for s in (f.stat() for f in files))
 
 
+class RasterRows:
+    """The ``twin.raster`` rows of the map-tile routes, kept by layer and registry stamp.
+
+    A page of the map asks for dozens of tiles at once; each needs the layer's row (and
+    its sibling's for the height style). A build writes the row in the transaction that
+    publishes the layer's new version (`gis.raster.build`, `gis.raster.ortho`), which moves
+    the stamp the catalogue polls (`current_version`, `updated_at`), so a row kept under
+    that stamp is the current one and a rebuild is read again on the next poll."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, tuple[tuple[Any, ...], RasterFile | None]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, conn: Any, layer: Layer) -> RasterFile | None:
+        stamp = (layer.current_version, layer.updated_at, layer.edit_seq)
+        with self._lock:
+            kept = self._rows.get(layer.id)
+        if kept is not None and kept[0] == stamp:
+            return kept[1]
+        row = raster_file(conn, layer.id)
+        with self._lock:
+            self._rows[layer.id] = (stamp, row)
+        return row
+
+
+def raster_rows(request: Request) -> RasterRows:
+    """The app's raster-row cache, made on first use."""
+    state = request.app.state
+    with _cache_lock:
+        rows: RasterRows | None = getattr(state, "raster_rows", None)
+        if rows is None:
+            rows = RasterRows()
+            state.raster_rows = rows
+    return rows
+
+
+def _row(conn: Any, layer: Layer, rows: RasterRows | None) -> RasterFile | None:
+    return rows.get(conn, layer) if rows is not None else raster_file(conn, layer.id)
+
+
 def _rasters_dir(settings: Settings) -> Path:
     return settings.data_dir.resolve() / "rasters"
 
@@ -87,18 +128,20 @@ def _readable(conn: Any, caller: Caller, layer_id: str,
 
 
 def map_source(conn: Any, settings: Settings, caller: Caller, layer_id: str,
-               registered: Mapping[str, Layer] | None = None) -> MapSource | None:
+               registered: Mapping[str, Layer] | None = None,
+               rows: RasterRows | None = None) -> MapSource | None:
     """The map source of a raster layer the caller may read, or None (unknown, invisible,
     not a raster, or nothing built yet). ``registered``: the layers as the OGC catalogue
-    polled them (`Catalog.registered`), so a tile costs no registry read; else read here."""
+    polled them (`Catalog.registered`), so a tile costs no registry read; else read here.
+    ``rows``: the raster rows kept under those layers' stamps (only with ``registered``)."""
     layer = _readable(conn, caller, layer_id, registered)
     if layer is None or layer.spec.kind != "raster":
         return None
-    row = raster_file(conn, layer_id)
+    row = _row(conn, layer, rows)
     if row is not None and row["product"] != ORTHO and Path(row["path"]).is_file():
         path = Path(row["path"])
         product = row["product"]
-        pair = _height_pair(conn, caller, layer, path, product, registered)
+        pair = _height_pair(conn, caller, layer, path, product, registered, rows)
         styles: tuple[Style, ...] = ("hillshade", "colour-relief") + (
             ("height",) if pair else ())
         return MapSource(layer, path, styles, pair, _scope(layer))
@@ -109,13 +152,14 @@ def map_source(conn: Any, settings: Settings, caller: Caller, layer_id: str,
 
 
 def _height_pair(conn: Any, caller: Caller, layer: Layer, path: Path, product: str,
-                 registered: Mapping[str, Layer] | None) -> tuple[Path, Path] | None:
+                 registered: Mapping[str, Layer] | None, rows: RasterRows | None
+                 ) -> tuple[Path, Path] | None:
     other = SIBLING.get(product)
     if other is None or not layer.id.endswith(f"_{product}"):
         return None
     sibling_id = layer.id.removesuffix(f"_{product}") + f"_{other}"
     sibling = _readable(conn, caller, sibling_id, registered)
-    row = raster_file(conn, sibling_id) if sibling is not None else None
+    row = _row(conn, sibling, rows) if sibling is not None else None
     if row is None or not Path(row["path"]).is_file():
         return None
     sibling_path = Path(row["path"])
@@ -131,7 +175,8 @@ def _scope(layer: Layer) -> Scope:
 def _source(request: Request, caller: Caller, layer_id: str) -> MapSource:
     registered = request.app.state.ogc.catalog.registered()
     with request.app.state.engine.connect() as conn:
-        source = map_source(conn, request.app.state.settings, caller, layer_id, registered)
+        source = map_source(conn, request.app.state.settings, caller, layer_id, registered,
+                            raster_rows(request))
     if source is None:
         raise DatasetNotFound()
     return source

@@ -18,6 +18,7 @@ COMMANDS: CommandTable = {
     "pointcloud": ("twin.cli.build_pointcloud", "pointcloud"),
     "bim": ("twin.cli.build_bim", "bim"),
     "terrain": ("twin.cli.build_terrain", "terrain"),
+    "blocks": ("twin.cli.build_blocks", "blocks"),
 }
 
 app = typer.Typer(help="Build derived products from the store.", no_args_is_help=True,

@@ -67,7 +67,7 @@ async def _fields(request: Request, state: ReportsState) -> tuple[dict[str, Any]
     limit = state.config.limits.photo_bytes + MAX_FIELDS
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise SubmissionRefused(f"at most {limit} bytes")
+        raise SubmissionRefused(f"at most {limit} bytes", "size")
     media = request.headers.get("content-type", "").split(";")[0].strip()
     if media in FORM_TYPES:
         form = await request.form(max_files=1, max_fields=20, max_part_size=MAX_FIELDS)
@@ -80,7 +80,8 @@ async def _fields(request: Request, state: ReportsState) -> tuple[dict[str, Any]
         return fields, photo or None, True
     body = await request.body()
     if len(body) > MAX_FIELDS:
-        raise SubmissionRefused(f"at most {MAX_FIELDS} bytes of JSON (photos: multipart)")
+        raise SubmissionRefused(f"at most {MAX_FIELDS} bytes of JSON (photos: multipart)",
+                               "size")
     try:
         data = json.loads(body)
     except ValueError:
@@ -94,13 +95,13 @@ def _text(fields: dict[str, Any], name: str, limit: int, required: bool) -> str 
     value = fields.get(name)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise SubmissionRefused(f"{name}: required")
+            raise SubmissionRefused(f"{name}: required", name)
         return None
     if not isinstance(value, str):
-        raise SubmissionRefused(f"{name}: text expected")
+        raise SubmissionRefused(f"{name}: text expected", name)
     value = CONTROL.sub("", value.strip())
     if len(value) > limit:
-        raise SubmissionRefused(f"{name}: at most {limit} characters")
+        raise SubmissionRefused(f"{name}: at most {limit} characters", name)
     return value
 
 
@@ -108,9 +109,9 @@ def _number(value: Any, name: str) -> float:
     try:
         number = float(str(value).strip().replace(",", "."))
     except ValueError:
-        raise SubmissionRefused(f"{name}: a number in degrees expected") from None
+        raise SubmissionRefused(f"{name}: a number in degrees expected", "location") from None
     if number != number or number in (float("inf"), float("-inf")):
-        raise SubmissionRefused(f"{name}: a number in degrees expected")
+        raise SubmissionRefused(f"{name}: a number in degrees expected", "location")
     return number
 
 
@@ -121,18 +122,18 @@ def _point(fields: dict[str, Any]) -> tuple[float, float] | None:
         try:
             geometry = json.loads(geometry)
         except ValueError:
-            raise SubmissionRefused("location: not GeoJSON") from None
+            raise SubmissionRefused("location: not GeoJSON", "location") from None
     if isinstance(geometry, dict):
         coordinates = geometry.get("coordinates")
         if geometry.get("type") != "Point" or not isinstance(coordinates, list) \
                 or len(coordinates) < 2:
-            raise SubmissionRefused("location: a GeoJSON Point expected")
+            raise SubmissionRefused("location: a GeoJSON Point expected", "location")
         return _number(coordinates[0], "location"), _number(coordinates[1], "location")
     lon, lat = fields.get("lon"), fields.get("lat")
     if lon in (None, "") and lat in (None, ""):
         return None
     if lon in (None, "") or lat in (None, ""):
-        raise SubmissionRefused("lon, lat: both are needed")
+        raise SubmissionRefused("lon, lat: both are needed", "location")
     return _number(lon, "lon"), _number(lat, "lat")
 
 
@@ -143,9 +144,10 @@ def _new_report(fields: dict[str, Any], photo: CleanPhoto | None, state: Reports
     email = _text(fields, "email", 200, required=False)
     if email is not None:
         if not EMAIL.match(email):
-            raise SubmissionRefused("email: not an e-mail address")
+            raise SubmissionRefused("email: not an e-mail address", "email")
         if fields.get("consent") not in YES:
-            raise SubmissionRefused("email: kept only with your consent (consent: true)")
+            raise SubmissionRefused("email: kept only with your consent (consent: true)",
+                                   "email")
     point = _point(fields)
     given = str(fields.get("source"))
     source = given if given in ("map", "parcel") else "form"
@@ -153,7 +155,7 @@ def _new_report(fields: dict[str, Any], photo: CleanPhoto | None, state: Reports
         point, source = photo.position, "photo"
     if point is None:
         raise SubmissionRefused("location: click the map, give lon and lat or a parcel, or "
-                                "share the photo's location")
+                                "share the photo's location", "location")
     assert category is not None
     assert description is not None
     return store.NewReport(category, description, point[0], point[1], email, source, photo)
@@ -163,14 +165,15 @@ def _locate(state: ReportsState, value: str) -> tuple[float, float]:
     """The place typed in the form, from the declared layer as the public sees it."""
     locator = state.config.locate
     if locator is None:
-        raise SubmissionRefused("parcel: this portal places reports by coordinates only")
+        raise SubmissionRefused("parcel: this portal places reports by coordinates only",
+                               "parcel")
     with state.engine.connect() as conn:
         try:
             layer = registry.get_layer(conn, locator.layer)
         except LayerNotFound:
             layer = None
         if layer is None or not decide(ANONYMOUS, layer, "read").allowed:
-            raise SubmissionRefused("parcel: the search layer is not available")
+            raise SubmissionRefused("parcel: the search layer is not available", "parcel")
         return store.locate(conn, layer, locator.field, value)
 
 
@@ -210,7 +213,8 @@ async def post_report(request: Request, state: StateDep, caller: CallerDep) -> R
         filled = {k: str(v) for k, v in typed.fields.items()
                   if k in REFILLED and isinstance(v, str | int | float)}
         return await form_page(request, caller, state, filled,
-                               refusal(str(body["description"]), status),
+                               refusal(str(body["description"]), status,
+                                       getattr(exc, "field", None)),
                                photo_dropped=typed.photo)
 
 
@@ -233,7 +237,7 @@ async def _receive(request: Request, state: ReportsState, typed: Typed) -> Respo
     try:
         number = await run_in_threadpool(_submit, state, fields, photo)
     except ReportError as exc:
-        raise SubmissionRefused(str(exc)) from None
+        raise SubmissionRefused(str(exc), exc.field) from None
     follow = f"{state.settings.base_url}/portal/reports/{number}"
     if form and "text/html" in request.headers.get("accept", ""):
         lang = request.query_params.get("lang") or fields.get("lang") or "fr"

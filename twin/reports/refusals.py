@@ -1,9 +1,9 @@
 """Why a report was refused, said to a person: the reason in the visitor's language and the
 form field it concerns.
 
-The API's refusals are English sentences that start with the field they concern
-(``category: ...``, ``location: outside the commune's area...``, ``photo: at most ...``);
-API clients read them as they are. A browser that sent the portal's form without JavaScript
+The API's refusals are English sentences (``category: ...``, ``photo: at most ...``) that
+API clients read as they are; the error also carries the field it concerns (``field``).
+A browser that sent the portal's form without JavaScript
 gets the form back (`twin.reports.pages.refused_page`) with one of these translated reasons,
 the field marked, and the English detail beside it.
 """
@@ -70,8 +70,7 @@ PHOTO_AGAIN: Final[M] = {"fr": "Pour joindre une photo, choisissez-la à nouveau
 INPUTS: Final[dict[str, str]] = {"category": "rp-category", "description": "rp-description",
                                  "location": "rp-lon", "area": "rp-lon", "parcel": "rp-parcel",
                                  "photo": "rp-photo", "email": "rp-email", "size": "rp-photo"}
-_FIELD_ALIASES: Final[dict[str, str]] = {"lon": "location", "lat": "location",
-                                         "lon, lat": "location", "consent": "email"}
+
 
 
 @dataclass(frozen=True)
@@ -90,10 +89,25 @@ class Refusal:
         return INPUTS.get(self.reason)
 
 
-def reason_of(message: str, status: int) -> str:
-    """The key of REASONS a refusal message stands for."""
+_FIELD_ALIASES: Final[dict[str, str]] = {"lon": "location", "lat": "location",
+                                         "lon, lat": "location", "consent": "email"}
+
+
+def reason_of(field: str | None, status: int, message: str = "") -> str:
+    """The key of REASONS for a refusal concerning ``field``, as set where the error was
+    raised (`gis.errors.ReportError.field`, `twin.errors.SubmissionRefused.field`), so a
+    message that does not start with its field (a layer's missing search field) still marks
+    the right input. Only an error raised without one falls back to the message's prefix."""
     if status == 429:
         return "rate"
+    if field is None:
+        return _reason_from_message(message)
+    return field if field in REASONS else "other"
+
+
+def _reason_from_message(message: str) -> str:
+    """The field an English refusal starts with (``category: ...``): errors without
+    ``field``, such as those of older callers."""
     field = message.split(":", 1)[0].strip() if ":" in message else ""
     field = _FIELD_ALIASES.get(field, field)
     if field == "location" and "outside" in message:
@@ -103,5 +117,5 @@ def reason_of(message: str, status: int) -> str:
     return "size" if message.startswith("at most") else "other"
 
 
-def refusal(message: str, status: int) -> Refusal:
-    return Refusal(reason_of(message, status), message, status)
+def refusal(message: str, status: int, field: str | None = None) -> Refusal:
+    return Refusal(reason_of(field, status, message), message, status)

@@ -4,7 +4,9 @@
 // `replaces`: city tileset id, feature property, feature ids) is hidden while the BIM layer
 // is shown and restored when it is hidden, by a Cesium3DTileStyle `show` condition on the
 // city tileset. Several BIM models may replace buildings of the same city tileset: a
-// building stays hidden while any of them is shown.
+// building stays hidden while any of them is shown. A style chosen for a city tileset
+// (`state.bim.setStyle`: its colour, its own `show`) is composed with that condition, not
+// replaced by it: each is re-applied when either changes.
 window.TwinBim = (function () {
   // The `show` expression hiding `ids` by `property` (ids are <layer>/<fid>: layer ids are
   // plain identifiers, so a JSON string is a valid expression literal, as in tools.js).
@@ -42,14 +44,33 @@ window.TwinBim = (function () {
       return [...ids].sort();
     }
 
+    const chosen = {};  // tileset id -> the style JSON chosen for it (colour, show...)
+
+    // The style of one tileset: the chosen one, its `show` and-ed with the hidden ids'.
+    function composed(id) {
+      const base = chosen[id] || {};
+      const city = cities[id];
+      const ids = city ? hidden(id) : [];
+      const hide = ids.length ? hideExpression(city.property, ids) : null;
+      const show = [base.show, hide].filter(Boolean).map((e) => "(" + e + ")").join(" && ");
+      const json = Object.assign({}, base);
+      if (show) json.show = show;
+      return Object.keys(json).length ? new Cesium.Cesium3DTileStyle(json) : undefined;
+    }
+
     function restyle() {
-      for (const [cityId, city] of Object.entries(cities)) {
-        const ids = hidden(cityId);
-        state.tilesets[cityId].style = ids.length
-          ? new Cesium.Cesium3DTileStyle({ show: hideExpression(city.property, ids) })
-          : undefined;
+      for (const id of new Set([...Object.keys(cities), ...Object.keys(chosen)])) {
+        if (state.tilesets[id]) state.tilesets[id].style = composed(id);
       }
       state.redraw();
+    }
+
+    // Style a tileset (Cesium 3D Tiles style JSON, e.g. { color: "color('red')" }; null
+    // clears it) without losing the buildings a shown BIM hides.
+    function setStyle(id, json) {
+      if (json) chosen[id] = Object.assign({}, json);
+      else delete chosen[id];
+      restyle();
     }
 
     for (const bim of bims) {
@@ -61,10 +82,13 @@ window.TwinBim = (function () {
     state.bim = {
       hidden: hidden,
       restyle: restyle,
+      setStyle: setStyle,
       shows: (cityId, featureId) => {
         const tileset = state.tilesets[cityId];
         const city = cities[cityId];
-        if (!tileset || !tileset.style || !city) return Boolean(tileset && tileset.show);
+        if (!tileset || !tileset.style || !tileset.style.show || !city) {
+          return Boolean(tileset && tileset.show);
+        }
         const values = { [city.property]: featureId };
         const feature = {
           getProperty: (name) => values[name],

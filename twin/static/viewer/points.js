@@ -169,6 +169,22 @@ window.TwinPoints = (function () {
     return style;
   }
 
+  // A legend entry's colour square.
+  function swatch(css) {
+    const square = document.createElement("span");
+    square.className = "swatch";
+    square.style.background = css;
+    return square;
+  }
+
+  // A legend (the classes' and the returns' share one layout): an item per entry.
+  function legendList(cssClass, entries, itemOf) {
+    const list = document.createElement("ul");
+    list.className = cssClass;
+    for (const entry of entries) list.append(itemOf(entry));
+    return list;
+  }
+
   function controls(layer, style) {
     const section = document.createElement("div");
     section.className = "point-controls";
@@ -184,9 +200,7 @@ window.TwinPoints = (function () {
     }
     select.addEventListener("change", () => style.setMode(select.value));
     section.append(select);
-    const list = document.createElement("ul");
-    list.className = "classes";
-    for (const code of layer.classes || []) {
+    section.append(legendList("classes", layer.classes || [], (code) => {
       const item = document.createElement("li");
       const box = document.createElement("input");
       box.type = "checkbox";
@@ -199,16 +213,13 @@ window.TwinPoints = (function () {
         if (box.checked) hidden.delete(code); else hidden.add(code);
         style.setHidden([...hidden]);
       });
-      const swatch = document.createElement("span");
-      swatch.className = "swatch";
-      swatch.style.background = CLASSES[code] ? CLASSES[code][1] : "#d0d0d0";
       const label = document.createElement("label");
       label.htmlFor = box.id;
-      label.append(swatch, " " + code + " " + className(code));
+      label.append(swatch(CLASSES[code] ? CLASSES[code][1] : "#d0d0d0"),
+                   " " + code + " " + className(code));
       item.append(box, label);
-      list.append(item);
-    }
-    section.append(list);
+      return item;
+    }));
     if (layer.hasReturns) section.append(returnsControls(layer, style));
     return section;
   }
@@ -224,16 +235,13 @@ window.TwinPoints = (function () {
                      last: "Last returns only" };
     for (const which of Object.keys(RETURN_FILTERS)) select.add(new Option(labels[which], which));
     select.addEventListener("change", () => style.setReturns(select.value));
-    const legend = document.createElement("ul");
-    legend.className = "classes returns-legend";  // the class list's layout
-    for (const [label, css] of Object.values(RETURN_COLOURS)) {
-      const item = document.createElement("li");
-      const swatch = document.createElement("span");
-      swatch.className = "swatch";
-      swatch.style.background = css;
-      item.append(swatch, " " + label);
-      legend.append(item);
-    }
+    // the class list's layout
+    const legend = legendList("classes returns-legend", Object.values(RETURN_COLOURS),
+                              ([label, css]) => {
+                                const item = document.createElement("li");
+                                item.append(swatch(css), " " + label);
+                                return item;
+                              });
     part.append(select, legend);
     return part;
   }

@@ -1,0 +1,118 @@
+"""A model's footprint seen from above, computed once per version and kept.
+
+The parcels a model stands on (`gis.bim.parcels`) and the city buildings it replaces
+(`gis.bim.buildings`) start from the same shape: the union of its elements' footprints.
+As a PostGIS union over every element's row it cost 2 s for a model of 40,000 walls, paid
+by each link. The ingest already holds each element's footprint when it writes the row
+(`gis.bim.source`), so it folds them into a union as they stream -- each batch's union in
+a background thread while the iterator builds the next shapes (GEOS releases the GIL) --
+and keeps the result with the version (``twin.bim_footprint``, migration 0019). A load
+whose rows are not the footprints as computed (the loader repaired or rejected some, or
+reprojected them into another storage CRS) keeps the union of its rows instead, so what
+the links read is always the union of the stored elements.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+import shapely
+from numpy.typing import NDArray
+from sqlalchemy import Connection, Engine
+
+from gis.bim import footprint_sql as sql
+from gis.schema import current_relation
+
+#: `shapely.get_type_id` of a polygon
+POLYGON = 3
+
+
+class FootprintUnion:
+    """Element footprints folded into one union while they stream: each batch's in a
+    background thread, then the batches' together."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="footprint")
+        self._parts: list[Future[NDArray[np.object_]]] = []
+        self.elements = 0
+
+    def add(self, footprints: list[shapely.Geometry]) -> None:
+        """One batch's footprints, united in the background."""
+        if footprints:
+            self._parts.append(self._pool.submit(united, footprints))
+            self.elements += len(footprints)
+
+    def result(self) -> shapely.MultiPolygon | None:
+        """The union of every footprint added (None when none was)."""
+        try:
+            parts = [part.result() for part in self._parts]
+        finally:
+            self._pool.shutdown()
+        return shapely.MultiPolygon(list(united(np.concatenate(parts)))) if parts else None
+
+    def close(self) -> None:
+        """Stop after a failed load (pending unions are dropped)."""
+        self._pool.shutdown(cancel_futures=True)
+
+
+def united(shapes: Any) -> NDArray[np.object_]:
+    """The polygons of the union of ``shapes`` (polygons or multipolygons). Only the parts
+    that meet another part go through GEOS's union: a union re-nodes everything it is given,
+    and most elements of a large model (the walls of a storey, seen from above) stand apart
+    -- 40,000 of them cost seconds united, and nothing passed through as they are."""
+    found = shapely.get_parts(shapely.get_parts(np.asarray(shapes, dtype=object)))
+    parts: NDArray[np.object_] = found[shapely.get_type_id(found) == POLYGON]
+    if len(parts) < 2:
+        return parts
+    left, right = shapely.STRtree(parts).query(parts, predicate="intersects")
+    meeting = np.unique(left[left != right])
+    apart = np.setdiff1d(np.arange(len(parts)), meeting, assume_unique=True)
+    merged = shapely.get_parts(shapely.union_all(parts[meeting])) if len(meeting) else parts[:0]
+    merged = merged[shapely.get_type_id(merged) == POLYGON]
+    return np.concatenate([parts[apart], merged])
+
+
+def keep_footprint(engine: Engine, bim_layer: str, version: int,
+                   footprint: shapely.Geometry | None, srid: int, elements: int) -> None:
+    """Keep ``footprint`` (in SRID ``srid``, the layer's storage CRS) as the version's; with
+    no footprint, the union of the version's rows is computed and kept."""
+    with engine.begin() as conn:
+        if footprint is None:
+            _keep_union_of_rows(conn, bim_layer, version)
+            return
+        fetch_rows(conn, sql.keep_footprint(), {
+            "bim": bim_layer, "version": version, "wkb": shapely.to_wkb(footprint),
+            "srid": srid, "elements": elements})
+
+
+def model_footprint(conn: Connection, bim_layer: str, version: int) -> shapely.Geometry:
+    """The footprint of ``bim_layer``'s ``version`` in its storage CRS: the one its ingest
+    kept, or (a version loaded before footprints were kept) the union of its rows, kept now
+    for the next link."""
+    rows = fetch_rows(conn, sql.stored_footprint(), {"bim": bim_layer, "version": version})
+    wkb = rows[0][0] if rows else _keep_union_of_rows(conn, bim_layer, version)
+    return shapely.from_wkb(bytes(wkb))
+
+
+def _keep_union_of_rows(conn: Connection, bim_layer: str, version: int) -> Any:
+    statement = sql.keep_union_of_rows(current_relation(bim_layer))
+    return fetch_rows(conn, statement, {"bim": bim_layer, "version": version})[0][0]
+
+
+def fetch_rows(conn: Connection, statement: Any, params: dict[str, Any]) -> list[Any]:
+    """The rows of a psycopg ``sql.Composed`` statement, in the connection's transaction."""
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor:
+        cursor.execute(statement, params)
+        return list(cursor.fetchall()) if cursor.description else []
+
+
+def moved_xy(move: Any, xy: Any) -> Any:
+    """(n, 2) coordinates through a pyproj transformer (for `shapely.transform`)."""
+    import numpy as np
+
+    x, y = move.transform(xy[:, 0], xy[:, 1])
+    return np.column_stack([x, y])
