@@ -140,7 +140,8 @@ def _stop_all(processes: list[subprocess.Popen[bytes]]) -> None:
         _stop(process)
 
 
-def _scheduler_address(scheduler_file: Path, process: subprocess.Popen[bytes]) -> str:
+def scheduler_address(scheduler_file: Path, process: subprocess.Popen[bytes]) -> str:
+    """The address a ``dask scheduler --scheduler-file`` writes once it listens."""
     deadline = time.monotonic() + START_S
     while time.monotonic() < deadline:
         if scheduler_file.is_file() and scheduler_file.stat().st_size:
@@ -176,7 +177,7 @@ def other_machines(count: int, shared: Path, state: Path) -> Iterator[Hosts]:
         hosts.processes.append(_start(
             [str(DASK), "scheduler", "--host", host_ip, "--port", "0",
              "--scheduler-file", str(scheduler_file), "--no-dashboard"]))
-        hosts.scheduler = _scheduler_address(scheduler_file, hosts.processes[0])
+        hosts.scheduler = scheduler_address(scheduler_file, hosts.processes[0])
         for n in range(count):
             namespace, ip = (links[n][0], links[n][2]) if links else (None, None)
             hosts.processes.append(_worker(hosts.scheduler, shared, namespace, ip))

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any, cast
 
 import distributed
 import pytest
+from host_support import scheduler_address
 from lidar_support import DELFT, REPO
 from sqlalchemy import Engine
 from tile_digests import digests
@@ -26,16 +26,6 @@ from tiles.pointcloud.layer import build_layer_tileset
 from twin.cli import build_app
 
 DASK = Path(sys.executable).parent / "dask"
-
-
-def _address(scheduler_file: Path, process: subprocess.Popen[bytes]) -> str:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if scheduler_file.is_file() and scheduler_file.stat().st_size:
-            return str(json.loads(scheduler_file.read_text())["address"])
-        assert process.poll() is None, "dask scheduler exited"
-        time.sleep(0.1)
-    raise AssertionError("dask scheduler did not start")
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +39,7 @@ def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
          "--scheduler-file", str(scheduler_file), *common], cwd=REPO,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
     try:
-        address = _address(scheduler_file, processes[0])
+        address = scheduler_address(scheduler_file, processes[0])
         processes += [subprocess.Popen(
             [str(DASK), "worker", address, "--nthreads", "1", "--nworkers", "1",
              "--local-directory", str(folder / f"w{n}"), *common], cwd=REPO,
