@@ -112,7 +112,5 @@ def fetch_rows(conn: Connection, statement: Any, params: dict[str, Any]) -> list
 
 def moved_xy(move: Any, xy: Any) -> Any:
     """(n, 2) coordinates through a pyproj transformer (for `shapely.transform`)."""
-    import numpy as np
-
     x, y = move.transform(xy[:, 0], xy[:, 1])
     return np.column_stack([x, y])
