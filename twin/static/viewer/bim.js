@@ -52,7 +52,8 @@ window.TwinBim = (function () {
       const city = cities[id];
       const ids = city ? hidden(id) : [];
       const hide = ids.length ? hideExpression(city.property, ids) : null;
-      const show = [base.show, hide].filter(Boolean).map((e) => "(" + e + ")").join(" && ");
+      const show = [base.show, hide].filter((e) => e !== undefined && e !== null && e !== "")
+        .map((e) => "(" + String(e) + ")").join(" && ");  // `show: false` stays false
       const json = Object.assign({}, base);
       if (show) json.show = show;
       return Object.keys(json).length ? new Cesium.Cesium3DTileStyle(json) : undefined;
