@@ -35,14 +35,19 @@ REPO = Path(__file__).resolve().parent.parent
 DASK = Path(sys.executable).parent / "dask"
 START_S = 60
 
-#: Inside the worker's fresh mount namespace: the shared folder kept (through /mnt) under a
-#: private tmpfs /tmp, then the worker itself (``"$@"``).
+#: Inside the worker's fresh mount namespace: a private tmpfs /tmp, under which only the code
+#: (the repository and its venv: every worker runs the same code, wherever a clone lives) and
+#: the shared folder are mounted back at their paths, kept meanwhile under a staging tmpfs on
+#: /mnt; then the worker itself (``"$@"``).
 PRIVATE_TMP = """set -eu
-mount --bind "$TWIN_SHARED" /mnt
+mount -t tmpfs keep /mnt
+mkdir /mnt/code /mnt/shared
+mount --bind "$TWIN_CODE" /mnt/code
+mount --bind "$TWIN_SHARED" /mnt/shared
 mount -t tmpfs -o size=512m,mode=1777 other-machine /tmp
-mkdir -p "$TWIN_SHARED"
-mount --bind /mnt "$TWIN_SHARED"
-umount /mnt
+mkdir -p "$TWIN_CODE" "$TWIN_SHARED"
+mount --bind /mnt/code "$TWIN_CODE"
+mount --bind /mnt/shared "$TWIN_SHARED"
 exec "$@"
 """
 
@@ -157,7 +162,8 @@ def _worker(scheduler: str, shared: Path, namespace: str | None, ip: str | None
     network = ["ip", "netns", "exec", namespace] if namespace else []
     listen = ["--host", ip] if ip else []
     return _start([*network, "unshare", "--mount", "--propagation", "private", "--",
-                   "env", f"TWIN_SHARED={shared}", "sh", "-c", PRIVATE_TMP, "other-machine",
+                   "env", f"TWIN_SHARED={shared}", f"TWIN_CODE={REPO}",
+                   "sh", "-c", PRIVATE_TMP, "other-machine",
                    str(DASK), "worker", scheduler, "--nthreads", "1", "--nworkers", "1",
                    "--local-directory", "/tmp/dask", "--no-dashboard", *listen])
 
