@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Create .venv with the project and its test tools at the versions of requirements.lock, and
-# node_modules (CesiumJS, glTF validator) at those of package-lock.json.
+# Create .venv with the project and its test tools at the versions of requirements.lock,
+# node_modules (CesiumJS, glTF validator) at those of package-lock.json, and compile the
+# CesiumGS 3d-tiles-validator shipped as source in third_party/ (see its PROVENANCE.md).
 # Idempotent: a second run only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,4 +21,10 @@ fi
 if [ ! -d node_modules/cesium ] || [ package.json -nt node_modules ]; then
   npm install --no-audit --no-fund --loglevel=error
   touch node_modules
+fi
+validator=third_party/3d-tiles-validator
+if [ ! -f "$validator/build/main.js" ] \
+    || [ -n "$(find "$validator/src" "$validator/tsconfig.json" package-lock.json \
+                 -newer "$validator/build/main.js" -print -quit)" ]; then
+  node_modules/.bin/tsc -p "$validator"
 fi

@@ -4,16 +4,15 @@ and what the schemas cannot see (containment, geometric errors, refine, NaN)."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
+from tileset_checks import require_tool, tiles_validator_problems
 
 REPO = Path(__file__).resolve().parent.parent
 #: the official 3D Tiles 1.1 schemas, shipped with the tests (licence and source beside them)
@@ -34,15 +33,6 @@ const validator = require(process.argv[1] + '/gltf-validator');
   console.log(JSON.stringify(out));
 })().catch(e => { console.error(e); process.exit(2); });
 """
-
-
-def require_tool(available: bool, what: str) -> None:
-    """Skip when a client tool is missing, but FAIL under CI (the tools must be there)."""
-    if available:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{what} is missing but CI is set")
-    pytest.skip(f"{what} is not installed")
 
 
 @lru_cache(maxsize=1)
@@ -109,11 +99,13 @@ def check_tree(tile: dict[str, Any], parent: dict[str, Any] | None = None) -> li
 
 
 def check_tileset_folder(folder: Path) -> list[Path]:
-    """Schema, tree rules and glTF validity of a built tileset; returns its glb files."""
+    """Schema, tree rules, glTF validity and the official 3D Tiles validator on a built tileset;
+    returns its glb files."""
     document = json.loads((folder / "tileset.json").read_text())
     validate_tileset_schema(document)
     assert document["geometricError"] >= document["root"]["geometricError"]
     glbs = [folder / uri for uri in check_tree(document["root"])]
     assert all(p.is_file() for p in glbs)
     assert_glbs_valid(glbs)
+    assert tiles_validator_problems(folder / "tileset.json") == []
     return glbs

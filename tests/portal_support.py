@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
-from buildings_checks import require_tool
 from ogc_support import free_port
+from tileset_checks import require_tool
 
 from twin.app import create_app
 from twin.settings import Settings

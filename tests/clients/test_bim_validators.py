@@ -1,9 +1,10 @@
-"""A BIM tileset against the official 3D Tiles schemas and the Khronos glTF validator, and
-its feature ids <-> metadata rows <-> the model's GlobalIds."""
+"""A BIM tileset against the official 3D Tiles schemas, the Khronos glTF validator and the
+CesiumGS 3d-tiles-validator, and its feature ids <-> metadata rows <-> the model's GlobalIds."""
 
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,10 +16,11 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bim_support import DUPLEX
 from buildings_checks import check_tileset_folder
+from tileset_checks import tiles_validator_problems
 
 from gis.bim.georef import user_placement
 from tiles.bim.build import build_bim_tileset
-from tiles.core.glb import read_glb, view_bytes
+from tiles.core.glb import read_glb, view_bytes, write_glb
 from tiles.core.metadata import read_property_table
 
 pytestmark = pytest.mark.clients
@@ -40,13 +42,20 @@ def _feature_ids(document: dict[str, Any], body: bytes) -> np.ndarray:
     return np.concatenate(found)
 
 
-def test_duplex_tileset_validates_and_features_are_the_models_elements(
-        tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def duplex_tiles(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
+    """The Duplex's tileset, in a coarse root and leaves of at most 40 elements; its tiles."""
     placement = user_placement("152000,170000,30", "EPSG:31370+5710", 20.0)
-    report = build_bim_tileset(DUPLEX, placement, tmp_path / "duplex", max_elements=40)
-    glbs = check_tileset_folder(tmp_path / "duplex")
-    assert len(glbs) == report.tiles > 2  # the shell at the root, the rest in leaves
-    document = json.loads((tmp_path / "duplex" / "tileset.json").read_text())
+    out = tmp_path_factory.mktemp("bim") / "duplex"
+    return out, build_bim_tileset(DUPLEX, placement, out, max_elements=40).tiles
+
+
+def test_duplex_tileset_validates_and_features_are_the_models_elements(
+        duplex_tiles: tuple[Path, int]) -> None:
+    folder, tile_count = duplex_tiles
+    glbs = check_tileset_folder(folder)
+    assert len(glbs) == tile_count > 2  # the shell at the root, the rest in leaves
+    document = json.loads((folder / "tileset.json").read_text())
     assert document["root"]["content"]["uri"] == "content/root.glb"
     seen: list[str] = []
     for path in glbs:
@@ -67,6 +76,21 @@ def test_duplex_tileset_validates_and_features_are_the_models_elements(
     expected = {p.GlobalId for p in model.by_type("IfcProduct")
                 if p.Representation is not None and not p.is_a("IfcOpeningElement")}
     assert sorted(seen) == sorted(expected)
+
+
+def test_official_validator_names_a_tile_whose_feature_count_lies(
+        duplex_tiles: tuple[Path, int], tmp_path: Path) -> None:
+    """The 3d-tiles-validator reads our EXT_mesh_features: a wrong count must be reported."""
+    folder = shutil.copytree(duplex_tiles[0], tmp_path / "duplex")
+    root = folder / "content" / "root.glb"
+    gltf, body = read_glb(root.read_bytes())
+    primitive = gltf["meshes"][0]["primitives"][0]
+    primitive["extensions"]["EXT_mesh_features"]["featureIds"][0]["featureCount"] = 1
+    write_glb(root, gltf, body)
+    problems = tiles_validator_problems(folder / "tileset.json")
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("content/root.glb > ")
+    assert "featureCount was 1" in problems[0]
 
 
 def _quaternion_matrix(q: np.ndarray) -> np.ndarray:

@@ -3,7 +3,8 @@
 Two point-cloud blocks built apart (each its own local frame) and the root over them, served
 as plain static files (what a static host or CDN does with a published region); CesiumJS in
 headless Chromium opens the root and must load tiles of both blocks, with no failed tile,
-console error or request leaving the machine.
+console error or request leaving the machine. The CesiumGS 3d-tiles-validator checks the
+root, the blocks it references and their content first.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from lidar_support import sources, write_tile
 from test_cesium_pointcloud import PAGE
+from tileset_checks import tiles_validator_problems
 from typer.testing import CliRunner
 
 from tiles.pointcloud.build import build_pointcloud
@@ -47,6 +49,8 @@ def test_cesium_loads_both_blocks_through_the_root(
     rooted = CliRunner().invoke(build_app(), ["build", "blocks", "region", "block_a",
                                               "block_b"])
     assert rooted.exit_code == 0, rooted.output
+    # the official validator follows the root into both blocks and all their content
+    assert tiles_validator_problems(tiles / "region.tileset.json") == []
 
     errors: list[str] = []
     outside: list[str] = []

@@ -33,10 +33,10 @@ from tiles.buildings.source import building_set
 from tiles.pointcloud.layer import build_layer_tileset
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from buildings_checks import require_tool
 from buildings_support import DELFT_ROADS, delft_buildings, ingest_vector, spec
 from cesium_support import app_server
 from ogc_support import app_settings
+from tileset_checks import require_tool
 
 pytestmark = pytest.mark.clients
 CHROMIUM = Path(os.environ.get("TWIN_CHROMIUM", "/usr/bin/chromium"))
