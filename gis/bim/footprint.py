@@ -27,6 +27,32 @@ from gis.schema import current_relation
 
 #: `shapely.get_type_id` of a polygon
 POLYGON = 3
+#: triangles smaller than this (m2) seen from above are walls' sides: not in the footprint
+MIN_TRIANGLE_AREA = 1e-6
+#: a footprint of no area (a vertical plate seen from above) is widened by this (m)
+THIN_BUFFER = 0.005
+
+
+def footprint(placed: np.ndarray, faces: np.ndarray) -> shapely.Geometry:
+    """The element seen from above: the union of its triangles' plan projections, as a
+    MultiPolygon (a thin buffer of its outline when it has no area from above)."""
+    corners = placed[faces][:, :, :2]  # (m, 3, 2)
+    rings = np.concatenate([corners, corners[:, :1]], axis=1)
+    triangles = shapely.polygons(rings)
+    triangles = triangles[shapely.area(triangles) > MIN_TRIANGLE_AREA]
+    shape = shapely.union_all(triangles) if len(triangles) else None
+    if shape is None or shape.is_empty or shape.area <= 0:
+        shape = shapely.buffer(shapely.convex_hull(shapely.multipoints(placed[:, :2])),
+                               THIN_BUFFER)
+    polygons = [g for g in shapely.get_parts(shape) if g.geom_type == "Polygon"]
+    return shapely.MultiPolygon(polygons)
+
+
+def upright(matrix: NDArray[np.float64]) -> bool:
+    """Whether a placement matrix only turns about the vertical (and moves): then a footprint
+    in the geometry's own frame, moved in plan, is the placed element's."""
+    tilt = abs(matrix[2, 0]) + abs(matrix[2, 1]) + abs(matrix[0, 2]) + abs(matrix[1, 2])
+    return bool(tilt < 1e-9)
 
 
 class FootprintUnion:

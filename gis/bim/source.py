@@ -21,16 +21,12 @@ import pyarrow as pa
 import shapely
 
 from gis.bim.elements import BASE_COLUMNS, ElementInfo, psets_json
-from gis.bim.footprint import FootprintUnion
+from gis.bim.footprint import FootprintUnion, footprint, upright
 from gis.bim.georef import Placement
 from gis.bim.meshes import ElementMesh
 
 #: elements per Arrow batch: a few MB of rows, whatever the model's size
 BATCH_ELEMENTS = 2_000
-#: triangles smaller than this (m2) seen from above are walls' sides: not in the footprint
-MIN_TRIANGLE_AREA = 1e-6
-#: a footprint of no area (a vertical plate seen from above) is widened by this (m)
-THIN_BUFFER = 0.005
 ARROW_OF_FAMILY = {"boolean": pa.bool_(), "number": pa.float64(), "text": pa.string()}
 
 
@@ -156,7 +152,9 @@ class FootprintCache:
     of one type); other elements are computed from their own triangles. The own frame's
     coordinates are the iterator's (``local_vertices``), not the first element's brought
     back by its inverse matrix: an element's footprint then does not depend on which
-    element of its type came first, which varies with the iterator's threads or workers."""
+    element of its type came first, which varies with the iterator's threads or workers.
+    A geometry worker (`gis.bim.workers`) sends the own-frame footprint with the geometry,
+    computed there, off this process's critical path."""
 
     def __init__(self, size: int = 512) -> None:
         self.size = size
@@ -164,9 +162,7 @@ class FootprintCache:
 
     def of(self, mesh: ElementMesh, placement: Placement) -> shapely.Geometry:
         matrix = mesh.matrix
-        tilt = abs(matrix[2, 0]) + abs(matrix[2, 1]) + abs(matrix[0, 2]) + abs(matrix[1, 2])
-        upright = bool(tilt < 1e-9)
-        if not mesh.geometry_key or not upright:
+        if not mesh.geometry_key or not upright(matrix):
             return footprint(placement.apply(mesh.vertices), mesh.faces)
         local = self._local.get(mesh.geometry_key)
         if local is None:
@@ -174,7 +170,8 @@ class FootprintCache:
             if len(own) != len(mesh.vertices):  # a mesh made without its own frame
                 inverse = np.linalg.inv(matrix)
                 own = mesh.vertices @ inverse[:3, :3].T + inverse[:3, 3]
-            local = footprint(own, mesh.faces)
+            local = mesh.local_plan if mesh.local_plan is not None else footprint(
+                own, mesh.faces)
             if len(self._local) >= self.size:
                 self._local.pop(next(iter(self._local)))
             self._local[mesh.geometry_key] = local
@@ -191,21 +188,6 @@ def _plan_map(placement: Placement, matrix: np.ndarray) -> tuple[np.ndarray, np.
     linear = rotation @ matrix[:2, :2]
     offset = rotation @ matrix[:2, 3] + np.array([placement.eastings, placement.northings])
     return linear, offset
-
-
-def footprint(placed: np.ndarray, faces: np.ndarray) -> shapely.Geometry:
-    """The element seen from above: the union of its triangles' plan projections, as a
-    MultiPolygon (a thin buffer of its outline when it has no area from above)."""
-    corners = placed[faces][:, :, :2]  # (m, 3, 2)
-    rings = np.concatenate([corners, corners[:, :1]], axis=1)
-    triangles = shapely.polygons(rings)
-    triangles = triangles[shapely.area(triangles) > MIN_TRIANGLE_AREA]
-    shape = shapely.union_all(triangles) if len(triangles) else None
-    if shape is None or shape.is_empty or shape.area <= 0:
-        shape = shapely.buffer(shapely.convex_hull(shapely.multipoints(placed[:, :2])),
-                               THIN_BUFFER)
-    polygons = [g for g in shapely.get_parts(shape) if g.geom_type == "Polygon"]
-    return shapely.MultiPolygon(polygons)
 
 
 def _typed(value: Any, family: str) -> Any:

@@ -13,28 +13,41 @@ mapped by thousands of elements crosses the pipe once per worker and the meshes 
 of `gis.bim.meshes.iterate_meshes`, in no fixed order (as from the multi-threaded
 iterator). Where ``fork`` does not exist, or in a daemon process (a Dask worker), the
 iterator runs in this process.
+
+Each worker tries the kernels in the order of `gis.bim.meshes.KERNELS`. A worker that dies
+without a word (a crash in a geometry library's native code: IfcOpenShell reports some in
+its hybrid kernel) is replaced by one that builds the products it had not sent with the
+kernels after the one it was using; only a worker of the last kernel that dies fails the
+ingest.
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 from collections import OrderedDict
 from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from gis.bim.footprint import footprint, upright
 from gis.bim.meshes import (
     GEOMETRY_CACHE,
+    KERNELS,
     DecodedGeometry,
     ElementMesh,
     chunks_of,
     decode_geometry,
+    geometry_key,
+    kernel_passes,
     mesh_of,
     placement_matrix,
-    started_iterator,
     started_meshes,
 )
 from gis.errors import IngestError
+
+LOG = logging.getLogger(__name__)
 
 #: elements per message from a worker (a pipe write per element would cost more than it)
 SEND_EVERY = 64
@@ -44,58 +57,101 @@ KNOWN = "known"
 Message = tuple[str, str, tuple[float, ...], "DecodedGeometry | str | None"]
 
 
-def forked_meshes(model: Any, products: list[Any], processes: int, label: str = ""
-                  ) -> Iterator[ElementMesh]:
+def forked_meshes(model: Any, products: list[Any], processes: int, label: str = "",
+                  kernels: tuple[str, ...] = KERNELS) -> Iterator[ElementMesh]:
     """The mesh of every product IfcOpenShell can build, from ``processes`` worker
     processes started now (in this process, one thread, when there is one or no fork)."""
     if (processes <= 1 or "fork" not in multiprocessing.get_all_start_methods()
             or multiprocessing.current_process().daemon):  # a daemon may not have children
-        return started_meshes(model, products, 1)
+        return started_meshes(model, products, 1, kernels)
+    workers = [_started(model, share, kernels)
+               for share in (products[index::processes] for index in range(processes))
+               if share]
+    return _gathered(model, workers, label)
+
+
+@dataclass
+class _Worker:
+    """A geometry worker, its share of the products, and what the parent has of it."""
+
+    process: Any
+    receiver: Connection
+    share: list[Any]
+    kernels: tuple[str, ...]
+    #: the mirror of the worker's record of the geometries it sent
+    cache: OrderedDict[str, DecodedGeometry | None] = field(default_factory=OrderedDict)
+    #: the GlobalIds it sent triangles of
+    sent: set[str] = field(default_factory=set)
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self.receiver.close()
+
+
+def _started(model: Any, share: list[Any], kernels: tuple[str, ...]) -> _Worker:
     context = multiprocessing.get_context("fork")
-    workers = []
-    for share in (products[index::processes] for index in range(processes)):
-        if not share:
-            continue
-        receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_work, args=(model, share, sender), daemon=True,
-                                  name="bim-geometry")
-        process.start()
-        sender.close()
-        workers.append((process, receiver))
-    return _gathered(workers, label)
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_work, args=(model, share, kernels, sender), daemon=True,
+                              name="bim-geometry")
+    process.start()
+    sender.close()
+    return _Worker(process=process, receiver=receiver, share=share, kernels=kernels)
 
 
-def _gathered(workers: list[tuple[Any, Connection]], label: str) -> Iterator[ElementMesh]:
+def _gathered(model: Any, workers: list[_Worker], label: str) -> Iterator[ElementMesh]:
     """The workers' meshes as they come; the workers are stopped when the caller stops."""
-    caches: dict[Connection, OrderedDict[str, DecodedGeometry | None]] = {
-        receiver: OrderedDict() for _, receiver in workers}
-    live = [receiver for _, receiver in workers]
+    started = list(workers)
+    live = {worker.receiver: worker for worker in workers}
     try:
         while live:
-            for receiver in wait(live):
+            for receiver in wait(list(live)):
                 assert isinstance(receiver, Connection)
-                message = _received(receiver, label)
+                worker = live[receiver]
+                try:
+                    message = _received(receiver, label)
+                except _Died:
+                    del live[receiver]
+                    worker.stop()
+                    replacement = _replacement(model, worker, label)
+                    started.append(replacement)
+                    live[replacement.receiver] = replacement
+                    continue
                 if message is None:
-                    live.remove(receiver)
+                    del live[receiver]
                     continue
                 for global_id, key, values, decoded in message:
-                    geometry = _mirrored(caches[receiver], key, decoded)
+                    geometry = _mirrored(worker.cache, key, decoded)
                     if geometry is not None:
+                        worker.sent.add(global_id)
                         yield mesh_of(global_id, key, placement_matrix(values), geometry)
     finally:
-        for process, receiver in workers:
-            if process.is_alive():
-                process.terminate()
-            process.join()
-            receiver.close()
+        for worker in started:
+            worker.stop()
+
+
+class _Died(Exception):
+    """A worker ended without its last message."""
+
+
+def _replacement(model: Any, died: _Worker, label: str) -> _Worker:
+    """A worker for the products ``died`` had not sent, on the kernels after its first."""
+    if len(died.kernels) <= 1:
+        raise IngestError(label, "a geometry worker ended without its shapes (killed, or "
+                          "out of memory?)")
+    left = [product for product in died.share if product.GlobalId not in died.sent]
+    LOG.warning("%s: a geometry worker on IfcOpenShell's %s kernel died (exit code %s); "
+                "its %d products left are built with %s", label, died.kernels[0],
+                died.process.exitcode, len(left), died.kernels[1])
+    return _started(model, left, died.kernels[1:])
 
 
 def _received(receiver: Connection, label: str) -> list[Message] | None:
     try:
         message = receiver.recv()
     except EOFError as exc:
-        raise IngestError(label, "a geometry worker ended without its shapes (killed, or "
-                          "out of memory?)") from exc
+        raise _Died from exc
     if isinstance(message, str):
         raise IngestError(label, f"IfcOpenShell failed in a geometry worker: {message}")
     result: list[Message] | None = message
@@ -114,23 +170,27 @@ def _mirrored(cache: OrderedDict[str, DecodedGeometry | None], key: str,
     return decoded
 
 
-def _work(model: Any, products: list[Any], sender: Connection) -> None:
+def _work(model: Any, products: list[Any], kernels: tuple[str, ...], sender: Connection
+          ) -> None:
     """A worker: the iterator over ``products`` in this process, one thread."""
     try:
-        sent: OrderedDict[str, None] = OrderedDict()
+        sent: OrderedDict[str, bool] = OrderedDict()  # key -> has triangles
         batch: list[Message] = []
         for chunk in chunks_of(products):
-            iterator = started_iterator(model, chunk, 1)
-            while iterator is not None:
-                shape = iterator.get()
-                key = str(shape.geometry.id)
-                batch.append((str(shape.guid), key, tuple(shape.transformation.matrix),
-                              _sent_once(sent, key, shape.geometry)))
-                if len(batch) >= SEND_EVERY:
-                    sender.send(batch)
-                    batch = []
-                if not iterator.next():
-                    break
+            for kernel, iterator, built in kernel_passes(model, chunk, 1, kernels):
+                while iterator is not None:
+                    shape = iterator.get()
+                    key = geometry_key(shape.geometry, kernel)
+                    matrix = tuple(shape.transformation.matrix)
+                    decoded = _sent_once(sent, key, shape.geometry, matrix)
+                    if sent[key]:
+                        built.add(str(shape.guid))
+                    batch.append((str(shape.guid), key, matrix, decoded))
+                    if len(batch) >= SEND_EVERY:
+                        sender.send(batch)
+                        batch = []
+                    if not iterator.next():
+                        break
         sender.send(batch)
         sender.send(None)
     except Exception as exc:  # any failure goes to the parent, named
@@ -139,12 +199,18 @@ def _work(model: Any, products: list[Any], sender: Connection) -> None:
         sender.close()
 
 
-def _sent_once(sent: OrderedDict[str, None], key: str, geometry: Any
-               ) -> DecodedGeometry | str | None:
+def _sent_once(sent: OrderedDict[str, bool], key: str, geometry: Any,
+               matrix: tuple[float, ...]) -> DecodedGeometry | str | None:
+    """The decoded geometry the first time, then `KNOWN`; ``sent`` notes which have
+    triangles, and forgets in step with the parent's mirror. A geometry placed upright
+    travels with its footprint in its own frame (`gis.bim.source.FootprintCache`)."""
     if key in sent:
         sent.move_to_end(key)
         return KNOWN
-    sent[key] = None
+    decoded = decode_geometry(geometry)
+    if decoded is not None and upright(placement_matrix(matrix)):
+        decoded = replace(decoded, plan=footprint(decoded.vertices, decoded.faces))
+    sent[key] = decoded is not None
     if len(sent) > GEOMETRY_CACHE:
         sent.popitem(last=False)
-    return decode_geometry(geometry)
+    return decoded

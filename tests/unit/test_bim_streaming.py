@@ -4,13 +4,18 @@ and the footprint folded batch by batch is the union of every element's."""
 
 from __future__ import annotations
 
+import faulthandler
+import os
+import signal
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import pytest
 import shapely
 from bim_support import DUPLEX
 
+import gis.bim.meshes
 import gis.bim.workers
 from gis.bim.elements import (
     ElementAttributes,
@@ -18,9 +23,9 @@ from gis.bim.elements import (
     property_columns,
     read_elements,
 )
-from gis.bim.footprint import FootprintUnion
+from gis.bim.footprint import FootprintUnion, footprint
 from gis.bim.ifcfile import open_model
-from gis.bim.meshes import iterate_meshes, started_meshes
+from gis.bim.meshes import KERNELS, ElementMesh, iterate_meshes, started_meshes
 from gis.bim.synthetic import write_model
 from gis.bim.workers import forked_meshes
 from gis.errors import IngestError
@@ -84,6 +89,10 @@ def test_forked_workers_give_the_meshes_of_one_process(
         assert mesh.geometry_key == same.geometry_key
         for name in ("vertices", "faces", "colours", "matrix", "local_vertices"):
             assert (getattr(mesh, name) == getattr(same, name)).all(), name
+        if mesh.local_plan is not None:  # made in the worker: as this process makes it
+            assert shapely.equals_exact(mesh.local_plan,
+                                        footprint(same.local_vertices, same.faces), 0.0)
+    assert sum(m.local_plan is not None for m in forked) == len(forked)  # all upright
 
 
 def test_a_failing_worker_fails_the_iteration_naming_the_file(
@@ -91,9 +100,94 @@ def test_a_failing_worker_fails_the_iteration_naming_the_file(
     def broken(*_args: object) -> None:
         raise RuntimeError("no kernel")
 
-    monkeypatch.setattr(gis.bim.workers, "started_iterator", broken)
+    monkeypatch.setattr(gis.bim.meshes, "started_iterator", broken)
     model = open_model(write_model(tmp_path / "m.ifc", walls=4))
     with pytest.raises(IngestError, match=r"m\.ifc.*no kernel"):
+        list(forked_meshes(model, element_products(model), 2, str(tmp_path / "m.ifc")))
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_what_the_first_kernel_cannot_build_the_next_one_builds(processes: int) -> None:
+    """CGAL alone ("cgal-simple") builds no triangles for some of the Duplex's elements;
+    OpenCASCADE, tried next, builds those, and only those (their geometry keys name it)."""
+    model = open_model(DUPLEX)
+    products = element_products(model)
+    alone = {m.global_id for m in iterate_meshes(model, products, 1, kernels=("cgal-simple",))}
+    meshes = list(forked_meshes(model, products, processes, kernels=("cgal-simple",
+                                                                      "opencascade")))
+    assert sorted(m.global_id for m in meshes) == sorted(str(p.GlobalId) for p in products)
+    second = {m.global_id for m in meshes if m.geometry_key.startswith("opencascade/")}
+    assert second == {str(p.GlobalId) for p in products} - alone
+    assert 0 < len(second) < len(products) // 4
+
+
+def _crashing(kernels_to_crash: tuple[str, ...], after: int) -> Any:
+    """`started_iterator` whose iterator, in a worker process, dies of SIGSEGV at its
+    ``after``-th shape on the kernels named (a native crash, as IfcOpenShell's can be)."""
+    real = gis.bim.meshes.started_iterator
+    parent = os.getpid()
+
+    class Crashing:
+        def __init__(self, iterator: Any) -> None:
+            self.iterator, self.drawn = iterator, 0
+
+        def get(self) -> Any:
+            self.drawn += 1
+            if self.drawn == after and os.getpid() != parent:
+                faulthandler.disable()  # pytest's would print the worker's stack
+                os.kill(os.getpid(), signal.SIGSEGV)
+            return self.iterator.get()
+
+        def next(self) -> Any:
+            return self.iterator.next()
+
+    def started(model: Any, products: list[Any], threads: int, kernel: str) -> Any:
+        iterator = real(model, products, threads, kernel)
+        return Crashing(iterator) if iterator is not None and kernel in kernels_to_crash \
+            else iterator
+
+    return started
+
+
+def _as_built_by_their_kernel(got: list[ElementMesh], model: Any, products: list[Any]
+                              ) -> None:
+    """Each mesh is the one the kernel its key names builds in one process."""
+    by_kernel = {kernel: {m.global_id: m for m in iterate_meshes(model, products, 1,
+                                                                 kernels=(kernel,))}
+                 for kernel in KERNELS}
+    for mesh in got:
+        kernel = KERNELS[1] if mesh.geometry_key.startswith(f"{KERNELS[1]}/") else KERNELS[0]
+        same = by_kernel[kernel][mesh.global_id]
+        assert (mesh.vertices == same.vertices).all()
+        assert (mesh.faces == same.faces).all()
+
+
+def test_a_crashed_worker_is_replaced_on_the_next_kernel(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+        ) -> None:
+    """Both hybrid workers die at their 7th shape, after sending some (batches of 2): the
+    products they had not sent come from OpenCASCADE workers, and every mesh is there."""
+    model = open_model(write_model(tmp_path / "m.ifc", walls=40, spaces=9))
+    products = element_products(model)
+    monkeypatch.setattr(gis.bim.workers, "SEND_EVERY", 2)
+    monkeypatch.setattr(gis.bim.meshes, "started_iterator", _crashing((KERNELS[0],), 7))
+    got = list(forked_meshes(model, products, 2, str(tmp_path / "m.ifc")))
+    assert sorted(m.global_id for m in got) == sorted(str(p.GlobalId) for p in products)
+    monkeypatch.undo()
+    _as_built_by_their_kernel(got, model, products)
+    second = sum(m.geometry_key.startswith(f"{KERNELS[1]}/") for m in got)
+    assert 0 < second < len(got)  # the hybrid's first shapes came too
+    died = [r.getMessage() for r in caplog.records if "died" in r.getMessage()]
+    assert len(died) == 2
+    assert "m.ifc" in died[0]
+    assert "hybrid-cgal-simple-opencascade" in died[0]
+
+
+def test_a_worker_crashing_on_the_last_kernel_fails_naming_the_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    model = open_model(write_model(tmp_path / "m.ifc", walls=10))
+    monkeypatch.setattr(gis.bim.meshes, "started_iterator", _crashing(KERNELS, 2))
+    with pytest.raises(IngestError, match=r"m\.ifc.*ended without its shapes"):
         list(forked_meshes(model, element_products(model), 2, str(tmp_path / "m.ifc")))
 
 
