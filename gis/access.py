@@ -24,7 +24,7 @@ from typing import Literal, Protocol
 from pydantic import BaseModel
 from sqlalchemy import Connection, func, insert, select, update
 
-from gis.errors import AccessError, UnknownKey
+from gis.errors import AccessError, PublicationRefused, UnknownKey
 from gis.model import Layer, LayerSpec
 from gis.schema import Relation, current_relation, published_relation
 from gis.schema.tables import api_key, audit_log
@@ -32,8 +32,9 @@ from gis.schema.tables import api_key, audit_log
 __all__ = [
     "ACTIONS", "KEY_ROLES", "AccessError", "Action", "ApiKey", "AuditEntry", "Decision",
     "Principal", "Role", "UnknownKey", "create_key", "decide", "get_key", "hash_secret",
-    "list_keys", "may_read", "needs_audit", "read_audit", "record_access", "revoke_key",
-    "secret_matches", "spend_check", "split_token", "stored_hash", "verify_key",
+    "list_keys", "may_read", "needs_audit", "read_audit", "record_access",
+    "require_publishable", "revoke_key", "secret_matches", "spend_check", "split_token",
+    "stored_hash", "verify_key",
 ]
 
 Role = Literal["anonymous", "partner", "staff"]
@@ -123,6 +124,16 @@ def _read_reason(principal: Principal, spec: LayerSpec) -> Reason | None:
 def may_read(role: Role, groups: Iterable[str], spec: LayerSpec) -> bool:
     """May a caller of ``role`` in ``groups`` see the layer at all? (`decide`, ``read``)."""
     return decide(_Principal(role, frozenset(groups)), spec, "read").allowed
+
+
+def require_publishable(specs: Iterable[LayerSpec], restricted_target: bool) -> None:
+    """Refuse to copy layers that are not open to a publication target (`PublicationRefused`)
+    unless the target is declared access-controlled: the files there are read without the
+    service, so only open data may go where anyone can read them."""
+    closed = [f"{spec.id} ({spec.access_level})" for spec in specs
+              if spec.access_level != "open"]
+    if closed and not restricted_target:
+        raise PublicationRefused(closed)
 
 
 def needs_audit(spec: LayerSpec) -> bool:

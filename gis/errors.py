@@ -90,6 +90,18 @@ class AccessError(GisError):
     """
 
 
+class PublicationRefused(AccessError):
+    """Layers that are not open data would be copied where the service's access control does
+    not reach (``twin build ... --publish``: a static host or CDN serves to anyone)."""
+
+    def __init__(self, layers: list[str]) -> None:
+        super().__init__(
+            f"not open data: {', '.join(layers)}; a published copy is served to anyone, past "
+            "the service's access control. Open the layer (--access open), or give "
+            "--restricted-target if the target is itself access-controlled")
+        self.layers = layers
+
+
 class UnknownKey(AccessError):
     """No key has this id (``twin keys revoke`` of a typo)."""
 

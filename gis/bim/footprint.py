@@ -22,8 +22,11 @@ import shapely
 from numpy.typing import NDArray
 from sqlalchemy import Connection, Engine
 
+from gis import registry
 from gis.bim import footprint_sql as sql
-from gis.schema import current_relation
+from gis.errors import IngestError
+from gis.ingest.sql import table_exists
+from gis.schema import HISTORY_SCHEMA, Relation, current_relation, history_table
 
 #: `shapely.get_type_id` of a polygon
 POLYGON = 3
@@ -123,11 +126,25 @@ def model_footprint(conn: Connection, bim_layer: str, version: int) -> shapely.G
 
 
 def _keep_union_of_rows(conn: Connection, bim_layer: str, version: int) -> Any:
-    statement = sql.keep_union_of_rows(current_relation(bim_layer))
+    statement = sql.keep_union_of_rows(version_relation(conn, bim_layer, version))
     return fetch_rows(conn, statement, {"bim": bim_layer, "version": version})[0][0]
 
 
-def fetch_rows(conn: Connection, statement: Any, params: dict[str, Any]) -> list[Any]:
+def version_relation(conn: Connection, layer_id: str, version: int) -> Relation:
+    """The table holding ``version`` of a layer: the current table, or once superseded its
+    history table. A version whose rows are gone (pruned) is an `IngestError`: a union of
+    another version's rows would be kept under its number."""
+    if registry.get_layer(conn, layer_id).current_version == version:
+        return current_relation(layer_id)
+    relation = (HISTORY_SCHEMA, history_table(layer_id, version))
+    if not fetch_rows(conn, table_exists(), list(relation))[0][0]:
+        raise IngestError(layer_id, f"version {version} is neither current nor in the history "
+                          "(pruned?): its footprint cannot be computed")
+    return relation
+
+
+def fetch_rows(conn: Connection, statement: Any, params: dict[str, Any] | list[Any]
+               ) -> list[Any]:
     """The rows of a psycopg ``sql.Composed`` statement, in the connection's transaction."""
     driver = conn.connection.driver_connection
     assert driver is not None

@@ -29,7 +29,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import Any, Literal
 
 from gis.bim.footprint import footprint, upright
 from gis.bim.meshes import (
@@ -53,6 +53,8 @@ LOG = logging.getLogger(__name__)
 SEND_EVERY = 64
 #: a worker's element whose geometry the parent already holds
 KNOWN = "known"
+#: what the parent reads when a worker ended without its last message (killed, crashed)
+DIED: Literal["died"] = "died"
 #: (GlobalId, geometry key, 16 matrix values, decoded geometry or `KNOWN`)
 Message = tuple[str, str, tuple[float, ...], "DecodedGeometry | str | None"]
 
@@ -109,9 +111,8 @@ def _gathered(model: Any, workers: list[_Worker], label: str) -> Iterator[Elemen
             for receiver in wait(list(live)):
                 assert isinstance(receiver, Connection)
                 worker = live[receiver]
-                try:
-                    message = _received(receiver, label)
-                except _Died:
+                message = _received(receiver, label)
+                if isinstance(message, str):  # DIED
                     del live[receiver]
                     worker.stop()
                     replacement = _replacement(model, worker, label)
@@ -131,10 +132,6 @@ def _gathered(model: Any, workers: list[_Worker], label: str) -> Iterator[Elemen
             worker.stop()
 
 
-class _Died(Exception):
-    """A worker ended without its last message."""
-
-
 def _replacement(model: Any, died: _Worker, label: str) -> _Worker:
     """A worker for the products ``died`` had not sent, on the kernels after its first."""
     if len(died.kernels) <= 1:
@@ -147,11 +144,12 @@ def _replacement(model: Any, died: _Worker, label: str) -> _Worker:
     return _started(model, left, died.kernels[1:])
 
 
-def _received(receiver: Connection, label: str) -> list[Message] | None:
+def _received(receiver: Connection, label: str) -> list[Message] | Literal["died"] | None:
+    """A worker's next batch, None when it is done, `DIED` when it ended without a word."""
     try:
         message = receiver.recv()
-    except EOFError as exc:
-        raise _Died from exc
+    except EOFError:
+        return DIED
     if isinstance(message, str):
         raise IngestError(label, f"IfcOpenShell failed in a geometry worker: {message}")
     result: list[Message] | None = message

@@ -224,15 +224,33 @@ def test_one_raster_row_read_per_layer_version(site: Site, engine: Engine) -> No
     layer = f"{site.lidar}_dtm"
     tiles = [TileIndex(site.tile.z, site.tile.x + dx, site.tile.y + dy)
              for dx in (-1, 0, 1) for dy in (-1, 0, 1)]
+    checkouts: list[object] = []
     event.listen(app.state.engine, "before_cursor_execute", count)
+    def checkout(*args: Any) -> None:
+        checkouts.append(args)
+
+    event.listen(app.state.engine.pool, "checkout", checkout)
     try:
         first = [site.client.get(_url(layer, tile, "hillshade")) for tile in tiles]
         assert [r.status_code for r in first] == [200] * len(tiles)
         assert len(reads) == 2  # the DTM's row and its DSM sibling's (height style)
+        # within the catalogue's poll interval (2 s by default, 0 in these tests), a tile
+        # whose layer and rows are kept takes no pooled connection
+        catalog = app.state.ogc.catalog
+        catalog.ttl, ttl = 60.0, catalog.ttl
+        try:
+            taken = len(checkouts)
+            kept = [site.client.get(_url(layer, tile, "colour-relief")) for tile in tiles]
+            assert [r.status_code for r in kept] == [200] * len(tiles)
+            assert len(checkouts) == taken
+        finally:
+            catalog.ttl = ttl
+        assert len(reads) == 2
         build_dem(engine, site.lidar, "dtm", 2.0, site.settings.data_dir.resolve() / "rasters")
         again = [site.client.get(_url(layer, tile, "hillshade")) for tile in tiles[:3]]
         assert [r.status_code for r in again] == [200] * 3
         assert len(reads) == 3  # the rebuilt DTM's row, read once; the DSM's is unchanged
     finally:
         event.remove(app.state.engine, "before_cursor_execute", count)
+        event.remove(app.state.engine.pool, "checkout", checkout)
     assert again[0].headers["etag"] != first[0].headers["etag"]

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, text
 from gis.bim.footprint import fetch_rows, model_footprint
 from gis.bim.parcels_sql import model_footprint as union_of_rows_sql
 from gis.bim.synthetic import write_model
+from gis.errors import IngestError
 from gis.schema import current_relation
 
 pytestmark = pytest.mark.integration
@@ -71,6 +72,28 @@ def test_a_version_without_a_kept_footprint_gets_one_at_its_first_use(
     assert after[1:] == before[1:]  # same SRID, same 8 elements
     assert computed.symmetric_difference(before[0]).area < SAME_AREA_M2
     assert len(shapely.get_parts(computed)) == 8  # six walls and two rooms, apart
+
+
+def test_a_superseded_version_gets_the_union_of_its_own_rows(
+        engine: Engine, layer_id: str, tmp_path: Path) -> None:
+    """Version 1 asked for after version 2 was loaded: its rows are in the history table,
+    not the current one; once pruned, there is nothing to compute and it says so."""
+    load_ifc(engine, layer_id, write_model(tmp_path / "a.ifc", walls=6, spaces=2), tmp_path)
+    load_ifc(engine, layer_id, write_model(tmp_path / "b.ifc", walls=3, spaces=0), tmp_path)
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM twin.bim_footprint WHERE bim_layer_id = :layer"),
+                     {"layer": layer_id})
+    with engine.begin() as conn:
+        first = model_footprint(conn, layer_id, 1)
+        second = model_footprint(conn, layer_id, 2)
+    assert len(shapely.get_parts(first)) == 8  # version 1's six walls and two rooms
+    assert len(shapely.get_parts(second)) == 3
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP TABLE history."{layer_id}__v1"'))
+        conn.execute(text("DELETE FROM twin.bim_footprint WHERE bim_layer_id = :layer"),
+                     {"layer": layer_id})
+    with engine.begin() as conn, pytest.raises(IngestError, match="version 1 is neither"):
+        model_footprint(conn, layer_id, 1)
 
 
 def test_rows_reprojected_by_the_loader_keep_the_union_of_the_rows(

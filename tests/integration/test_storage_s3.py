@@ -52,7 +52,8 @@ def test_cli_publishes_the_tileset_to_object_storage(
     layer = f"t_s3_{uuid.uuid4().hex[:8]}"
     small = min(DELFT, key=lambda path: path.stat().st_size)
     ingest = runner.invoke(app, ["ingest", "lidar", str(small), "--layer", layer,
-                                 "--crs", "EPSG:28992+5709", "--title", "Delft (S3 test)"])
+                                 "--crs", "EPSG:28992+5709", "--title", "Delft (S3 test)",
+                                 "--access", "open"])
     assert ingest.exit_code == 0, ingest.output
     url = f"s3://{BUCKET}/tiles/{layer}"
     built = runner.invoke(app, ["build", "pointcloud", layer, "--publish", url])
@@ -92,3 +93,39 @@ def test_cli_publishes_the_tileset_to_object_storage(
     assert [child["content"]["uri"] for child in root["root"]["children"]] == [
         f"{layer}/tileset.json"]
     assert root["root"]["children"][0]["geometricError"] == document["geometricError"]
+
+
+def test_publish_refuses_layers_that_are_not_open(
+        s3: dict[str, Any], database_url: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A closed layer (the default of a new one) is not copied where anyone may read it:
+    refused before the build, naming the layer, nothing written; ``--restricted-target``
+    (a private bucket) lets it through. A root over blocks is refused for its closed one."""
+    monkeypatch.setenv("TWIN_DATABASE_URL", database_url)
+    monkeypatch.setenv("TWIN_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("TWIN_CONFIG_DIR", str(REPO / "config"))
+    monkeypatch.setenv("TWIN_STORAGE_OPTIONS", json.dumps(s3))
+    runner, app = CliRunner(), build_app()
+    layer = f"t_closed_{uuid.uuid4().hex[:8]}"
+    small = min(DELFT, key=lambda path: path.stat().st_size)
+    ingest = runner.invoke(app, ["ingest", "lidar", str(small), "--layer", layer,
+                                 "--crs", "EPSG:28992+5709", "--title", "Delft (closed)"])
+    assert ingest.exit_code == 0, ingest.output
+    fs = s3fs.S3FileSystem(**s3)
+    url = f"s3://{BUCKET}/closed/{layer}"
+    refused = runner.invoke(app, ["build", "pointcloud", layer, "--publish", url])
+    assert refused.exit_code == 1
+    assert f"not open data: {layer} (closed)" in " ".join(refused.output.split())
+    assert not (tmp_path / "var" / "tiles" / layer).exists()  # refused before the build
+    assert not fs.exists(f"{BUCKET}/closed")
+
+    allowed = runner.invoke(app, ["build", "pointcloud", layer, "--publish", url,
+                                  "--restricted-target"])
+    assert allowed.exit_code == 0, allowed.output
+    assert fs.exists(f"{BUCKET}/closed/{layer}/tileset.json")
+
+    rooted = runner.invoke(app, ["build", "blocks", "closed_region", layer,
+                                 "--publish", f"s3://{BUCKET}/closed_root"])
+    assert rooted.exit_code == 1
+    assert layer in rooted.output
+    assert not fs.exists(f"{BUCKET}/closed_root")

@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from tiles.core.blocks import Block, block_index, region_span_m, tileset_region
 from tiles.core.ecef import ecef_to_geodetic
+from tiles.engine.storage import publish_entry, publish_folder
 from tiles.errors import BuildInputError
 from tiles.pointcloud.build import build_pointcloud
 from twin.cli import build_app
@@ -100,16 +101,21 @@ def test_regions_pass_through_and_bad_blocks_are_named() -> None:
                                  "geometricError": math.nan})], version="v", generator="t")
 
 
-def test_twin_build_blocks_writes_the_root_and_publishes_blocks_first(
+def test_twin_build_blocks_writes_the_root_that_publishes_beside_its_blocks(
         tiles_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The root, and its blocks copied to a folder as ``--publish`` copies them (blocks
+    first, then the root; the CLI's ``--publish``, which needs the registry for the layers'
+    access levels, is tested against S3 in tests/integration/test_storage_s3.py)."""
     monkeypatch.setenv("TWIN_DATA_DIR", str(tiles_dir.parent))
     runner, app = CliRunner(), build_app()
     published = tmp_path / "static"
-    result = runner.invoke(app, ["build", "blocks", "region", "block_a", "block_b",
-                                 "--publish", str(published)])
+    result = runner.invoke(app, ["build", "blocks", "region", "block_a", "block_b"])
     assert result.exit_code == 0, result.output
     root = json.loads((tiles_dir / "region.tileset.json").read_text())
     assert root["extras"]["blocks"] == ["block_a", "block_b"]
+    for name in ("block_a", "block_b"):  # to a folder whose sub-folders do not exist yet
+        publish_folder(tiles_dir / name, f"{published}/{name}")
+    publish_entry(tiles_dir / "region.tileset.json", str(published))
     # the root's content uris resolve beside it, locally and where it was published
     for child in root["root"]["children"]:
         assert (tiles_dir / child["content"]["uri"]).is_file()

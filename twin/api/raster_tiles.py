@@ -27,6 +27,7 @@ from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy import Connection, Engine
 from starlette.concurrency import run_in_threadpool
 
 from gis import registry
@@ -172,9 +173,32 @@ def _scope(layer: Layer) -> Scope:
     return "public" if layer.spec.access_level == "open" else "private"
 
 
+class OnDemandConnection:
+    """A connection taken from the pool at its first use: a tile whose layer the catalogue
+    polled and whose raster row is kept (`RasterRows`) takes none, so a map page's dozens of
+    tiles do not queue for the pool's connections."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._conn: Connection | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._conn is None:
+            self._conn = self._engine.connect()
+        return getattr(self._conn, name)
+
+    def __enter__(self) -> OnDemandConnection:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
 def _source(request: Request, caller: Caller, layer_id: str) -> MapSource:
     registered = request.app.state.ogc.catalog.registered()
-    with request.app.state.engine.connect() as conn:
+    with OnDemandConnection(request.app.state.engine) as conn:
         source = map_source(conn, request.app.state.settings, caller, layer_id, registered,
                             raster_rows(request))
     if source is None:

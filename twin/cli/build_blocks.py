@@ -22,8 +22,8 @@ from tiles.core.blocks import ENTRY, Block, block_index
 from tiles.core.tileset import write_tileset
 from tiles.engine.storage import publish_entry, publish_folder
 from tiles.errors import BuildInputError
-from twin.cli.common import console, domain_errors, settings
-from twin.cli.options import PublishOption
+from twin.cli.common import check_publishable, console, domain_errors, engine_for, settings
+from twin.cli.options import PublishOption, RestrictedTargetOption
 
 GENERATOR = "twin build blocks"
 
@@ -34,9 +34,13 @@ def blocks(
     layers: Annotated[list[str], typer.Argument(help="layers whose built tilesets are the "
                                                      "blocks")],
     publish: PublishOption = None,
+    restricted_target: RestrictedTargetOption = False,
 ) -> None:
     """A root tileset over the built 3D Tiles of LAYERs (external tilesets), beside them."""
     config = settings()
+    if publish:
+        with engine_for(config) as engine:
+            check_publishable(engine, layers, restricted_target)
     found = [read_block(config.tiles_dir, layer) for layer in layers]
     document = block_index(found, version=blocks_version(found), generator=GENERATOR)
     root = config.tiles_dir / f"{name}.{ENTRY}"

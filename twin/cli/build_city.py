@@ -25,8 +25,21 @@ from tiles.buildings.build import DEFAULT_MAX_FEATURES, build_tileset
 from tiles.buildings.source import building_set
 from tiles.engine.cluster import Engine, build_engine
 from tiles.engine.storage import publish_folder
-from twin.cli.common import console, domain_errors, engine_for, err_console, parcels_join, settings
-from twin.cli.options import ClusterWorkersOption, PublishOption, SchedulerOption
+from twin.cli.common import (
+    check_publishable,
+    console,
+    domain_errors,
+    engine_for,
+    err_console,
+    parcels_join,
+    settings,
+)
+from twin.cli.options import (
+    ClusterWorkersOption,
+    PublishOption,
+    RestrictedTargetOption,
+    SchedulerOption,
+)
 from twin.settings import Settings
 
 _COLUMNS = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -93,10 +106,15 @@ def buildings(
     workers: ClusterWorkersOption = None,
     scheduler: SchedulerOption = None,
     publish: PublishOption = None,
+    restricted_target: RestrictedTargetOption = False,
 ) -> None:
     """LOD1 buildings as a 3D Tiles 1.1 tileset with per-building metadata."""
     config = settings()
     joined = parcels_join(parcels)
+    if publish:  # the joined parcels' reference travels in every building's metadata
+        with engine_for(config) as engine:
+            check_publishable(engine, [layer, *([joined[0]] if joined else [])],
+                              restricted_target)
     with engine_for(config) as engine, recorded_build(engine, layer, "buildings"):
         with engine.connect() as conn:
             buildings_in = building_set(conn, layer, joined)

@@ -17,8 +17,20 @@ from tiles.engine.cluster import build_engine
 from tiles.engine.storage import publish_folder
 from tiles.pointcloud.build import TASK_MODULES
 from tiles.pointcloud.layer import build_layer_tileset
-from twin.cli.common import console, domain_errors, engine_for, settings, stage_progress
-from twin.cli.options import ClusterWorkersOption, PublishOption, SchedulerOption
+from twin.cli.common import (
+    check_publishable,
+    console,
+    domain_errors,
+    engine_for,
+    settings,
+    stage_progress,
+)
+from twin.cli.options import (
+    ClusterWorkersOption,
+    PublishOption,
+    RestrictedTargetOption,
+    SchedulerOption,
+)
 
 
 @domain_errors
@@ -27,11 +39,15 @@ def pointcloud(
     workers: ClusterWorkersOption = None,
     scheduler: SchedulerOption = None,
     publish: PublishOption = None,
+    restricted_target: RestrictedTargetOption = False,
     force: Annotated[bool, typer.Option(help="rebuild even when the source is unchanged")] = False,
 ) -> None:
     """Point-cloud 3D Tiles 1.1 of a LiDAR layer under TWIN_DATA_DIR/tiles/LAYER."""
     config = settings()
     scheduler = scheduler or (None if workers else config.dask_scheduler)
+    if publish:
+        with engine_for(config) as engine:
+            check_publishable(engine, [layer], restricted_target)
     with engine_for(config) as engine, stage_progress() as progress, \
             build_engine(scheduler, workers, warm_up=TASK_MODULES) as cluster:
         tasks: dict[str, TaskID] = {}

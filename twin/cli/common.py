@@ -20,6 +20,8 @@ from rich.progress import (
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
+from gis import registry
+from gis.access import require_publishable
 from gis.db import make_engine
 from gis.errors import GisError
 from tiles.errors import TilesError
@@ -99,3 +101,11 @@ def parcels_join(value: str | None) -> tuple[str, str] | None:
         err_console.print("[bold red]error:[/] --parcels needs LAYER:COLUMN")
         raise typer.Exit(2)
     return (layer, column)
+
+
+def check_publishable(engine: Engine, layers: list[str], restricted_target: bool) -> None:
+    """Before a build that will ``--publish``: every layer whose data the product carries
+    is open, or the target is declared access-controlled (`require_publishable`)."""
+    with engine.connect() as conn:
+        specs = [registry.get_layer(conn, layer).spec for layer in layers]
+    require_publishable(specs, restricted_target)

@@ -47,4 +47,7 @@ ClusterWorkersOption = Annotated[int | None, typer.Option(
 PublishOption = Annotated[str | None, typer.Option(
     "--publish", help="after the build, copy the product to this fsspec URL "
     "(s3://bucket/prefix, gs://..., a folder) for a static host or CDN; options from "
-    "TWIN_STORAGE_OPTIONS")]
+    "TWIN_STORAGE_OPTIONS; only open layers, unless --restricted-target")]
+RestrictedTargetOption = Annotated[bool, typer.Option(
+    "--restricted-target", help="the --publish target is itself access-controlled (a "
+    "private bucket): layers that are not open may be copied there")]
