@@ -16,9 +16,9 @@ iterator runs in this process.
 
 Each worker tries the kernels in the order of `gis.bim.meshes.KERNELS`. A worker that dies
 without a word (a crash in a geometry library's native code: IfcOpenShell reports some in
-its hybrid kernel) is replaced by one that builds the products it had not sent with the
-kernels after the one it was using; only a worker of the last kernel that dies fails the
-ingest.
+its hybrid kernel) or in which IfcOpenShell raises is replaced by one that builds the
+products it had not sent with the kernels after the one it was using; only a worker of the
+last kernel that stops so fails the ingest, saying how.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
-from typing import Any, Literal
+from typing import Any
 
 from gis.bim.footprint import footprint, upright
 from gis.bim.meshes import (
@@ -53,8 +53,6 @@ LOG = logging.getLogger(__name__)
 SEND_EVERY = 64
 #: a worker's element whose geometry the parent already holds
 KNOWN = "known"
-#: what the parent reads when a worker ended without its last message (killed, crashed)
-DIED: Literal["died"] = "died"
 #: (GlobalId, geometry key, 16 matrix values, decoded geometry or `KNOWN`)
 Message = tuple[str, str, tuple[float, ...], "DecodedGeometry | str | None"]
 
@@ -111,11 +109,11 @@ def _gathered(model: Any, workers: list[_Worker], label: str) -> Iterator[Elemen
             for receiver in wait(list(live)):
                 assert isinstance(receiver, Connection)
                 worker = live[receiver]
-                message = _received(receiver, label)
-                if isinstance(message, str):  # DIED
+                message = _received(receiver)
+                if isinstance(message, _Ended):
                     del live[receiver]
                     worker.stop()
-                    replacement = _replacement(model, worker, label)
+                    replacement = _replacement(model, worker, message, label)
                     started.append(replacement)
                     live[replacement.receiver] = replacement
                     continue
@@ -132,26 +130,39 @@ def _gathered(model: Any, workers: list[_Worker], label: str) -> Iterator[Elemen
             worker.stop()
 
 
-def _replacement(model: Any, died: _Worker, label: str) -> _Worker:
-    """A worker for the products ``died`` had not sent, on the kernels after its first."""
-    if len(died.kernels) <= 1:
-        raise IngestError(label, "a geometry worker ended without its shapes (killed, or "
-                          "out of memory?)")
-    left = [product for product in died.share if product.GlobalId not in died.sent]
-    LOG.warning("%s: a geometry worker on IfcOpenShell's %s kernel died (exit code %s); "
-                "its %d products left are built with %s", label, died.kernels[0],
-                died.process.exitcode, len(left), died.kernels[1])
-    return _started(model, left, died.kernels[1:])
+@dataclass(frozen=True)
+class _Ended:
+    """A worker stopped before its last message: it died without a word (``error`` None:
+    killed, or a crash in native code) or IfcOpenShell raised ``error`` in it."""
+
+    error: str | None
+
+    def reason(self, worker: _Worker) -> str:
+        if self.error is not None:
+            return f"IfcOpenShell failed in a geometry worker: {self.error}"
+        return (f"a geometry worker ended without its shapes (exit code "
+                f"{worker.process.exitcode}: killed, out of memory, or a crash)")
 
 
-def _received(receiver: Connection, label: str) -> list[Message] | Literal["died"] | None:
-    """A worker's next batch, None when it is done, `DIED` when it ended without a word."""
+def _replacement(model: Any, ended: _Worker, how: _Ended, label: str) -> _Worker:
+    """A worker for the products ``ended`` had not sent, on the kernels after its first;
+    on the last kernel, the `IngestError` saying what happened."""
+    if len(ended.kernels) <= 1:
+        raise IngestError(label, how.reason(ended))
+    left = [product for product in ended.share if product.GlobalId not in ended.sent]
+    LOG.warning("%s: %s, on IfcOpenShell's %s kernel; its %d products left are built with "
+                "%s", label, how.reason(ended), ended.kernels[0], len(left), ended.kernels[1])
+    return _started(model, left, ended.kernels[1:])
+
+
+def _received(receiver: Connection) -> list[Message] | _Ended | None:
+    """A worker's next batch, None when it is done, `_Ended` when it stopped before."""
     try:
         message = receiver.recv()
     except EOFError:
-        return DIED
+        return _Ended(None)
     if isinstance(message, str):
-        raise IngestError(label, f"IfcOpenShell failed in a geometry worker: {message}")
+        return _Ended(message)
     result: list[Message] | None = message
     return result
 

@@ -177,17 +177,38 @@ def test_a_crashed_worker_is_replaced_on_the_next_kernel(
     _as_built_by_their_kernel(got, model, products)
     second = sum(m.geometry_key.startswith(f"{KERNELS[1]}/") for m in got)
     assert 0 < second < len(got)  # the hybrid's first shapes came too
-    died = [r.getMessage() for r in caplog.records if "died" in r.getMessage()]
+    died = [r.getMessage() for r in caplog.records if "ended without" in r.getMessage()]
     assert len(died) == 2
     assert "m.ifc" in died[0]
+    assert "exit code -11" in died[0]
     assert "hybrid-cgal-simple-opencascade" in died[0]
+
+
+def test_a_kernel_that_raises_hands_over_to_the_next(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """IfcOpenShell raising on the hybrid kernel (not crashing): the workers' products are
+    built with OpenCASCADE, all of them."""
+    real = gis.bim.meshes.started_iterator
+
+    def hybrid_raises(model: Any, products: list[Any], threads: int, kernel: str) -> Any:
+        if kernel == KERNELS[0] and os.getpid() != parent:
+            raise RuntimeError("no hybrid here")
+        return real(model, products, threads, kernel)
+
+    parent = os.getpid()
+    model = open_model(write_model(tmp_path / "m.ifc", walls=10, spaces=2))
+    products = element_products(model)
+    monkeypatch.setattr(gis.bim.meshes, "started_iterator", hybrid_raises)
+    got = list(forked_meshes(model, products, 2, str(tmp_path / "m.ifc")))
+    assert sorted(m.global_id for m in got) == sorted(str(p.GlobalId) for p in products)
+    assert all(m.geometry_key.startswith(f"{KERNELS[1]}/") for m in got)
 
 
 def test_a_worker_crashing_on_the_last_kernel_fails_naming_the_file(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     model = open_model(write_model(tmp_path / "m.ifc", walls=10))
     monkeypatch.setattr(gis.bim.meshes, "started_iterator", _crashing(KERNELS, 2))
-    with pytest.raises(IngestError, match=r"m\.ifc.*ended without its shapes"):
+    with pytest.raises(IngestError, match=r"m\.ifc.*ended without its shapes \(exit code -11"):
         list(forked_meshes(model, element_products(model), 2, str(tmp_path / "m.ifc")))
 
 
