@@ -41,20 +41,33 @@ def _uris(document: dict[str, Any]) -> list[str]:
     return [tile["content"]["uri"] for tile, _ in tiles(document["root"]) if "content" in tile]
 
 
-def test_cli_publishes_the_tileset_to_object_storage(
-        s3: dict[str, Any], database_url: str, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def cli(s3: dict[str, Any], database_url: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> tuple[CliRunner, Any]:
+    """The CLI on the test database, a data folder of the test, and the S3 server's options."""
     monkeypatch.setenv("TWIN_DATABASE_URL", database_url)
     monkeypatch.setenv("TWIN_DATA_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("TWIN_CONFIG_DIR", str(REPO / "config"))
     monkeypatch.setenv("TWIN_STORAGE_OPTIONS", json.dumps(s3))
-    runner, app = CliRunner(), build_app()
-    layer = f"t_s3_{uuid.uuid4().hex[:8]}"
+    return CliRunner(), build_app()
+
+
+def _ingest_smallest(cli: tuple[CliRunner, Any], prefix: str, *access: str) -> str:
+    """The smallest Delft LAZ ingested as a new LiDAR layer; its id."""
+    runner, app = cli
+    layer = f"{prefix}_{uuid.uuid4().hex[:8]}"
     small = min(DELFT, key=lambda path: path.stat().st_size)
     ingest = runner.invoke(app, ["ingest", "lidar", str(small), "--layer", layer,
                                  "--crs", "EPSG:28992+5709", "--title", "Delft (S3 test)",
-                                 "--access", "open"])
+                                 *access])
     assert ingest.exit_code == 0, ingest.output
+    return layer
+
+
+def test_cli_publishes_the_tileset_to_object_storage(
+        cli: tuple[CliRunner, Any], s3: dict[str, Any], tmp_path: Path) -> None:
+    runner, app = cli
+    layer = _ingest_smallest(cli, "t_s3", "--access", "open")
     url = f"s3://{BUCKET}/tiles/{layer}"
     built = runner.invoke(app, ["build", "pointcloud", layer, "--publish", url])
     assert built.exit_code == 0, built.output
@@ -96,21 +109,12 @@ def test_cli_publishes_the_tileset_to_object_storage(
 
 
 def test_publish_refuses_layers_that_are_not_open(
-        s3: dict[str, Any], database_url: str, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        cli: tuple[CliRunner, Any], s3: dict[str, Any], tmp_path: Path) -> None:
     """A closed layer (the default of a new one) is not copied where anyone may read it:
     refused before the build, naming the layer, nothing written; ``--restricted-target``
     (a private bucket) lets it through. A root over blocks is refused for its closed one."""
-    monkeypatch.setenv("TWIN_DATABASE_URL", database_url)
-    monkeypatch.setenv("TWIN_DATA_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("TWIN_CONFIG_DIR", str(REPO / "config"))
-    monkeypatch.setenv("TWIN_STORAGE_OPTIONS", json.dumps(s3))
-    runner, app = CliRunner(), build_app()
-    layer = f"t_closed_{uuid.uuid4().hex[:8]}"
-    small = min(DELFT, key=lambda path: path.stat().st_size)
-    ingest = runner.invoke(app, ["ingest", "lidar", str(small), "--layer", layer,
-                                 "--crs", "EPSG:28992+5709", "--title", "Delft (closed)"])
-    assert ingest.exit_code == 0, ingest.output
+    runner, app = cli
+    layer = _ingest_smallest(cli, "t_closed")  # no --access: closed
     fs = s3fs.S3FileSystem(**s3)
     url = f"s3://{BUCKET}/closed/{layer}"
     refused = runner.invoke(app, ["build", "pointcloud", layer, "--publish", url])
