@@ -160,3 +160,25 @@ def test_building_a_layer_without_heights_says_what_to_run(
     assert result.exit_code == 1
     assert "twin build heights" in result.output
     assert not (tmp_path / "tiles" / f"{layer_id}_parcel").exists()
+
+
+def test_publishing_buildings_refuses_a_joined_parcel_layer_that_is_not_open(
+    database_url: str, engine: Engine, layer_id: str, tmp_path: Path
+) -> None:
+    """The parcels' references travel in every building's metadata: a closed parcel layer
+    joined into open buildings keeps them from a public target, before anything is built."""
+    ingest_vector(engine, spec(f"{layer_id}_parcel"), TENERIFE_PARCELS,
+                  default_storage_crs="EPSG:32628")
+    ingest_vector(engine, spec(f"{layer_id}_closed", access_level="closed"), TENERIFE_PARCELS,
+                  default_storage_crs="EPSG:32628")
+    env = {"TWIN_DATABASE_URL": database_url, "TWIN_DATA_DIR": str(tmp_path)}
+    result = CliRunner().invoke(build_app(), [
+        "build", "buildings", f"{layer_id}_parcel", "--parcels",
+        f"{layer_id}_closed:nationalCadastralReference", "--publish", str(tmp_path / "web")],
+        env=env)
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert f"not open data: {layer_id}_closed (closed)" in said
+    assert f"{layer_id}_parcel (" not in said  # the open one is not named
+    assert not (tmp_path / "tiles" / f"{layer_id}_parcel").exists()
+    assert not (tmp_path / "web").exists()
