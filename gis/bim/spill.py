@@ -30,7 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from gis.bim.elements import ElementInfo, psets_json
-from gis.bim.meshes import ElementMesh
+from gis.bim.meshes import KERNELS, ElementMesh
 
 #: bumped when the layout changes: an older folder is then ignored and rebuilt
 FORMAT = 1
@@ -139,8 +139,8 @@ class SpillWriter:
         """Close the files, write ``meta.json`` and move the folder into place."""
         self._flush()
         self._close()
-        meta = {"format": FORMAT, "ifcopenshell": _ifcopenshell_version(), **self.counts,
-                "classes": list(self._classes)}
+        meta = {"format": FORMAT, "ifcopenshell": _ifcopenshell_version(),
+                "kernels": list(KERNELS), **self.counts, "classes": list(self._classes)}
         (self.partial / META).write_text(json.dumps(meta), encoding="utf-8")
         shutil.rmtree(self.folder, ignore_errors=True)
         try:
@@ -212,14 +212,16 @@ class SpillReader:
 
     @classmethod
     def open(cls, folder: Path) -> SpillReader | None:
-        """The spill at ``folder``, or None when absent, partial, or of another format or
-        IfcOpenShell version."""
+        """The spill at ``folder``, or None when absent, partial, or of another format,
+        IfcOpenShell version or choice of geometry kernels (`gis.bim.meshes.KERNELS`: the
+        rows of a re-ingest come from the current ones, so must the tiles)."""
         try:
             reader = cls(folder)
         except (OSError, ValueError, KeyError):
             return None
-        current = (reader.meta.get("format"), reader.meta.get("ifcopenshell"))
-        return reader if current == (FORMAT, _ifcopenshell_version()) else None
+        current = (reader.meta.get("format"), reader.meta.get("ifcopenshell"),
+                   tuple(reader.meta.get("kernels") or ()))
+        return reader if current == (FORMAT, _ifcopenshell_version(), KERNELS) else None
 
     def _map(self, name: str) -> NDArray[Any]:
         dtype, width = ARRAYS[name]

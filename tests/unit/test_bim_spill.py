@@ -4,6 +4,7 @@ from the model itself gives, without parsing or triangulating the model again.""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +17,7 @@ import tiles.bim.placed as placed_module
 from gis.bim.elements import element_products, read_elements
 from gis.bim.georef import user_placement
 from gis.bim.ifcfile import open_model
-from gis.bim.meshes import ElementMesh, iterate_meshes
+from gis.bim.meshes import KERNELS, ElementMesh, iterate_meshes
 from gis.bim.spill import SpillReader, geometry_folder, spill_meshes
 from gis.bim.synthetic import write_model
 from tiles.bim.build import build_bim_tileset
@@ -101,3 +102,18 @@ def test_tiles_from_the_spill_equal_tiles_from_the_model(
     assert from_spill.tiles == from_model.tiles == 2  # the walls at the root, a leaf
     assert from_spill.triangles == from_model.triangles
     assert digests(tmp_path / "a") == digests(tmp_path / "b")
+
+
+def test_a_spill_of_other_geometry_kernels_is_not_read(
+        model: Path, tmp_path: Path) -> None:
+    """A spill written before the kernel choice was recorded (or with another) is built
+    again: rows of a re-ingest come from the current kernels, and so must the tiles."""
+    copy = shutil.copy(model, tmp_path / "kept.ifc")
+    _spill(Path(copy))
+    meta_path = geometry_folder(Path(copy)) / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    assert meta["kernels"] == list(KERNELS)
+    for older in ({k: v for k, v in meta.items() if k != "kernels"},
+                  {**meta, "kernels": ["opencascade"]}):
+        meta_path.write_text(json.dumps(older))
+        assert SpillReader.open(geometry_folder(Path(copy))) is None
