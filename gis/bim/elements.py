@@ -77,9 +77,11 @@ def psets_json(psets: dict[str, dict[str, Any]], compact: bool = False) -> str:
 
 def element_products(model: Any) -> list[Any]:
     """The products that become rows: every IfcProduct with a representation, except
-    openings and drawing aids (`NOT_ELEMENTS`)."""
-    return [p for p in model.by_type("IfcProduct")
-            if p.Representation is not None and not any(p.is_a(c) for c in NOT_ELEMENTS)]
+    openings and drawing aids (`NOT_ELEMENTS`); by id, the order of a model read in parts
+    (`gis.bim.parts`), so that the property columns are first seen in one order."""
+    products = [p for p in model.by_type("IfcProduct")
+                if p.Representation is not None and not any(p.is_a(c) for c in NOT_ELEMENTS)]
+    return sorted(products, key=lambda p: p.id())
 
 
 def read_elements(products: list[Any]) -> Iterator[ElementInfo]:
@@ -129,12 +131,19 @@ class ElementAttributes(Mapping[str, ElementInfo]):
     def property_columns(self) -> tuple[dict[str, str], int]:
         """`property_columns` of every element, each distinct combination of property sets
         read once (the flat properties depend on nothing else)."""
+        kinds = PropertyKinds()
+        self.add_kinds(kinds)
+        return kinds.columns()
+
+    def add_kinds(self, kinds: PropertyKinds) -> None:
+        """The flat property names and families of these elements, added to ``kinds``
+        (which may hold those of another part of the model)."""
         if self._index is None:
-            return {}, 0
-        index, kinds = self._index, PropertyKinds()
+            return
+        index = self._index
+        kinds.forget_sets()  # signatures name this index's sets
         for position in self._position.values():
             kinds.add_sets(index.pset_signature(self._products[position].id()), index)
-        return kinds.columns()
 
 
 SPATIAL_KINDS = ("IfcSite", "IfcBuilding", "IfcBuildingStorey", "IfcSpace")
@@ -364,6 +373,17 @@ class PropertyKinds:
             self._kinds.setdefault(key, set()).add(
                 "boolean" if isinstance(value, bool)
                 else "number" if isinstance(value, int | float) else "text")
+
+    def absorb(self, other: PropertyKinds) -> None:
+        """The names and families of ``other`` (another part of the model) added, in its
+        first-seen order after ours."""
+        for key, families in other._kinds.items():
+            self._kinds.setdefault(key, set()).update(families)
+
+    def forget_sets(self) -> None:
+        """Forget which sets were added: a signature holds the ``id()`` of a decoded set,
+        which another `ModelIndex` may reuse once the first is gone."""
+        self._signatures.clear()
 
     def add_sets(self, signature: PsetSignature, index: ModelIndex) -> None:
         """The flat properties of an element with these sets (once per distinct sets: an

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import logging
 import shutil
+import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,14 +27,13 @@ from sqlalchemy import Engine
 
 from gis import registry
 from gis.bim.buildings import BuildingLink, link_buildings
-from gis.bim.elements import ElementAttributes, ElementInfo, element_products
+from gis.bim.elements import ElementInfo
 from gis.bim.footprint import FootprintUnion, keep_footprint
-from gis.bim.georef import Placement, read_placement, require_placement
-from gis.bim.ifcfile import open_model
-from gis.bim.meshes import ElementMesh, iterate_meshes
+from gis.bim.georef import Placement, require_placement
+from gis.bim.meshes import ElementMesh
+from gis.bim.parts import PartedModel
 from gis.bim.source import IfcSource
 from gis.bim.spill import geometry_folder, spill_meshes
-from gis.bim.workers import forked_meshes
 from gis.errors import GisError, IngestError
 from gis.ingest.loader import LoadResult, Progress, _Load
 from gis.ingest.quality import QualityTracker
@@ -96,13 +96,18 @@ def ingest_ifc(engine: Engine, spec: LayerSpec, path: Path | str, *, models_dir:
     SHA-256) for tile builds. The city buildings the placed model replaces are recorded with
     the version (`gis.bim.buildings`). Raises `IngestError` naming the file (and GlobalIds)."""
     path = Path(path)
-    label = str(path)
-    model = open_model(path)
-    chosen = require_placement(read_placement(model, label), placement, label)
-    products = element_products(model)
-    # the workers build the shapes while this process reads the rest and prepares the load
-    meshes = forked_meshes(model, products, threads, label)
-    elements = ElementAttributes(products)
+    with PartedModel(path, models_dir, threads) as parted:
+        return _ingest_parted(engine, spec, parted, models_dir=models_dir,
+                              placement=placement, strict=strict, progress=progress)
+
+
+def _ingest_parted(engine: Engine, spec: LayerSpec, elements: PartedModel, *,
+                   models_dir: Path, placement: Placement | None, strict: bool,
+                   progress: Progress | None) -> BimLoadResult:
+    """`ingest_ifc` of a model opened (whole, or cut into parts)."""
+    path, label = elements.path, elements.label
+    chosen = require_placement(elements.placement, placement, label)
+    elements.start()
     properties, left_out = elements.property_columns()
     spec = bim_spec(spec, chosen)
     failed: list[str] = []
@@ -110,9 +115,10 @@ def ingest_ifc(engine: Engine, spec: LayerSpec, path: Path | str, *, models_dir:
     kept = _keep_copy(path, digest, models_dir / spec.id)
     union = FootprintUnion()
     source = IfcSource(label=label, placement=chosen, elements=elements, properties=properties,
-                       meshes=lambda: spill_meshes(meshes, elements, geometry_folder(kept)),
+                       meshes=lambda: spill_meshes(elements.meshes(), elements,
+                                                   geometry_folder(kept)),
                        on_missing=failed.extend, union=union)
-    extra = {"placement": chosen.as_json(), "model": str(kept), "schema": model.schema_identifier}
+    extra = {"placement": chosen.as_json(), "model": str(kept), "schema": elements.schema}
     with engine.connect() as conn:
         previous = registry.get_layer(conn, spec.id).current_version if _exists(
             conn, spec.id) else None
@@ -133,7 +139,7 @@ def ingest_ifc(engine: Engine, spec: LayerSpec, path: Path | str, *, models_dir:
             store_change_set(conn, spec.id, first)
     else:
         change = _change_set(engine, spec.id, previous, result.version)
-    return BimLoadResult(load=result, placement=chosen, schema=str(model.schema_identifier),
+    return BimLoadResult(load=result, placement=chosen, schema=elements.schema,
                          elements=result.feature_count, triangles=source.triangle_count,
                          failed=failed, change=change, buildings=link_buildings(engine, spec.id))
 
@@ -249,7 +255,7 @@ def _reporter(tracker: QualityTracker, label: str, also: Any) -> Any:
     return report
 
 
-def _first_version(result: LoadResult, elements: ElementAttributes, failed: list[str]
+def _first_version(result: LoadResult, elements: Mapping[str, ElementInfo], failed: list[str]
                    ) -> ChangeSet:
     """A layer's first version adds every loaded element: no comparison to run."""
     loaded = sorted(set(elements) - set(failed))
@@ -291,11 +297,12 @@ def stored_model(engine: Engine, layer_id: str) -> StoredModel:
 
 
 def model_meshes(path: Path, threads: int) -> Iterator[tuple[ElementMesh, ElementInfo]]:
-    """Each element's mesh and attributes from a model file (for tiles)."""
-    model = open_model(path)
-    products = element_products(model)
-    elements = ElementAttributes(products)
-    for mesh in iterate_meshes(model, products, threads):
-        info = elements.get(mesh.global_id)
-        if info is not None:
-            yield mesh, info
+    """Each element's mesh and attributes from a model file (for tiles), read as the
+    ingest reads it: a big model part by part."""
+    with tempfile.TemporaryDirectory(prefix="bim-parts-") as work, \
+            PartedModel(path, Path(work), threads) as parted:
+        parted.start()
+        for mesh in parted.meshes():
+            info = parted.get(mesh.global_id)
+            if info is not None:
+                yield mesh, info

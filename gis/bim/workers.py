@@ -14,6 +14,11 @@ of `gis.bim.meshes.iterate_meshes`, in no fixed order (as from the multi-threade
 iterator). Where ``fork`` does not exist, or in a daemon process (a Dask worker), the
 iterator runs in this process.
 
+A model read in parts (`gis.bim.parts`) is never parsed in this process: each worker
+opens the part file itself, builds its share of the part's products and sends each
+element's attributes with its mesh (IfcOpenShell does not give back all the memory of a
+model it closes; a worker's ends with it).
+
 Each worker tries the kernels in the order of `gis.bim.meshes.KERNELS`. A worker that dies
 without a word (a crash in a geometry library's native code: IfcOpenShell reports some in
 its hybrid kernel) or in which IfcOpenShell raises is replaced by one that builds the
@@ -26,12 +31,15 @@ from __future__ import annotations
 import logging
 import multiprocessing
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
+from pathlib import Path
 from typing import Any
 
+from gis.bim.elements import ElementAttributes, ElementInfo, element_products
 from gis.bim.footprint import footprint, upright
+from gis.bim.ifcfile import open_model
 from gis.bim.meshes import (
     GEOMETRY_CACHE,
     KERNELS,
@@ -53,21 +61,69 @@ LOG = logging.getLogger(__name__)
 SEND_EVERY = 64
 #: a worker's element whose geometry the parent already holds
 KNOWN = "known"
-#: (GlobalId, geometry key, 16 matrix values, decoded geometry or `KNOWN`)
-Message = tuple[str, str, tuple[float, ...], "DecodedGeometry | str | None"]
+#: (GlobalId, geometry key, 16 matrix values, decoded geometry or `KNOWN`, the element's
+#: attributes when the worker read the model itself)
+Message = tuple[str, str, tuple[float, ...], "DecodedGeometry | str | None",
+                "ElementInfo | None"]
+#: what the parent is told of each element's attributes, from a worker that read a part
+OnInfo = Callable[[ElementInfo], None]
+
+
+@dataclass(frozen=True)
+class PartShare:
+    """A worker's share of a part file that it opens itself: of the products with the ids
+    ``own``, every ``step``-th from ``start`` (by id), except the GlobalIds in ``skip``."""
+
+    path: Path
+    own: frozenset[int]
+    start: int
+    step: int
+    skip: frozenset[str] = frozenset()
+
+    def opened(self) -> tuple[Any, list[Any]]:
+        model = open_model(self.path)
+        products = [p for p in element_products(model) if p.id() in self.own]
+        return model, [p for p in products[self.start::self.step]
+                       if str(p.GlobalId) not in self.skip]
+
+
+def can_fork() -> bool:
+    """Whether worker processes may start here (not where there is no fork, nor in a
+    daemon process, a Dask worker, which may not have children)."""
+    return ("fork" in multiprocessing.get_all_start_methods()
+            and not multiprocessing.current_process().daemon)
 
 
 def forked_meshes(model: Any, products: list[Any], processes: int, label: str = "",
                   kernels: tuple[str, ...] = KERNELS) -> Iterator[ElementMesh]:
     """The mesh of every product IfcOpenShell can build, from ``processes`` worker
     processes started now (in this process, one thread, when there is one or no fork)."""
-    if (processes <= 1 or "fork" not in multiprocessing.get_all_start_methods()
-            or multiprocessing.current_process().daemon):  # a daemon may not have children
+    if processes <= 1 or not can_fork():
         return started_meshes(model, products, 1, kernels)
     workers = [_started(model, share, kernels)
                for share in (products[index::processes] for index in range(processes))
                if share]
     return _gathered(model, workers, label)
+
+
+def part_meshes(path: Path, own: frozenset[int], processes: int, label: str,
+                on_info: OnInfo, kernels: tuple[str, ...] = KERNELS) -> Iterator[ElementMesh]:
+    """The meshes of a part's own products from ``processes`` workers (at least one) that
+    each open the part; ``on_info`` hears each element's attributes before its mesh."""
+    if not can_fork():
+        return _meshes_here(PartShare(path, own, 0, 1), on_info, kernels)
+    workers = [_started(None, PartShare(path, own, index, max(1, processes)), kernels)
+               for index in range(max(1, processes))]
+    return _gathered(None, workers, label, on_info)
+
+
+def _meshes_here(share: PartShare, on_info: OnInfo, kernels: tuple[str, ...]
+                 ) -> Iterator[ElementMesh]:
+    model, products = share.opened()
+    attributes = ElementAttributes(products)
+    for mesh in started_meshes(model, products, 1, kernels):
+        on_info(attributes[mesh.global_id])
+        yield mesh
 
 
 @dataclass
@@ -76,7 +132,7 @@ class _Worker:
 
     process: Any
     receiver: Connection
-    share: list[Any]
+    share: list[Any] | PartShare
     kernels: tuple[str, ...]
     #: the mirror of the worker's record of the geometries it sent
     cache: OrderedDict[str, DecodedGeometry | None] = field(default_factory=OrderedDict)
@@ -90,7 +146,7 @@ class _Worker:
         self.receiver.close()
 
 
-def _started(model: Any, share: list[Any], kernels: tuple[str, ...]) -> _Worker:
+def _started(model: Any, share: list[Any] | PartShare, kernels: tuple[str, ...]) -> _Worker:
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_work, args=(model, share, kernels, sender), daemon=True,
@@ -100,7 +156,8 @@ def _started(model: Any, share: list[Any], kernels: tuple[str, ...]) -> _Worker:
     return _Worker(process=process, receiver=receiver, share=share, kernels=kernels)
 
 
-def _gathered(model: Any, workers: list[_Worker], label: str) -> Iterator[ElementMesh]:
+def _gathered(model: Any, workers: list[_Worker], label: str, on_info: OnInfo | None = None
+              ) -> Iterator[ElementMesh]:
     """The workers' meshes as they come; the workers are stopped when the caller stops."""
     started = list(workers)
     live = {worker.receiver: worker for worker in workers}
@@ -120,10 +177,12 @@ def _gathered(model: Any, workers: list[_Worker], label: str) -> Iterator[Elemen
                 if message is None:
                     del live[receiver]
                     continue
-                for global_id, key, values, decoded in message:
+                for global_id, key, values, decoded, info in message:
                     geometry = _mirrored(worker.cache, key, decoded)
                     if geometry is not None:
                         worker.sent.add(global_id)
+                        if info is not None and on_info is not None:
+                            on_info(info)
                         yield mesh_of(global_id, key, placement_matrix(values), geometry)
     finally:
         for worker in started:
@@ -149,9 +208,13 @@ def _replacement(model: Any, ended: _Worker, how: _Ended, label: str) -> _Worker
     on the last kernel, the `IngestError` saying what happened."""
     if len(ended.kernels) <= 1:
         raise IngestError(label, how.reason(ended))
-    left = [product for product in ended.share if product.GlobalId not in ended.sent]
-    LOG.warning("%s: %s, on IfcOpenShell's %s kernel; its %d products left are built with "
-                "%s", label, how.reason(ended), ended.kernels[0], len(left), ended.kernels[1])
+    left: list[Any] | PartShare
+    if isinstance(ended.share, PartShare):  # the new worker reads the part again
+        left = replace(ended.share, skip=ended.share.skip | frozenset(ended.sent))
+    else:
+        left = [product for product in ended.share if product.GlobalId not in ended.sent]
+    LOG.warning("%s: %s, on IfcOpenShell's %s kernel; the products it had not sent are "
+                "built with %s", label, how.reason(ended), ended.kernels[0], ended.kernels[1])
     return _started(model, left, ended.kernels[1:])
 
 
@@ -179,10 +242,17 @@ def _mirrored(cache: OrderedDict[str, DecodedGeometry | None], key: str,
     return decoded
 
 
-def _work(model: Any, products: list[Any], kernels: tuple[str, ...], sender: Connection
-          ) -> None:
-    """A worker: the iterator over ``products`` in this process, one thread."""
+def _work(model: Any, share: list[Any] | PartShare, kernels: tuple[str, ...],
+          sender: Connection) -> None:
+    """A worker: the iterator over its products in this process, one thread (a part's
+    worker first opens the part and sends each element's attributes)."""
     try:
+        attributes: ElementAttributes | None = None
+        if isinstance(share, PartShare):
+            model, products = share.opened()
+            attributes = ElementAttributes(products)
+        else:
+            products = share
         sent: OrderedDict[str, bool] = OrderedDict()  # key -> has triangles
         batch: list[Message] = []
         for chunk in chunks_of(products):
@@ -192,9 +262,12 @@ def _work(model: Any, products: list[Any], kernels: tuple[str, ...], sender: Con
                     key = geometry_key(shape.geometry, kernel)
                     matrix = tuple(shape.transformation.matrix)
                     decoded = _sent_once(sent, key, shape.geometry, matrix)
+                    global_id = str(shape.guid)
+                    info = None
                     if sent[key]:
-                        built.add(str(shape.guid))
-                    batch.append((str(shape.guid), key, matrix, decoded))
+                        built.add(global_id)
+                        info = attributes[global_id] if attributes is not None else None
+                    batch.append((global_id, key, matrix, decoded, info))
                     if len(batch) >= SEND_EVERY:
                         sender.send(batch)
                         batch = []

@@ -4,6 +4,7 @@ says, versions with change sets by GlobalId, failed elements listed, the user's 
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,10 @@ from bim_support import DUPLEX, DUPLEX_AXIS, DUPLEX_EASTINGS, DUPLEX_NORTHINGS, 
 from ingest_support import rows
 from sqlalchemy import Engine
 
+import gis.bim.parts
 from gis import registry
 from gis.bim.georef import user_placement
+from gis.bim.ifcfile import open_model
 from gis.bim.synthetic import write_model
 from gis.errors import IngestError
 
@@ -97,3 +100,57 @@ def test_no_georeferencing_is_refused_and_the_users_placement_is_recorded(
     (xmin, ymin), = rows(engine, f'SELECT min(ST_XMin(geom)), min(ST_YMin(geom)) '  # noqa: S608
                          f'FROM data."{layer_id}"')
     assert 151_950 < xmin < 152_050 and 169_950 < ymin < 170_050  # noqa: PT018
+
+
+def test_a_model_read_in_parts_loads_the_rows_it_loads_whole(
+        engine: Engine, layer_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Duplex in parts of 40 elements (seven parts, each parsed in other processes
+    only) gives the rows, the footprint and the first change set of the Duplex read whole,
+    and leaves no part behind."""
+    whole = load_ifc(engine, layer_id, DUPLEX, tmp_path / "whole")
+    monkeypatch.setattr(gis.bim.parts, "PARTITION_BYTES", 0)
+    monkeypatch.setattr(gis.bim.parts, "PART_ELEMENTS", 40)
+    made: list[int] = []
+    monkeypatch.setattr(gis.bim.parts.PartedModel, "start",
+                        _recording(gis.bim.parts.PartedModel.start, made))
+    monkeypatch.setattr(gis.bim.parts, "open_model", _not_in(os.getpid()))
+    parted = load_ifc(engine, f"{layer_id}_p", DUPLEX, tmp_path / "parted")
+    assert made == [7]
+    assert (parted.elements, parted.triangles, parted.failed, parted.schema) == (
+        whole.elements, whole.triangles, [], whole.schema)
+    assert parted.change is not None
+    assert whole.change is not None
+    assert parted.change.added == whole.change.added == 236
+    columns = ('"GlobalId", ifc_class, name, type, site, building, storey, space, material, '
+               'psets::text, zmin, zmax, triangles, ST_AsBinary(geom)')
+    assert any(name.startswith("Pset_") for name in _column_names(engine, layer_id))
+    assert _column_names(engine, f"{layer_id}_p") == _column_names(engine, layer_id)
+    query = 'SELECT {c} FROM data."{t}" ORDER BY "GlobalId"'
+    assert rows(engine, query.format(c=columns, t=f"{layer_id}_p")) == rows(
+        engine, query.format(c=columns, t=layer_id))
+    (same,), = rows(engine, "SELECT ST_Equals(a.footprint, b.footprint) FROM "
+                    "twin.bim_footprint a, twin.bim_footprint b WHERE a.bim_layer_id = :a "
+                    "AND b.bim_layer_id = :b", a=layer_id, b=f"{layer_id}_p")
+    assert same  # the rows come in no fixed order: the union may start its ring elsewhere
+    assert not list((tmp_path / "parted" / "models").glob(".parts-*"))
+
+
+def _recording(start: Any, made: list[int]) -> Any:
+    def recorded(self: gis.bim.parts.PartedModel) -> None:
+        made.append(self.parts)
+        start(self)
+    return recorded
+
+
+def _not_in(parent: int) -> Any:
+    """`open_model` that fails in the test's process: parts are parsed in others only."""
+    def opened(path: Path) -> Any:
+        assert os.getpid() != parent, f"{path} parsed in the parent process"
+        return open_model(path)
+    return opened
+
+
+def _column_names(engine: Engine, layer: str) -> list[str]:
+    return [name for (name,) in rows(
+        engine, "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+        "'data' AND table_name = :t ORDER BY ordinal_position", t=layer)]

@@ -4,16 +4,14 @@ and the footprint folded batch by batch is the union of every element's."""
 
 from __future__ import annotations
 
-import faulthandler
 import os
-import signal
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import pytest
 import shapely
-from bim_support import DUPLEX
+from bim_support import DUPLEX, crashing_iterator
 
 import gis.bim.meshes
 import gis.bim.workers
@@ -121,34 +119,6 @@ def test_what_the_first_kernel_cannot_build_the_next_one_builds(processes: int) 
     assert 0 < len(second) < len(products) // 4
 
 
-def _crashing(kernels_to_crash: tuple[str, ...], after: int) -> Any:
-    """`started_iterator` whose iterator, in a worker process, dies of SIGSEGV at its
-    ``after``-th shape on the kernels named (a native crash, as IfcOpenShell's can be)."""
-    real = gis.bim.meshes.started_iterator
-    parent = os.getpid()
-
-    class Crashing:
-        def __init__(self, iterator: Any) -> None:
-            self.iterator, self.drawn = iterator, 0
-
-        def get(self) -> Any:
-            self.drawn += 1
-            if self.drawn == after and os.getpid() != parent:
-                faulthandler.disable()  # pytest's would print the worker's stack
-                os.kill(os.getpid(), signal.SIGSEGV)
-            return self.iterator.get()
-
-        def next(self) -> Any:
-            return self.iterator.next()
-
-    def started(model: Any, products: list[Any], threads: int, kernel: str) -> Any:
-        iterator = real(model, products, threads, kernel)
-        return Crashing(iterator) if iterator is not None and kernel in kernels_to_crash \
-            else iterator
-
-    return started
-
-
 def _as_built_by_their_kernel(got: list[ElementMesh], model: Any, products: list[Any]
                               ) -> None:
     """Each mesh is the one the kernel its key names builds in one process."""
@@ -170,7 +140,7 @@ def test_a_crashed_worker_is_replaced_on_the_next_kernel(
     model = open_model(write_model(tmp_path / "m.ifc", walls=40, spaces=9))
     products = element_products(model)
     monkeypatch.setattr(gis.bim.workers, "SEND_EVERY", 2)
-    monkeypatch.setattr(gis.bim.meshes, "started_iterator", _crashing((KERNELS[0],), 7))
+    monkeypatch.setattr(gis.bim.meshes, "started_iterator", crashing_iterator((KERNELS[0],), 7))
     got = list(forked_meshes(model, products, 2, str(tmp_path / "m.ifc")))
     assert sorted(m.global_id for m in got) == sorted(str(p.GlobalId) for p in products)
     monkeypatch.undo()
@@ -207,7 +177,7 @@ def test_a_kernel_that_raises_hands_over_to_the_next(
 def test_a_worker_crashing_on_the_last_kernel_fails_naming_the_file(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     model = open_model(write_model(tmp_path / "m.ifc", walls=10))
-    monkeypatch.setattr(gis.bim.meshes, "started_iterator", _crashing(KERNELS, 2))
+    monkeypatch.setattr(gis.bim.meshes, "started_iterator", crashing_iterator(KERNELS, 2))
     with pytest.raises(IngestError, match=r"m\.ifc.*ended without its shapes \(exit code -11"):
         list(forked_meshes(model, element_products(model), 2, str(tmp_path / "m.ifc")))
 
