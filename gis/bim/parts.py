@@ -16,24 +16,21 @@ before its attributes are read, and share the parsed model copy-on-write.
 
 from __future__ import annotations
 
-import multiprocessing
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
+from gis.bim.apart import apart
 from gis.bim.elements import ElementAttributes, ElementInfo, PropertyKinds, element_products
 from gis.bim.georef import Placement, read_placement
 from gis.bim.ifcfile import check_step_file, open_model
 from gis.bim.meshes import ElementMesh
 from gis.bim.partition import PART_ELEMENTS, Part, cut, index_step
-from gis.bim.workers import can_fork, forked_meshes, part_meshes
+from gis.bim.workers import forked_meshes, part_meshes
 from gis.errors import IngestError
-
-Result = TypeVar("Result")
 
 #: files smaller than this are read whole without looking (fewer than `PART_ELEMENTS`
 #: elements in every model we have seen: 10,000 generated walls take 5 MB, the Duplex's
@@ -75,67 +72,6 @@ def _cut_parts(path: Path, folder: Path, elements: int) -> list[Part]:
     if index is None or int(index.elements.sum()) <= elements:
         return []  # read whole
     return list(cut(index, folder, elements))
-
-
-def apart(function: Callable[..., Result], calls: list[tuple[Any, ...]], label: str,
-          processes: int) -> list[Result]:
-    """``function(*call)`` for each of ``calls`` in a forked process of its own (what it
-    allocates ends with it), ``processes`` at a time; in this process where there is no
-    fork. The results in the order of ``calls``; the first failure raised, as an
-    `IngestError` naming ``label``."""
-    if not can_fork():
-        return [function(*call) for call in calls]
-    context = multiprocessing.get_context("fork")
-    results: dict[int, Result] = {}
-    waiting = list(enumerate(calls))
-    running: dict[Connection, tuple[int, Any]] = {}
-    try:
-        while waiting or running:
-            while waiting and len(running) < max(1, processes):
-                number, call = waiting.pop(0)
-                receiver, sender = context.Pipe(duplex=False)
-                process = context.Process(target=_sent, args=(function, call, label, sender),
-                                          daemon=True, name="bim-part")
-                process.start()
-                sender.close()
-                running[receiver] = (number, process)
-            for ready in wait(list(running)):
-                assert isinstance(ready, Connection)
-                number, process = running.pop(ready)
-                results[number] = _received(ready, process, label)
-    finally:
-        for receiver, (_, process) in running.items():
-            process.terminate()
-            process.join()
-            receiver.close()
-    return [results[number] for number in range(len(calls))]
-
-
-def _sent(function: Callable[..., Any], call: tuple[Any, ...], label: str,
-          sender: Connection) -> None:
-    try:
-        sender.send((True, function(*call)))
-    except IngestError as exc:
-        sender.send((False, exc))
-    except Exception as exc:  # any failure goes to the parent, named
-        sender.send((False, IngestError(label, f"{type(exc).__name__}: {exc}")))
-    finally:
-        sender.close()
-
-
-def _received(receiver: Connection, process: Any, label: str) -> Any:
-    try:
-        done, outcome = receiver.recv()
-    except EOFError:
-        done, outcome = False, IngestError(label, (
-            f"a process reading the model ended without a word (exit code "
-            f"{process.exitcode}: killed, out of memory, or a crash)"))
-    finally:
-        receiver.close()
-        process.join()
-    if not done:
-        raise outcome
-    return outcome
 
 
 class PartedModel(Mapping[str, ElementInfo]):

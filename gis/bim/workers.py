@@ -37,6 +37,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
+from gis.bim.apart import can_fork
 from gis.bim.elements import ElementAttributes, ElementInfo, element_products
 from gis.bim.footprint import footprint, upright
 from gis.bim.ifcfile import open_model
@@ -85,13 +86,6 @@ class PartShare:
         products = [p for p in element_products(model) if p.id() in self.own]
         return model, [p for p in products[self.start::self.step]
                        if str(p.GlobalId) not in self.skip]
-
-
-def can_fork() -> bool:
-    """Whether worker processes may start here (not where there is no fork, nor in a
-    daemon process, a Dask worker, which may not have children)."""
-    return ("fork" in multiprocessing.get_all_start_methods()
-            and not multiprocessing.current_process().daemon)
 
 
 def forked_meshes(model: Any, products: list[Any], processes: int, label: str = "",

@@ -189,8 +189,9 @@ def test_the_footprint_folded_by_batches_is_the_union_of_all() -> None:
     union = FootprintUnion()
     for start in range(0, len(boxes), 7):
         union.add(boxes[start:start + 7])
-    folded = union.result()
-    assert folded is not None
+    wkb = union.result()
+    assert wkb is not None
+    folded = shapely.from_wkb(wkb)
     assert folded.geom_type == "MultiPolygon"
     assert union.elements == len(boxes)
     assert len(folded.geoms) == 2 + 40  # the two rows of overlapping boxes, the 40 apart
