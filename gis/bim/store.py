@@ -8,7 +8,8 @@ the version's report keeps the placement (`bim` in the stored quality JSON, with
 user's placement marked as such) and where the model's copy lies for `twin build bim`,
 and each version's change set against the previous one is stored by GlobalId. The
 geometry workers start as soon as the model is parsed (`gis.bim.workers`): the attributes,
-the copy and the load's setup happen while they build the shapes.
+the copy and the load's setup happen while they build the shapes. A big model is read in
+parts, never parsed in this process (`gis.bim.parts`).
 """
 
 from __future__ import annotations
