@@ -11,13 +11,16 @@ import numpy as np
 import pytest
 from bim_support import BRIDGE, DUPLEX, OPENHOUSE, crashing_iterator
 
+import gis.bim.apart
 import gis.bim.meshes
+import gis.bim.parts
 import gis.bim.workers
 from gis.bim.elements import ElementAttributes, ElementInfo, element_products
 from gis.bim.georef import read_placement
 from gis.bim.ifcfile import open_model
 from gis.bim.meshes import KERNELS, ElementMesh, started_meshes
 from gis.bim.partition import StepIndex, cut, index_step
+from gis.bim.parts import PartedModel
 from gis.bim.synthetic import write_model
 from gis.bim.workers import part_meshes
 from gis.errors import IngestError
@@ -183,3 +186,35 @@ def test_the_tree_of_an_element_comes_up_through_objects_in_other_parts(
         del own, model
     assert found == {g: asdict(attributes[g]) for g in attributes}
     assert len(found) == 4
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "in-process"])
+def test_a_parted_model_gives_every_element_with_its_attributes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork: bool) -> None:
+    """`PartedModel` over parts of 10 elements: every GlobalId, the property columns and
+    each element's attributes and mesh of the model read whole -- in child processes, or
+    in this one where there is no fork (a Dask worker)."""
+    path = write_model(tmp_path / "m.ifc", walls=30, spaces=4)
+    whole = open_model(path)
+    products = element_products(whole)
+    attributes = ElementAttributes(products)
+    meshes = _meshes(whole, products)
+    monkeypatch.setattr(gis.bim.parts, "PARTITION_BYTES", 0)
+    monkeypatch.setattr(gis.bim.parts, "PART_ELEMENTS", 10)
+    if not fork:
+        monkeypatch.setattr(gis.bim.apart, "can_fork", lambda: False)
+        monkeypatch.setattr(gis.bim.workers, "can_fork", lambda: False)
+    with PartedModel(path, tmp_path / "work", 2) as parted:
+        assert parted.parts == 4
+        assert parted.placement == read_placement(whole, str(path))
+        parted.start()
+        assert list(parted) == list(attributes)
+        assert parted.property_columns() == attributes.property_columns()
+        got = []
+        for mesh in parted.meshes():
+            assert asdict(parted[mesh.global_id]) == asdict(attributes[mesh.global_id])
+            _same_mesh(mesh, meshes[mesh.global_id])
+            got.append(mesh.global_id)
+        assert sorted(got) == sorted(meshes)
+        assert list((tmp_path / "work").glob(".parts-*/part-*.ifc"))
+    assert not list((tmp_path / "work").glob(".parts-*"))
