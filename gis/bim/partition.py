@@ -435,22 +435,37 @@ def _write(index: StepIndex, source: int, held: NDArray[np.bool_], path: Path) -
     held ones (one left with an empty list is left out)."""
     dropped = _is_object(index.kinds) & ~held  # objects a relationship's list must lose
     positions = np.flatnonzero(held)
-    alone = index.kinds[positions] == RELATIONSHIP
+    alone = _to_cut(index, positions, dropped)
     breaks = np.flatnonzero((np.diff(positions) != 1) | alone[1:] | alone[:-1]) + 1
     with path.open("wb") as out:
         out.write(index.header)
         out.write(b"\n")
-        for run in np.split(positions, breaks):
+        for run, cut_run in zip(np.split(positions, breaks), np.split(alone, breaks),
+                                strict=True):
             first, last = int(run[0]), int(run[-1])
             start = int(index.starts[first])
             text: bytes | None = os.pread(source, int(index.ends[last]) - start, start)
-            if index.kinds[first] == RELATIONSHIP:
+            if cut_run[0]:
                 text = _cut_lists(text, index, dropped)  # type: ignore[arg-type]
                 if text is None:
                     continue
             out.write(text)  # type: ignore[arg-type]
             out.write(b"\n")
         out.write(b"ENDSEC;\nEND-ISO-10303-21;\n")
+
+
+def _to_cut(index: StepIndex, positions: NDArray[np.int64], dropped: NDArray[np.bool_]
+            ) -> NDArray[np.bool_]:
+    """Which of the held ``positions`` are relationships that list an object the part
+    does not hold (each is rewritten alone; every other entity is copied as it is, runs of
+    neighbours in one read)."""
+    relationships = positions[index.kinds[positions] == RELATIONSHIP]
+    targets, listed, owners = _gather(index.pointers, index.targets, index.in_list,
+                                      relationships)
+    losing = listed & (targets >= 0) & dropped[np.maximum(targets, 0)]
+    to_cut = np.zeros(len(positions), dtype=np.bool_)
+    to_cut[np.searchsorted(positions, relationships[np.unique(owners[losing])])] = True
+    return to_cut
 
 
 def _cut_lists(text: bytes, index: StepIndex, dropped: NDArray[np.bool_]) -> bytes | None:
