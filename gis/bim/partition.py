@@ -229,7 +229,7 @@ class _Scan:
         ends = semicolons[after] + 1
         del semicolons, after, self.semicolons, self.definitions
         names = list(self.codes)
-        kind_of_code = [_kind(name.decode("ascii"), declarations, label) for name in names]
+        kind_of_code = [_kind(name.decode("ascii"), declarations) for name in names]
         owners = np.concatenate(self.owners)
         if len(owners) and owners[0] < 0:
             raise IngestError(label, "a reference before the first entity of the DATA "
@@ -310,13 +310,13 @@ def _schema(schema: str, label: str) -> Any:
         raise IngestError(label, f"unsupported IFC schema {schema!r}") from exc
 
 
-def _kind(name: str, declarations: Any, label: str) -> tuple[int, bool, bool]:
-    """(kind, may be an element row, leads upward) of an entity type."""
+def _kind(name: str, declarations: Any) -> tuple[int, bool, bool]:
+    """(kind, may be an element row, leads upward) of an entity type; one the schema
+    lacks is a resource (IfcOpenShell skips such entities when it parses the file)."""
     try:
         declaration = declarations.declaration_by_name(name)
-    except (RuntimeError, IndexError) as exc:
-        raise IngestError(label, f"entity type {name} is not in schema "
-                          f"{declarations.name()}") from exc
+    except (RuntimeError, IndexError):
+        return RESOURCE, False, False
     chain: list[str] = []
     while declaration is not None:
         chain.append(declaration.name())
