@@ -76,12 +76,14 @@ def _received(receiver: Connection, process: Any, label: str) -> Any:
     try:
         done, outcome = receiver.recv()
     except EOFError:
-        done, outcome = False, IngestError(label, (
-            f"a process reading the model ended without a word (exit code "
-            f"{process.exitcode}: killed, out of memory, or a crash)"))
+        done, outcome = False, None
     finally:
         receiver.close()
         process.join()
+    if outcome is None and not done:
+        outcome = IngestError(label, f"a process reading the model ended without a word "
+                              f"(exit code {process.exitcode}: killed, out of memory, or a "
+                              "crash)")
     if not done:
         raise outcome
     return outcome

@@ -3,12 +3,12 @@
 A model of more than `PART_ELEMENTS` elements is cut into parts (`gis.bim.partition`)
 and never parsed in this process: IfcOpenShell does not give back all the memory of a
 model it closes (measured: 15 MB of every 30 MB a 10,000-wall part takes stay after it is
-closed), so each part is parsed in child processes whose memory ends with them, and this
-process holds the index while it cuts, then what the load needs: every GlobalId, the
-property columns, the element whose row is being made. A part is read twice: once for
-its GlobalIds and property names (the load must know its columns before its first row),
-in ``threads`` processes at once; then by its geometry workers, which send each element's
-attributes with its mesh (`gis.bim.workers.part_meshes`).
+closed), so the index and the cut are made in a child process, each part is parsed in
+child processes whose memory ends with them, and this process holds only what the load
+needs: every GlobalId, the property columns, the element whose row is being made. A part
+is read twice: once for its GlobalIds and property names (the load must know its columns
+before its first row), ``threads`` parts at once; then by its geometry workers, which send
+each element's attributes with its mesh (`gis.bim.workers.part_meshes`).
 
 A smaller model is read whole, in this process, as before: its geometry workers start
 before its attributes are read, and share the parsed model copy-on-write.
@@ -83,11 +83,13 @@ class PartedModel(Mapping[str, ElementInfo]):
     `start` starts the first geometry workers and reads the attributes. A context
     manager: the parts' files go when it closes."""
 
-    def __init__(self, path: Path, work: Path, threads: int, elements: int | None = None
-                 ) -> None:
+    def __init__(self, path: Path, work: Path, threads: int) -> None:
         self.path, self.label, self.threads = path, str(path), threads
+        self.placement: Placement | None = None
+        self.schema = ""
         self._folder: Path | None = None
         self._parts: list[Part] = []
+        self._summaries: list[PartSummary] = []
         self._model: Any = None
         self._whole: ElementAttributes | None = None
         self._first: Iterator[ElementMesh] | None = None
@@ -96,17 +98,19 @@ class PartedModel(Mapping[str, ElementInfo]):
         self._kinds = PropertyKinds()
         check_step_file(path)
         try:
-            self._open(work, PART_ELEMENTS if elements is None else elements)
+            self._open(work)
         except BaseException:
             self.close()
             raise
 
-    def _open(self, work: Path, elements: int) -> None:
+    def _open(self, work: Path) -> None:
         if self.path.stat().st_size >= PARTITION_BYTES:
             work.mkdir(parents=True, exist_ok=True)
             self._folder = Path(tempfile.mkdtemp(prefix=".parts-", dir=work))
-            (self._parts,) = apart(_cut_parts, [(self.path, self._folder, elements)],
+            (self._parts,) = apart(_cut_parts, [(self.path, self._folder, PART_ELEMENTS)],
                                    self.label, 1)
+            if not self._parts:
+                self.close()
         if self._parts:
             self._summaries = self._read_parts()
             self.placement = self._summaries[0].placement
@@ -139,7 +143,7 @@ class PartedModel(Mapping[str, ElementInfo]):
         for summary in self._summaries:
             self._ids.update(dict.fromkeys(summary.global_ids))
             self._kinds.absorb(summary.kinds)
-        del self._summaries
+        self._summaries = []
 
     def property_columns(self) -> tuple[dict[str, str], int]:
         """`gis.bim.elements.property_columns` of every element."""
